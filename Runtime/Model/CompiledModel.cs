@@ -1,0 +1,95 @@
+using ModelGen.Kernels;
+
+namespace ModelGen;
+
+/// <summary>
+/// The base of every generated model. The generator emits the layout (<see cref="ModelLayout"/>) and the
+/// straight-line <see cref="Forward"/>, <see cref="ComputeLoss"/> and <see cref="Backward"/> passes; this
+/// class owns the back end and its arena and provides training, evaluation, prediction and weight files.
+/// </summary>
+public abstract partial class CompiledModel : IDisposable
+{
+    private ulong _randomStream;
+
+    /// <summary>Creates the model: allocates the arena on <paramref name="device"/> and initialises the parameters from <paramref name="seed"/>.</summary>
+    /// <param name="layout">The generated layout.</param>
+    /// <param name="batchCapacity">The largest batch the model will run; the arena is sized for it.</param>
+    /// <param name="seed">Seeds weight initialisation, dropout and shuffling.</param>
+    /// <param name="device">Where to run; the CPU SIMD back end when null.</param>
+    protected CompiledModel(ModelLayout layout, int batchCapacity, int seed, Device? device)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (batchCapacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity, $"The batch capacity of {layout.Name} must be at least 1, but it is {batchCapacity}.");
+        }
+
+        long length = layout.ArenaLength(batchCapacity);
+        if (length > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchCapacity), batchCapacity, $"{layout.Name} with batch capacity {batchCapacity} needs {length} floats, more than one arena holds ({int.MaxValue}).");
+        }
+
+        Layout = layout;
+        BatchCapacity = batchCapacity;
+        Seed = seed;
+        Device = device ?? Device.Cpu();
+        Backend = Device.CreateBackend((int)length);
+        InitializeParameters();
+    }
+
+    /// <summary>The generated layout: shapes, parameters and memory plan.</summary>
+    public ModelLayout Layout { get; }
+
+    /// <summary>The largest batch the model runs.</summary>
+    public int BatchCapacity { get; }
+
+    /// <summary>The seed given at creation.</summary>
+    public int Seed { get; }
+
+    /// <summary>The device the model runs on.</summary>
+    public Device Device { get; }
+
+    /// <summary>The Keras-style summary table (layers, output shapes, parameter counts), computed at compile time.</summary>
+    public string Summary => Layout.Summary;
+
+    /// <summary>The back end the generated passes call.</summary>
+    protected IBackend Backend { get; }
+
+    /// <summary>An activation buffer of the static plan: <paramref name="width"/> floats per sample for <paramref name="batch"/> rows.</summary>
+    protected Buf Act(int perSampleOffset, int width, int batch) =>
+        new(Layout.ActivationBase + perSampleOffset * BatchCapacity, width * batch);
+
+    /// <summary>A fixed region of the arena (a parameter, its gradient, or scratch).</summary>
+    protected static Buf Fixed(int offset, int length) => new(offset, length);
+
+    /// <summary>The seed of the dropout mask streams.</summary>
+    protected ulong RandomSeed => (ulong)(uint)Seed;
+
+    /// <summary>Reserves <paramref name="count"/> draws of the model's random stream and returns the first counter.</summary>
+    protected ulong NextRandomStream(int count)
+    {
+        ulong start = _randomStream;
+        _randomStream += (ulong)count;
+        return start;
+    }
+
+    /// <summary>Runs the network on the first <paramref name="batch"/> rows of the input buffer into the output buffer.</summary>
+    protected abstract void Forward(int batch, bool training);
+
+    /// <summary>
+    /// Writes the batch's mean loss to the loss slot and, with <paramref name="withGradient"/>, the loss gradient
+    /// (times <paramref name="gradScale"/>) with respect to the last layer's output or logits.
+    /// </summary>
+    protected abstract void ComputeLoss(int batch, float gradScale, bool withGradient);
+
+    /// <summary>Back-propagates the loss gradient, accumulating every trainable parameter's gradient.</summary>
+    protected abstract void Backward(int batch);
+
+    /// <summary>Releases the back end and its arena.</summary>
+    public void Dispose()
+    {
+        Backend.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

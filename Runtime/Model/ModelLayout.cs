@@ -1,0 +1,109 @@
+using ModelGen.Kernels;
+
+namespace ModelGen;
+
+/// <summary>
+/// Everything the runtime needs to know about a compiled network, emitted as constants by the generator:
+/// shapes, the loss, the parameter layout and the static memory plan.
+/// </summary>
+/// <remarks>
+/// The arena of a model with batch capacity C is laid out as
+/// <c>[trainable P | state S | gradients P | optimizer slot 1 P | optimizer slot 2 P | scratch | activations A * C]</c>,
+/// every region at a constant offset; an activation buffer lives at
+/// <see cref="ActivationBase"/> + its per-sample offset * C and holds up to C rows.
+/// </remarks>
+public sealed class ModelLayout
+{
+    /// <summary>The model class name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Shape of one input sample.</summary>
+    public required int[] InputShape { get; init; }
+
+    /// <summary>Shape of one output sample.</summary>
+    public required int[] OutputShape { get; init; }
+
+    /// <summary>The training loss.</summary>
+    public required LossKind Loss { get; init; }
+
+    /// <summary>The activation of the last layer (the output's meaning: probabilities after sigmoid or softmax).</summary>
+    public required ActivationKind OutputActivation { get; init; }
+
+    /// <summary>Every parameter and state tensor, in layout order.</summary>
+    public required ParameterInfo[] Parameters { get; init; }
+
+    /// <summary>The layers for the summary table.</summary>
+    public required LayerInfo[] Layers { get; init; }
+
+    /// <summary>Number of trainable floats, P.</summary>
+    public required int TrainableCount { get; init; }
+
+    /// <summary>Number of non-trainable state floats, S (BatchNorm running statistics).</summary>
+    public required int StateCount { get; init; }
+
+    /// <summary>Offset of the gradient region (P + S); a parameter's gradient sits at GradientBase + its offset.</summary>
+    public required int GradientBase { get; init; }
+
+    /// <summary>Offsets of the two optimizer state slots, P floats each.</summary>
+    public required int OptimizerSlot1 { get; init; }
+
+    /// <summary>Offset of the second optimizer state slot.</summary>
+    public required int OptimizerSlot2 { get; init; }
+
+    /// <summary>Offset of one float the loss kernel writes.</summary>
+    public required int LossSlot { get; init; }
+
+    /// <summary>Offset of one float metric kernels accumulate into.</summary>
+    public required int MetricSlot { get; init; }
+
+    /// <summary>Offset of one float for finiteness checks.</summary>
+    public required int CheckSlot { get; init; }
+
+    /// <summary>First float of the activation region (the end of all fixed regions).</summary>
+    public required int ActivationBase { get; init; }
+
+    /// <summary>Floats of activation region per sample of batch capacity, A.</summary>
+    public required int ActivationsPerSample { get; init; }
+
+    /// <summary>Per-sample offset of the input buffer (B, InputSize).</summary>
+    public required int InputSlot { get; init; }
+
+    /// <summary>Per-sample offset of the target buffer (B, TargetSize).</summary>
+    public required int TargetSlot { get; init; }
+
+    /// <summary>Per-sample offset of the output buffer (B, OutputSize).</summary>
+    public required int OutputSlot { get; init; }
+
+    /// <summary>The Keras-style summary table, computed at compile time.</summary>
+    public required string Summary { get; init; }
+
+    /// <summary>Floats per input sample.</summary>
+    public int InputSize => Product(InputShape);
+
+    /// <summary>Floats per output sample.</summary>
+    public int OutputSize => Product(OutputShape);
+
+    /// <summary>Floats per target: one class index for the sparse loss, else the output size.</summary>
+    public int TargetSize => Loss == LossKind.SparseCategoricalCrossEntropy ? 1 : OutputSize;
+
+    /// <summary>Total arena floats for a batch capacity.</summary>
+    public long ArenaLength(int batchCapacity) => ActivationBase + (long)ActivationsPerSample * batchCapacity;
+
+    private static int Product(int[] shape)
+    {
+        int n = 1;
+        foreach (int d in shape)
+        {
+            n *= d;
+        }
+
+        return n;
+    }
+}
+
+/// <summary>One row of the summary table.</summary>
+/// <param name="Name">Layer name.</param>
+/// <param name="Kind">Layer type (Dense, BatchNorm, ...).</param>
+/// <param name="OutputShape">Output shape with the batch as None, Keras' way: (None, 64).</param>
+/// <param name="Parameters">Number of parameter floats (trainable and not).</param>
+public sealed record LayerInfo(string Name, string Kind, string OutputShape, int Parameters);

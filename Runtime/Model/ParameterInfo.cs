@@ -1,0 +1,44 @@
+namespace ModelGen;
+
+/// <summary>How a parameter tensor starts out.</summary>
+public enum ParameterInit
+{
+    /// <summary>All zeros (biases, BatchNorm beta and running mean).</summary>
+    Zeros,
+    /// <summary>All ones (BatchNorm gamma and running variance).</summary>
+    Ones,
+    /// <summary>Glorot (Xavier) uniform in +-sqrt(6 / (fanIn + fanOut)) (Keras' default for Dense kernels).</summary>
+    GlorotUniform,
+}
+
+/// <summary>
+/// One named tensor of a model's parameter layout, at a constant offset in the arena. Trainable tensors
+/// lie in [0, TrainableCount); non-trainable state (BatchNorm running statistics) follows them.
+/// </summary>
+/// <param name="Name">PyTorch-style name, such as <c>dense0.weight</c> or <c>norm0.running_mean</c>.</param>
+/// <param name="Offset">First float in the arena.</param>
+/// <param name="Shape">Dimensions, PyTorch's layout (a Dense weight is (out, in)).</param>
+/// <param name="Trainable">Whether the optimizer updates it (and it has a gradient).</param>
+/// <param name="Init">How it is initialised.</param>
+/// <param name="FanIn">Inputs per output unit, for Glorot initialisation.</param>
+/// <param name="FanOut">Output units, for Glorot initialisation.</param>
+public sealed record ParameterInfo(string Name, int Offset, int[] Shape, bool Trainable, ParameterInit Init, int FanIn = 0, int FanOut = 0)
+{
+    /// <summary>The number of floats.</summary>
+    public int Length
+    {
+        get
+        {
+            int n = 1;
+            foreach (int d in Shape)
+            {
+                n *= d;
+            }
+
+            return n;
+        }
+    }
+
+    /// <summary>The shape as (a, b).</summary>
+    public string ShapeText => "(" + string.Join(", ", Shape) + ")";
+}
