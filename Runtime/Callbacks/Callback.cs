@@ -1,0 +1,36 @@
+namespace ModelGen;
+
+/// <summary>
+/// Hooks into <see cref="CompiledModel.Fit"/> (Keras' <c>Callback</c>). Logs map keys such as <c>loss</c>,
+/// <c>binary_accuracy</c> and <c>val_loss</c> to the epoch's values. Set <see cref="CompiledModel.StopTraining"/>
+/// to end training after the current epoch.
+/// </summary>
+public abstract class Callback
+{
+    /// <summary>The model being trained; set before <see cref="OnTrainBegin"/>.</summary>
+    public CompiledModel? Model { get; internal set; }
+
+    /// <summary>The model being trained, or an exception when the callback is not attached to one.</summary>
+    protected CompiledModel RequireModel() =>
+        Model ?? throw new InvalidOperationException($"{GetType().Name} is not attached to a model; it runs inside CompiledModel.Fit.");
+
+    /// <summary>Called once before the first epoch.</summary>
+    public virtual void OnTrainBegin()
+    {
+    }
+
+    /// <summary>Called before each epoch (0-based).</summary>
+    public virtual void OnEpochBegin(int epoch)
+    {
+    }
+
+    /// <summary>Called after each epoch (0-based) with its logs, training and validation.</summary>
+    public virtual void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+    }
+
+    /// <summary>Called once after the last epoch, with the last epoch's logs (empty when no epoch ran).</summary>
+    public virtual void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
+    {
+    }
+}

@@ -1,0 +1,309 @@
+using System.Diagnostics;
+using ModelGen.Kernels;
+
+namespace ModelGen;
+
+public abstract partial class CompiledModel
+{
+    // Keeps the shuffling draws apart from the initial weights and the dropout streams.
+    private const ulong ShuffleSalt = 0xD1B54A32D192ED03UL;
+
+    private float[]? _stagingFeatures;
+    private float[]? _stagingTargets;
+    private readonly float[] _scalar = new float[1];
+    private Optimizer? _boundOptimizer;
+    private ulong _shuffleCounter;
+
+    /// <summary>
+    /// Set to true (by a callback) to end <see cref="Fit"/> after the current epoch (Keras' <c>stop_training</c>).
+    /// Fit clears it when it starts.
+    /// </summary>
+    public bool StopTraining { get; set; }
+
+    /// <summary>Where Fit writes its progress instead of the console (tests); never interactive.</summary>
+    internal TextWriter? OutputOverride { get; set; }
+
+    /// <summary>
+    /// Trains the model (Keras' <c>fit</c>): each epoch runs ceil(n / batchSize) steps over the shuffled training
+    /// rows (the last batch may be partial), each step a forward pass in training mode, the loss, the backward pass
+    /// and one optimizer update; then evaluates the validation data in inference mode. With
+    /// <see cref="GradientDescent"/> each epoch is one full-batch step.
+    /// </summary>
+    /// <param name="train">The training data.</param>
+    /// <param name="validation">Data evaluated after each epoch (val_loss, val_ metrics), or null.</param>
+    /// <param name="batchSize">Rows per step, 1 to <see cref="BatchCapacity"/>.</param>
+    /// <param name="epochs">Passes over the training data, at least 1.</param>
+    /// <param name="optimizer">
+    /// The update rule. Its state lives in the model; passing the same optimizer to a later Fit continues where it
+    /// stopped, another optimizer starts fresh.
+    /// </param>
+    /// <param name="callbacks">Hooks called around epochs, such as <see cref="EarlyStopping"/>.</param>
+    /// <param name="verbose">0 silent, 1 a progress bar (on an interactive console) and one line per epoch, 2 one line per epoch.</param>
+    /// <param name="shuffle">Whether to shuffle the training rows each epoch (seeded by the model's seed).</param>
+    /// <param name="metrics">Metrics to report; the loss's default (binary accuracy, accuracy or MAE) when null.</param>
+    /// <returns>The loss and metrics of every epoch.</returns>
+    public History Fit(Dataset train, Dataset? validation, int batchSize, int epochs, Optimizer optimizer,
+        IEnumerable<Callback>? callbacks = null, int verbose = 1, bool shuffle = true, Metric[]? metrics = null)
+    {
+        // Everything is checked before any state changes.
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        RequireBatchSize(batchSize);
+        if (epochs < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(epochs), epochs, $"epochs must be at least 1, but it is {epochs}.");
+        }
+
+        MetricBinding[] bindings = MetricBinding.Resolve(Layout, metrics);
+        train.Validate(Layout, "training data");
+        validation?.Validate(Layout, "validation data");
+        Callback[] hooks = callbacks is null ? [] : [.. callbacks];
+        for (int i = 0; i < hooks.Length; i++)
+        {
+            if (hooks[i] is null)
+            {
+                throw new ArgumentException($"Callback {i} is null.", nameof(callbacks));
+            }
+        }
+
+        var printer = new ProgressPrinter(verbose, OutputOverride);
+        PrepareTraining(optimizer);
+
+        string[] keys = LogKeys(bindings, validation is not null);
+        var history = new History(keys);
+        var metricSums = new double[bindings.Length];
+        var order = new int[train.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        bool fullBatch = optimizer.FullBatch;
+        int stepRows = fullBatch ? BatchCapacity : batchSize;
+        int steps = (train.Count + stepRows - 1) / stepRows;
+        IReadOnlyDictionary<string, double> lastLogs = new Dictionary<string, double>();
+
+        StopTraining = false;
+        foreach (Callback hook in hooks)
+        {
+            hook.Model = this;
+            hook.OnTrainBegin();
+        }
+
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            foreach (Callback hook in hooks)
+            {
+                hook.OnEpochBegin(epoch);
+            }
+
+            printer.EpochBegin(epoch, epochs);
+            long start = Stopwatch.GetTimestamp();
+            if (shuffle && !fullBatch)
+            {
+                Shuffle(order);
+            }
+
+            metricSums.AsSpan().Clear();
+            double lossSum = 0;
+            if (fullBatch)
+            {
+                Backend.Fill(GradientRegion, 0f);
+            }
+
+            for (int step = 0; step < steps; step++)
+            {
+                int first = step * stepRows;
+                ReadOnlySpan<int> rows = order.AsSpan(first, Math.Min(stepRows, train.Count - first));
+                float loss = fullBatch
+                    ? AccumulateFullBatch(train, rows, bindings, metricSums, epoch, epochs, step, steps)
+                    : TrainBatch(train, rows, optimizer, bindings, metricSums, epoch, epochs, step, steps);
+                lossSum += (double)loss * rows.Length;
+                printer.Step(step + 1, steps, start, lossSum / (first + rows.Length));
+            }
+
+            if (fullBatch)
+            {
+                optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlot(1), OptimizerSlot(2));
+            }
+
+            var logs = new Dictionary<string, double>(keys.Length) { ["loss"] = lossSum / train.Count };
+            for (int m = 0; m < bindings.Length; m++)
+            {
+                logs[bindings[m].Name] = metricSums[m] / train.Count;
+            }
+
+            if (validation is not null)
+            {
+                logs["val_loss"] = EvaluateSums(validation, batchSize, bindings, metricSums);
+                for (int m = 0; m < bindings.Length; m++)
+                {
+                    logs["val_" + bindings[m].Name] = metricSums[m] / validation.Count;
+                }
+            }
+
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            history.Add(logs, seconds);
+            printer.EpochEnd(steps, seconds, logs);
+            lastLogs = logs;
+            foreach (Callback hook in hooks)
+            {
+                hook.OnEpochEnd(epoch, logs);
+            }
+
+            if (StopTraining)
+            {
+                break;
+            }
+        }
+
+        foreach (Callback hook in hooks)
+        {
+            hook.OnTrainEnd(lastLogs);
+        }
+
+        return history;
+    }
+
+    /// <summary>
+    /// Binds <paramref name="optimizer"/> to the model (resetting its state when it is not the one already bound)
+    /// and allocates the host staging buffers, so that later steps allocate nothing.
+    /// </summary>
+    internal void PrepareTraining(Optimizer optimizer)
+    {
+        if (!ReferenceEquals(optimizer, _boundOptimizer))
+        {
+            optimizer.Reset(Backend, OptimizerSlot(1), OptimizerSlot(2));
+            _boundOptimizer = optimizer;
+        }
+
+        _stagingFeatures ??= new float[BatchCapacity * Layout.InputSize];
+        _stagingTargets ??= new float[BatchCapacity * Layout.TargetSize];
+    }
+
+    /// <summary>
+    /// One training step on the given rows: stage and upload them, zero the gradients, forward in training mode,
+    /// loss (read back and checked), metrics, backward, clip and update. Allocates nothing.
+    /// </summary>
+    /// <returns>The batch's mean loss, before the update.</returns>
+    internal float TrainBatch(Dataset data, ReadOnlySpan<int> rows, Optimizer optimizer, MetricBinding[] metrics,
+        Span<double> metricSums, int epoch, int epochs, int step, int steps)
+    {
+        int batch = rows.Length;
+        StageRows(data, rows);
+        Backend.Fill(GradientRegion, 0f);
+        Forward(batch, training: true);
+        ComputeLoss(batch, 1f / batch, withGradient: true);
+        float loss = ReadLoss(epoch, epochs, step, steps);
+        AccumulateMetrics(batch, metrics, metricSums);
+        Backward(batch);
+        optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlot(1), OptimizerSlot(2));
+        return loss;
+    }
+
+    // Full-batch gradient descent: the gradient of the mean loss over all n rows, accumulated chunk by chunk
+    // (each chunk's loss gradient scaled by 1 / n); the caller zeroes the gradients before and steps after.
+    private float AccumulateFullBatch(Dataset data, ReadOnlySpan<int> rows, MetricBinding[] metrics, Span<double> metricSums, int epoch, int epochs, int step, int steps)
+    {
+        int batch = rows.Length;
+        StageRows(data, rows);
+        Forward(batch, training: true);
+        ComputeLoss(batch, 1f / data.Count, withGradient: true);
+        float loss = ReadLoss(epoch, epochs, step, steps);
+        AccumulateMetrics(batch, metrics, metricSums);
+        Backward(batch);
+        return loss;
+    }
+
+    private void StageRows(Dataset data, ReadOnlySpan<int> rows)
+    {
+        int batch = rows.Length;
+        int inputSize = Layout.InputSize;
+        int targetSize = Layout.TargetSize;
+        Span<float> features = _stagingFeatures.AsSpan(0, batch * inputSize);
+        Span<float> targets = _stagingTargets.AsSpan(0, batch * targetSize);
+        for (int i = 0; i < batch; i++)
+        {
+            data.FeatureRow(rows[i]).CopyTo(features.Slice(i * inputSize, inputSize));
+            data.TargetRow(rows[i]).CopyTo(targets.Slice(i * targetSize, targetSize));
+        }
+
+        Backend.Upload(features, Act(Layout.InputSlot, inputSize, batch));
+        Backend.Upload(targets, Act(Layout.TargetSlot, targetSize, batch));
+    }
+
+    private float ReadLoss(int epoch, int epochs, int step, int steps)
+    {
+        Backend.Download(Fixed(Layout.LossSlot, 1), _scalar);
+        float loss = _scalar[0];
+        if (!float.IsFinite(loss))
+        {
+            throw new NonFiniteLossException(Layout.Name, epoch, epochs, step, steps, loss);
+        }
+
+        return loss;
+    }
+
+    private void AccumulateMetrics(int batch, MetricBinding[] metrics, Span<double> sums)
+    {
+        Buf slot = Fixed(Layout.MetricSlot, 1);
+        for (int m = 0; m < metrics.Length; m++)
+        {
+            Backend.Fill(slot, 0f);
+            Backend.Metric(metrics[m].Kind, Act(Layout.OutputSlot, Layout.OutputSize, batch), Act(Layout.TargetSlot, Layout.TargetSize, batch),
+                slot, batch, Layout.OutputSize);
+            Backend.Download(slot, _scalar);
+            sums[m] += _scalar[0];
+        }
+    }
+
+    private Buf OptimizerSlot(int index) => new(index == 1 ? Layout.OptimizerSlot1 : Layout.OptimizerSlot2, Layout.TrainableCount);
+
+    private void RequireBatchSize(int batchSize)
+    {
+        if (batchSize < 1 || batchSize > BatchCapacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize,
+                $"The batch size {batchSize} does not fit {Layout.Name}'s batch capacity {BatchCapacity}; use 1 to {BatchCapacity}, or create the model with a larger capacity.");
+        }
+    }
+
+    private static string[] LogKeys(MetricBinding[] metrics, bool validation)
+    {
+        var keys = new List<string>(2 + 2 * metrics.Length) { "loss" };
+        foreach (MetricBinding metric in metrics)
+        {
+            keys.Add(metric.Name);
+        }
+
+        if (validation)
+        {
+            keys.Add("val_loss");
+            foreach (MetricBinding metric in metrics)
+            {
+                keys.Add("val_" + metric.Name);
+            }
+        }
+
+        return [.. keys];
+    }
+
+    // Fisher-Yates with 64-bit draws from the model's seed; a counter carries over between Fit calls.
+    private void Shuffle(int[] order)
+    {
+        ulong seed = (ulong)(uint)Seed ^ ShuffleSalt;
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            ulong draw = Mix64(seed + 0x9E3779B97F4A7C15UL * ++_shuffleCounter);
+            int j = (int)(ulong)(((UInt128)draw * (ulong)(i + 1)) >> 64);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+    }
+
+    private static ulong Mix64(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

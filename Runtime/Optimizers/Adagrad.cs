@@ -1,0 +1,38 @@
+using ModelGen.Kernels;
+
+namespace ModelGen;
+
+/// <summary>Keras' Adagrad: a += g^2; p -= lr * g / sqrt(a + epsilon), the accumulator starting at <see cref="InitialAccumulator"/>.</summary>
+public sealed class Adagrad : Optimizer
+{
+    /// <summary>Creates the optimizer with Keras' defaults.</summary>
+    /// <param name="learningRate">The step size (1e-3).</param>
+    /// <param name="initialAccumulator">The accumulator's start, not negative (0.1).</param>
+    /// <param name="epsilon">Added inside the square root, positive (1e-7).</param>
+    public Adagrad(float learningRate = 1e-3f, float initialAccumulator = 0.1f, float epsilon = 1e-7f)
+        : base(learningRate)
+    {
+        if (!(initialAccumulator >= 0f) || !float.IsFinite(initialAccumulator))
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialAccumulator), initialAccumulator, $"initialAccumulator must be finite and not negative, but it is {initialAccumulator}.");
+        }
+
+        InitialAccumulator = initialAccumulator;
+        Epsilon = RequirePositive(epsilon, nameof(epsilon));
+    }
+
+    /// <summary>The accumulator's start.</summary>
+    public float InitialAccumulator { get; }
+
+    /// <summary>Added inside the square root.</summary>
+    public float Epsilon { get; }
+
+    private protected override void ResetState(IBackend backend, Buf slot1, Buf slot2)
+    {
+        backend.Fill(slot1, InitialAccumulator);
+        backend.Fill(slot2, 0f);
+    }
+
+    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, int step) =>
+        backend.AdagradStep(parameters, gradients, slot1, LearningRate, Epsilon);
+}

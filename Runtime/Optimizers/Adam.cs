@@ -1,0 +1,35 @@
+using ModelGen.Kernels;
+
+namespace ModelGen;
+
+/// <summary>
+/// Keras' Adam: m += (g - m)(1 - beta1), v += (g^2 - v)(1 - beta2),
+/// p -= lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon).
+/// </summary>
+public sealed class Adam : Optimizer
+{
+    /// <summary>Creates the optimizer with Keras' defaults.</summary>
+    /// <param name="learningRate">The step size (1e-3).</param>
+    /// <param name="beta1">Decay of the first moment, in [0, 1) (0.9).</param>
+    /// <param name="beta2">Decay of the second moment, in [0, 1) (0.999).</param>
+    /// <param name="epsilon">Added to sqrt(v), positive (1e-7).</param>
+    public Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
+        : base(learningRate)
+    {
+        Beta1 = RequireFraction(beta1, nameof(beta1));
+        Beta2 = RequireFraction(beta2, nameof(beta2));
+        Epsilon = RequirePositive(epsilon, nameof(epsilon));
+    }
+
+    /// <summary>Decay of the first moment.</summary>
+    public float Beta1 { get; }
+
+    /// <summary>Decay of the second moment.</summary>
+    public float Beta2 { get; }
+
+    /// <summary>Added to the root of the second moment.</summary>
+    public float Epsilon { get; }
+
+    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, int step) =>
+        backend.AdamStep(parameters, gradients, slot1, slot2, LearningRate, Beta1, Beta2, Epsilon, step);
+}

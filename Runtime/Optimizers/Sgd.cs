@@ -1,0 +1,30 @@
+using ModelGen.Kernels;
+
+namespace ModelGen;
+
+/// <summary>
+/// Keras' SGD on mini-batches: p -= lr * g; with momentum the velocity v = momentum * v - lr * g is added,
+/// with Nesterov p += momentum * v - lr * g.
+/// </summary>
+public sealed class Sgd : Optimizer
+{
+    /// <summary>Creates the optimizer with Keras' defaults.</summary>
+    /// <param name="learningRate">The step size (0.01).</param>
+    /// <param name="momentum">The velocity's decay, in [0, 1) (0).</param>
+    /// <param name="nesterov">Whether to use Nesterov momentum (false).</param>
+    public Sgd(float learningRate = 0.01f, float momentum = 0f, bool nesterov = false)
+        : base(learningRate)
+    {
+        Momentum = RequireFraction(momentum, nameof(momentum));
+        Nesterov = nesterov;
+    }
+
+    /// <summary>The velocity's decay.</summary>
+    public float Momentum { get; }
+
+    /// <summary>Whether Nesterov momentum is used.</summary>
+    public bool Nesterov { get; }
+
+    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, int step) =>
+        backend.SgdStep(parameters, gradients, Momentum == 0f ? default : slot1, LearningRate, Momentum, Nesterov);
+}
