@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace ModelGen.Aot.Tests;
@@ -17,13 +16,13 @@ public sealed partial class AotPublishTests
     [Trait("Category", "Aot")]
     public void Sample_PublishesWithoutWarnings_AndTheNativeBinaryTrains()
     {
-        string root = RepositoryRoot();
+        string root = ProcessRunner.RepositoryRoot();
         string project = Path.Combine(root, "Samples", "BreastCancer", "BreastCancer.csproj");
         string publishDir = Path.Combine(Path.GetTempPath(), "modelgen-aot-" + Guid.NewGuid().ToString("N"));
         try
         {
             // Warnings are errors in every project, so a trimming or AOT warning would also fail the publish; both are checked.
-            var publish = Run("dotnet", $"publish \"{project}\" -c Release -r linux-x64 -p:PublishAot=true -o \"{publishDir}\" -nologo -clp:NoSummary", root, PublishTimeout);
+            var publish = ProcessRunner.Run("dotnet", $"publish \"{project}\" -c Release -r linux-x64 -p:PublishAot=true -o \"{publishDir}\" -nologo -clp:NoSummary", root, PublishTimeout);
             Assert.True(publish.ExitCode == 0, $"dotnet publish failed ({publish.ExitCode}):\n{publish.Output}");
             string[] warnings = WarningPattern().Matches(publish.Output).Select(m => m.Value).Distinct().ToArray();
             Assert.True(warnings.Length == 0, "The AOT publish shows warnings:\n" + string.Join("\n", warnings));
@@ -31,7 +30,7 @@ public sealed partial class AotPublishTests
             string binary = Path.Combine(publishDir, "BreastCancer");
             Assert.True(File.Exists(binary), $"No native binary at {binary}.");
             string outDir = Path.Combine(publishDir, "out");
-            var run = Run(binary, $"--epochs 5 --threads 1 --out \"{outDir}\"", publishDir, RunTimeout);
+            var run = ProcessRunner.Run(binary, $"--epochs 5 --threads 1 --out \"{outDir}\"", publishDir, RunTimeout);
             Assert.True(run.ExitCode == 0, $"The native sample failed ({run.ExitCode}):\n{run.Output}");
             Assert.Contains("identical predictions", run.Output);
             Assert.True(File.Exists(Path.Combine(outDir, "cancer.safetensors")), "The native sample wrote no weights.");
@@ -43,38 +42,6 @@ public sealed partial class AotPublishTests
                 Directory.Delete(publishDir, recursive: true);
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ModelGen.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException($"No ModelGen.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static (int ExitCode, string Output) Run(string fileName, string arguments, string workingDirectory, TimeSpan timeout)
-    {
-        var info = new ProcessStartInfo(fileName, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {arguments} ran past {timeout}.");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
     // MSBuild's warning lines: "path(line,col): warning IL2026: ..." or "warning IL3050: ...".
