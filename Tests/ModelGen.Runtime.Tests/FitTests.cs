@@ -7,6 +7,8 @@ namespace ModelGen.Runtime.Tests;
 /// <summary>The training loop: limits, divergence, reproducibility, allocation, history, output, evaluation and prediction.</summary>
 public sealed class FitTests
 {
+    private const float BatchShapeTolerance = 1e-6f;
+
     [Fact]
     public void ABatchSizeOverTheCapacityNamesBoth()
     {
@@ -102,7 +104,11 @@ public sealed class FitTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(outputs, singles);
+        // The GEMM may block a batch of 1 differently from a chunk of 16, so only the last bits may differ.
+        for (int row = 0; row < outputs.Length; row++)
+        {
+            Assert.Equal(outputs[row], singles[row], BatchShapeTolerance);
+        }
         Assert.All(outputs, p => Assert.InRange(p, 0f, 1f));
     }
 
