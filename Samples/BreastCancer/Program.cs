@@ -36,13 +36,13 @@ static int Run(int seed, int epochs, int threads, string outDir, string dataPath
     double seconds = stopwatch.Elapsed.TotalSeconds;
 
     var result = model.Evaluate(validationSet, batchSize);
-    Console.WriteLine($"Trained {history.Epochs.Count} epochs in {seconds:F2} s on {device.Name}; best epoch {stopper.BestEpoch + 1}.");
-    Console.WriteLine($"Validation: loss {result.Loss:F4}, binary accuracy {result.Metrics["binary_accuracy"]:F4}");
+    Console.WriteLine($"Trained {history.Epochs} epochs in {seconds:F2} s on {device.Name}; best epoch {stopper.BestEpoch + 1}.");
+    Console.WriteLine($"Validation (best weights restored): loss {result["loss"]:F4}, binary accuracy {result["binary_accuracy"]:F4}");
 
     Directory.CreateDirectory(outDir);
     string weights = Path.Combine(outDir, "cancer.safetensors");
     model.Save(weights);
-    history.SaveCsv(Path.Combine(outDir, "history.csv"));
+    history.Save(Path.Combine(outDir, "history.csv"));
 
     // A fresh model with other initial weights, loaded from the file, must predict exactly what the trained one does.
     using var reloaded = new CancerNet(batchCapacity: batchSize, seed: seed + 1, device: device);
