@@ -44,6 +44,9 @@ internal sealed class LayerPlan
     /// <summary>The final activation is fused into the loss: backward starts below it.</summary>
     public bool FusedIntoLoss { get; set; }
 
+    /// <summary>The layer's output gradient is the loss's gradient with respect to the logits.</summary>
+    public bool ReceivesLogitGradient { get; set; }
+
     /// <summary>Whether Backward emits anything for this layer (no trainable layer at or before it: nothing to do).</summary>
     public bool RunsBackward { get; set; }
 

@@ -139,7 +139,7 @@ internal static class NetworkEmitter
     private static void WriteLayout(IndentedTextWriter writer, NetworkPlan plan)
     {
         var network = plan.Network;
-        using (writer.WriteBlock("private static readonly global::ModelGen.ModelLayout s_layout = new()", "};"))
+        using (writer.WriteBlock("private static readonly global::ModelGen.ModelLayout s_layout = new()", "{", "};"))
         {
             writer.WriteLine($"""
                 Name = {Literals.String(network.ClassName)},

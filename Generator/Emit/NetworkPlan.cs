@@ -214,6 +214,7 @@ internal sealed class NetworkPlan
             layer.RunsBackward = true;
             layer.NeedsInputGradient = trainableBefore;
             layer.OutputGradient = current.Constant;
+            layer.ReceivesLogitGradient = Fused && current == GradientBuffers[0];
             current.LastStep = step;
             string inputGradient = GradientName(layer.InputSlot);
             switch (layer.Spec)

@@ -49,7 +49,7 @@ internal static partial class DenseLayer
         int units = layer.OutputWidth;
         string dOutput = Buffers.Act(layer.OutputGradient!, units);
         bool throughActivation = !layer.FusedIntoLoss && spec.Activation != ActivationFunction.Linear;
-        string dz = throughActivation ? "dZ" : layer.FusedIntoLoss ? "dLogits" : "dy";
+        string dz = throughActivation ? "dZ" : layer.ReceivesLogitGradient ? "dLogits" : "dy";
         string parameters = throughActivation
             ? $"through {spec.Activation} in place, then dWeight ({units}, {inputs}) += dZ^T x, dBias"
             : $"{dz} (B, {units}) -> dWeight ({units}, {inputs}) += {dz}^T x, dBias += sum {dz}";
