@@ -1,0 +1,276 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using ModelGen.Kernels.Cpu.Gemm;
+
+namespace ModelGen.Kernels.Cpu;
+
+/// <summary>
+/// The CPU SIMD back end: one pinned, zeroed arena of floats, kernels on Vector512/Vector256 and
+/// TensorPrimitives, and a GEMM split over a persistent worker pool. This class only validates views and
+/// dispatches; the kernels live in the *Cpu classes beside it.
+/// </summary>
+public sealed unsafe class CpuBackend : IBackend
+{
+    private readonly float[] _arena;
+    private readonly float* _base;
+    private readonly GemmCpu _gemm;
+    private bool _disposed;
+
+    /// <summary>Creates a back end with an arena of <paramref name="length"/> zeroed floats on <paramref name="threads"/> threads.</summary>
+    /// <param name="length">The arena's length in floats.</param>
+    /// <param name="threads">Threads for large products (at least 1).</param>
+    public CpuBackend(int length, int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        _arena = GC.AllocateArray<float>(length, pinned: true);
+        _base = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_arena));
+        _gemm = new GemmCpu(threads);
+        Threads = threads;
+        Name = $"CPU, {_gemm.KernelName}, {threads} thread{(threads == 1 ? "" : "s")}";
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public int Length => _arena.Length;
+
+    /// <summary>The number of threads large products use.</summary>
+    public int Threads { get; }
+
+    /// <summary>The whole arena, for tests and diagnostics on the host.</summary>
+    internal Span<float> Arena => _arena;
+
+    /// <inheritdoc/>
+    public void Upload(ReadOnlySpan<float> source, Buf destination)
+    {
+        Span<float> d = View(destination, nameof(destination));
+        if (source.Length != d.Length)
+        {
+            throw new ArgumentException($"Upload expects {d.Length} floats for {destination} but got {source.Length}.", nameof(source));
+        }
+
+        source.CopyTo(d);
+    }
+
+    /// <inheritdoc/>
+    public void Download(Buf source, Span<float> destination)
+    {
+        Span<float> s = View(source, nameof(source));
+        if (destination.Length != s.Length)
+        {
+            throw new ArgumentException($"Download expects room for {s.Length} floats from {source} but got {destination.Length}.", nameof(destination));
+        }
+
+        s.CopyTo(destination);
+    }
+
+    /// <inheritdoc/>
+    public void Fill(Buf x, float value) => View(x, nameof(x)).Fill(value);
+
+    /// <inheritdoc/>
+    public void Copy(Buf source, Buf destination)
+    {
+        Span<float> s = View(source, nameof(source));
+        Span<float> d = Sized(destination, s.Length, nameof(destination));
+        s.CopyTo(d);
+    }
+
+    /// <inheritdoc/>
+    public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, Buf a, Buf b, float beta, Buf c)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        Sized(a, (long)m * k, nameof(a));
+        Sized(b, (long)k * n, nameof(b));
+        Sized(c, (long)m * n, nameof(c));
+        _gemm.Run(transA, transB, m, n, k, alpha, _base + a.Offset, _base + b.Offset, beta, _base + c.Offset);
+    }
+
+    /// <inheritdoc/>
+    public void BiasActivation(Buf y, Buf bias, int batch, int features, ActivationKind activation)
+    {
+        long count = Count(batch, features);
+        ActivationCpu.BiasActivation(Sized(y, count, nameof(y)), Sized(bias, features, nameof(bias)), batch, features, activation);
+    }
+
+    /// <inheritdoc/>
+    public void Activation(Buf x, Buf y, int batch, int features, ActivationKind activation)
+    {
+        long count = Count(batch, features);
+        ActivationCpu.Activation(Sized(x, count, nameof(x)), Sized(y, count, nameof(y)), batch, features, activation);
+    }
+
+    /// <inheritdoc/>
+    public void ActivationBackward(Buf y, Buf dy, Buf dx, int batch, int features, ActivationKind activation)
+    {
+        long count = Count(batch, features);
+        ActivationCpu.Backward(Sized(y, count, nameof(y)), Sized(dy, count, nameof(dy)), Sized(dx, count, nameof(dx)), batch, features, activation);
+    }
+
+    /// <inheritdoc/>
+    public void BiasBackward(Buf dy, Buf dBias, int batch, int features)
+    {
+        long count = Count(batch, features);
+        DenseCpu.BiasBackward(Sized(dy, count, nameof(dy)), Sized(dBias, features, nameof(dBias)), batch, features);
+    }
+
+    /// <inheritdoc/>
+    public void BatchNormTraining(Buf x, Buf y, Buf gamma, Buf beta, Buf runningMean, Buf runningVar,
+        Buf savedMean, Buf savedInvStd, int batch, int features, float momentum, float epsilon)
+    {
+        long count = Count(batch, features);
+        BatchNormCpu.Training(Sized(x, count, nameof(x)), Sized(y, count, nameof(y)), Sized(gamma, features, nameof(gamma)),
+            Sized(beta, features, nameof(beta)), Sized(runningMean, features, nameof(runningMean)), Sized(runningVar, features, nameof(runningVar)),
+            Sized(savedMean, features, nameof(savedMean)), Sized(savedInvStd, features, nameof(savedInvStd)), batch, features, momentum, epsilon);
+    }
+
+    /// <inheritdoc/>
+    public void BatchNormInference(Buf x, Buf y, Buf gamma, Buf beta, Buf runningMean, Buf runningVar,
+        int batch, int features, float epsilon)
+    {
+        long count = Count(batch, features);
+        BatchNormCpu.Inference(Sized(x, count, nameof(x)), Sized(y, count, nameof(y)), Sized(gamma, features, nameof(gamma)),
+            Sized(beta, features, nameof(beta)), Sized(runningMean, features, nameof(runningMean)), Sized(runningVar, features, nameof(runningVar)),
+            batch, features, epsilon);
+    }
+
+    /// <inheritdoc/>
+    public void BatchNormBackward(Buf x, Buf dy, Buf dx, Buf gamma, Buf dGamma, Buf dBeta,
+        Buf savedMean, Buf savedInvStd, int batch, int features)
+    {
+        long count = Count(batch, features);
+        BatchNormCpu.Backward(Sized(x, count, nameof(x)), Sized(dy, count, nameof(dy)), Sized(dx, count, nameof(dx)),
+            Sized(gamma, features, nameof(gamma)), Sized(dGamma, features, nameof(dGamma)), Sized(dBeta, features, nameof(dBeta)),
+            Sized(savedMean, features, nameof(savedMean)), Sized(savedInvStd, features, nameof(savedInvStd)), batch, features);
+    }
+
+    /// <inheritdoc/>
+    public void DropoutForward(Buf x, Buf y, Buf mask, float rate, ulong seed, ulong stream)
+    {
+        if (!(rate >= 0f && rate < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must be in [0, 1).");
+        }
+
+        Span<float> xs = View(x, nameof(x));
+        DropoutCpu.Forward(xs, Sized(y, xs.Length, nameof(y)), Sized(mask, xs.Length, nameof(mask)), rate, seed, stream);
+    }
+
+    /// <inheritdoc/>
+    public void DropoutBackward(Buf dy, Buf mask, Buf dx)
+    {
+        Span<float> dys = View(dy, nameof(dy));
+        DropoutCpu.Backward(dys, Sized(mask, dys.Length, nameof(mask)), Sized(dx, dys.Length, nameof(dx)));
+    }
+
+    /// <inheritdoc/>
+    public void Loss(LossKind kind, bool fromLogits, Buf prediction, Buf target, Buf dPrediction, Buf loss,
+        int batch, int features, float gradScale)
+    {
+        long count = Count(batch, features);
+        long targets = kind == LossKind.SparseCategoricalCrossEntropy ? batch : count;
+        Span<float> gradient = dPrediction.Length == 0 ? default : Sized(dPrediction, count, nameof(dPrediction));
+        LossCpu.Run(kind, fromLogits, Sized(prediction, count, nameof(prediction)), Sized(target, targets, nameof(target)),
+            gradient, Sized(loss, 1, nameof(loss)), batch, features, gradScale);
+    }
+
+    /// <inheritdoc/>
+    public void Metric(MetricKind kind, Buf prediction, Buf target, Buf result, int batch, int features)
+    {
+        long count = Count(batch, features);
+        long targets = kind == MetricKind.SparseCategoricalAccuracy ? batch : count;
+        MetricCpu.Run(kind, Sized(prediction, count, nameof(prediction)), Sized(target, targets, nameof(target)),
+            Sized(result, 1, nameof(result)), batch, features);
+    }
+
+    /// <inheritdoc/>
+    public void AllFinite(Buf x, Buf result)
+    {
+        Span<float> r = Sized(result, 1, nameof(result));
+        r[0] = ClipCpu.AllFinite(View(x, nameof(x))) ? 1f : 0f;
+    }
+
+    /// <inheritdoc/>
+    public void ClipByValue(Buf gradients, float limit) => ClipCpu.ByValue(View(gradients, nameof(gradients)), limit);
+
+    /// <inheritdoc/>
+    public void ClipByNorm(Buf gradients, float maxNorm) => ClipCpu.ByNorm(View(gradients, nameof(gradients)), maxNorm);
+
+    /// <inheritdoc/>
+    public void SgdStep(Buf parameters, Buf gradients, Buf velocity, float learningRate, float momentum, bool nesterov)
+    {
+        Span<float> p = View(parameters, nameof(parameters));
+        Span<float> v = momentum == 0f ? default : Sized(velocity, p.Length, nameof(velocity));
+        OptimizerCpu.Sgd(p, Sized(gradients, p.Length, nameof(gradients)), v, learningRate, momentum, nesterov);
+    }
+
+    /// <inheritdoc/>
+    public void AdamStep(Buf parameters, Buf gradients, Buf m, Buf v, float learningRate, float beta1, float beta2,
+        float epsilon, int step)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        Span<float> p = View(parameters, nameof(parameters));
+        OptimizerCpu.Adam(p, Sized(gradients, p.Length, nameof(gradients)), Sized(m, p.Length, nameof(m)), Sized(v, p.Length, nameof(v)),
+            learningRate, beta1, beta2, epsilon, step);
+    }
+
+    /// <inheritdoc/>
+    public void RmsPropStep(Buf parameters, Buf gradients, Buf meanSquare, float learningRate, float rho, float epsilon)
+    {
+        Span<float> p = View(parameters, nameof(parameters));
+        OptimizerCpu.RmsProp(p, Sized(gradients, p.Length, nameof(gradients)), Sized(meanSquare, p.Length, nameof(meanSquare)),
+            learningRate, rho, epsilon);
+    }
+
+    /// <inheritdoc/>
+    public void AdagradStep(Buf parameters, Buf gradients, Buf accumulator, float learningRate, float epsilon)
+    {
+        Span<float> p = View(parameters, nameof(parameters));
+        OptimizerCpu.Adagrad(p, Sized(gradients, p.Length, nameof(gradients)), Sized(accumulator, p.Length, nameof(accumulator)),
+            learningRate, epsilon);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _gemm.Dispose();
+        }
+    }
+
+    /// <summary>The arena span of a view, checked to lie inside the arena.</summary>
+    private Span<float> View(Buf view, string name)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (view.Offset < 0 || view.Length < 0 || (long)view.Offset + view.Length > _arena.Length)
+        {
+            throw new ArgumentException($"The view {view} does not fit the arena of {_arena.Length} floats.", name);
+        }
+
+        return new Span<float>(_arena, view.Offset, view.Length);
+    }
+
+    /// <summary>The first <paramref name="needed"/> floats of a view that must hold at least that many.</summary>
+    private Span<float> Sized(Buf view, long needed, string name)
+    {
+        Span<float> span = View(view, name);
+        if (span.Length < needed)
+        {
+            throw new ArgumentException($"'{name}' needs {needed} floats but the view {view} has {view.Length}.", name);
+        }
+
+        return span[..(int)needed];
+    }
+
+    private static long Count(int batch, int features)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ArgumentOutOfRangeException.ThrowIfNegative(features);
+        return (long)batch * features;
+    }
+}

@@ -1,0 +1,222 @@
+using System.Runtime.Intrinsics;
+
+namespace ModelGen.Kernels.Cpu.Gemm;
+
+/// <summary>
+/// The packed, blocked GEMM (BLIS loop order): for each (KC, NC) panel of op(B), packed once, and each
+/// (MC, KC) block of op(A), packed once, the micro-kernel sweeps (MR, NR) tiles of C with the B sliver
+/// in L1 and the A block in L2. Large products are split over the worker pool by disjoint strips of whole
+/// tiles of C; every element of C sees the same KC blocks in the same order whatever the split, so the
+/// result is bitwise independent of the thread count.
+/// </summary>
+internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
+{
+    /// <summary>Depth of a packed block: a (KC, NR) sliver of B is 32 KB and stays in L1.</summary>
+    private const int KC = 256;
+
+    /// <summary>Products with fewer multiply-adds than this run on the calling thread.</summary>
+    private const long ParallelThreshold = 1L << 20;
+
+    /// <summary>Rows or columns of C at or below which the direct (unpacked) path wins.</summary>
+    private const int DirectLimit = 4;
+
+    private readonly KernelKind _kernel;
+    private readonly int _mr, _nr, _mc, _nc;
+    private readonly GemmWorkspace[] _workspaces;
+    private readonly WorkerPool? _pool;
+
+    // The product in flight, read by the pool's workers.
+    private bool _transA, _transB, _splitRows;
+    private int _m, _n, _k;
+    private float _alpha, _beta;
+    private float* _a, _b, _c;
+
+    /// <summary>Creates the GEMM with its packing scratch for <paramref name="threads"/> threads.</summary>
+    public GemmCpu(int threads)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            (_kernel, _mr, _nr) = (KernelKind.Avx512, MicroKernel512.MR, MicroKernel512.NR);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            (_kernel, _mr, _nr) = (KernelKind.Avx2, MicroKernel256.MR, MicroKernel256.NR);
+        }
+        else
+        {
+            (_kernel, _mr, _nr) = (KernelKind.Scalar, MicroKernelScalar.MR, MicroKernelScalar.NR);
+        }
+
+        // MC x KC of A (~250 KB) sits in half of a 1 MB L2; KC x NC of B (2 MB) in L3.
+        _mc = _mr * 20;
+        _nc = _nr * 64;
+        _workspaces = new GemmWorkspace[threads];
+        for (int t = 0; t < threads; t++)
+        {
+            _workspaces[t] = new GemmWorkspace(_mc * KC, KC * _nc, _mr * _nr);
+        }
+
+        _pool = threads > 1 ? new WorkerPool(threads - 1) : null;
+    }
+
+    private enum KernelKind
+    {
+        Avx512,
+        Avx2,
+        Scalar,
+    }
+
+    /// <summary>Which micro-kernel runs, for the back end's name.</summary>
+    public string KernelName => _kernel switch
+    {
+        KernelKind.Avx512 => "AVX-512",
+        KernelKind.Avx2 => "AVX2",
+        _ => "scalar",
+    };
+
+    /// <summary>C (M, N) = alpha * op(A) (M, K) * op(B) (K, N) + beta * C, row-major.</summary>
+    public void Run(bool transA, bool transB, int m, int n, int k, float alpha, float* a, float* b, float beta, float* c)
+    {
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0)
+        {
+            ScaleOnly(m * n, beta, c);
+            return;
+        }
+
+        if (m <= DirectLimit || n <= DirectLimit)
+        {
+            GemmDirect.Run(transA, transB, m, n, k, alpha, a, b, beta, c);
+            return;
+        }
+
+        (_transA, _transB, _m, _n, _k, _alpha, _beta) = (transA, transB, m, n, k, alpha, beta);
+        _a = a;
+        _b = b;
+        _c = c;
+        int parts = 1;
+        if (_pool is not null && (long)m * n * k >= ParallelThreshold)
+        {
+            int rowTiles = (m + _mr - 1) / _mr, colTiles = (n + _nr - 1) / _nr;
+            _splitRows = rowTiles >= colTiles;
+            parts = Math.Min(_pool.Capacity, _splitRows ? rowTiles : colTiles);
+        }
+
+        if (parts <= 1)
+        {
+            Blocked(_workspaces[0], 0, m, 0, n);
+        }
+        else
+        {
+            _pool!.Run(this, parts);
+        }
+
+        _a = _b = _c = null;
+    }
+
+    /// <inheritdoc/>
+    public void Execute(int part, int parts)
+    {
+        // Strips of whole tiles, so a thread's strip boundary never cuts a tile.
+        if (_splitRows)
+        {
+            int tiles = (_m + _mr - 1) / _mr;
+            int row0 = Math.Min(_m, tiles * part / parts * _mr), row1 = Math.Min(_m, tiles * (part + 1) / parts * _mr);
+            Blocked(_workspaces[part], row0, row1, 0, _n);
+        }
+        else
+        {
+            int tiles = (_n + _nr - 1) / _nr;
+            int col0 = Math.Min(_n, tiles * part / parts * _nr), col1 = Math.Min(_n, tiles * (part + 1) / parts * _nr);
+            Blocked(_workspaces[part], 0, _m, col0, col1);
+        }
+    }
+
+    /// <summary>The blocked product restricted to C rows [row0, row1) and columns [col0, col1).</summary>
+    private void Blocked(GemmWorkspace workspace, int row0, int row1, int col0, int col1)
+    {
+        int m = _m, n = _n, k = _k, mr = _mr, nr = _nr;
+        float* tile = workspace.Tile;
+        for (int jc = col0; jc < col1; jc += _nc)
+        {
+            int nc = Math.Min(_nc, col1 - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+
+                // Later depth blocks add onto what the first one wrote.
+                float beta = pc == 0 ? _beta : 1f;
+                GemmPacking.PackB(_b, _transB, n, k, pc, kc, jc, nc, nr, workspace.PackB);
+                for (int ic = row0; ic < row1; ic += _mc)
+                {
+                    int mc = Math.Min(_mc, row1 - ic);
+                    GemmPacking.PackA(_a, _transA, m, k, ic, mc, pc, kc, mr, workspace.PackA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int cols = Math.Min(nr, nc - jr);
+                        float* bSliver = workspace.PackB + ((nint)jr * kc);
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int rows = Math.Min(mr, mc - ir);
+                            float* aSliver = workspace.PackA + ((nint)ir * kc);
+                            float* cTile = _c + ((nint)(ic + ir) * n) + jc + jr;
+                            if (rows == mr && cols == nr)
+                            {
+                                Micro(kc, aSliver, bSliver, cTile, n, _alpha, beta);
+                            }
+                            else
+                            {
+                                Micro(kc, aSliver, bSliver, tile, nr, 1f, 0f);
+                                WriteEdge(tile, nr, cTile, n, rows, cols, _alpha, beta);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void Micro(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        switch (_kernel)
+        {
+            case KernelKind.Avx512: MicroKernel512.Run(kc, a, b, c, ldc, alpha, beta); break;
+            case KernelKind.Avx2: MicroKernel256.Run(kc, a, b, c, ldc, alpha, beta); break;
+            default: MicroKernelScalar.Run(kc, a, b, c, ldc, alpha, beta); break;
+        }
+    }
+
+    /// <summary>The valid (rows, cols) corner of a full tile into C, with the micro-kernel's arithmetic.</summary>
+    private static void WriteEdge(float* tile, int ldt, float* c, nint ldc, int rows, int cols, float alpha, float beta)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            float* t = tile + ((nint)i * ldt);
+            float* row = c + (i * ldc);
+            for (int j = 0; j < cols; j++)
+            {
+                row[j] = beta == 0f ? t[j] * alpha : (t[j] * alpha) + (row[j] * beta);
+            }
+        }
+    }
+
+    private static void ScaleOnly(int count, float beta, float* c)
+    {
+        var span = new Span<float>(c, count);
+        if (beta == 0f)
+        {
+            span.Clear();
+        }
+        else
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(span, beta, span);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _pool?.Dispose();
+}

@@ -1,0 +1,48 @@
+namespace ModelGen.Kernels.Cpu.Gemm;
+
+/// <summary>The portable register block for machines without 256-bit SIMD: a (4, 4) tile of C.</summary>
+internal static unsafe class MicroKernelScalar
+{
+    /// <summary>Rows of the tile.</summary>
+    public const int MR = 4;
+
+    /// <summary>Columns of the tile.</summary>
+    public const int NR = 4;
+
+    /// <summary>
+    /// a (kc, MR) packed, b (kc, NR) packed, c (MR, NR) with row stride ldc:
+    /// c = alpha * (a^T b) + beta * c, where beta = 0 never reads c.
+    /// </summary>
+    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        float* acc = stackalloc float[MR * NR];
+        for (int i = 0; i < MR * NR; i++)
+        {
+            acc[i] = 0f;
+        }
+
+        for (int p = 0; p < kc; p++)
+        {
+            for (int i = 0; i < MR; i++)
+            {
+                float ai = a[i];
+                for (int j = 0; j < NR; j++)
+                {
+                    acc[i * NR + j] = MathF.FusedMultiplyAdd(ai, b[j], acc[i * NR + j]);
+                }
+            }
+
+            a += MR;
+            b += NR;
+        }
+
+        for (int i = 0; i < MR; i++)
+        {
+            float* row = c + i * ldc;
+            for (int j = 0; j < NR; j++)
+            {
+                row[j] = beta == 0f ? acc[i * NR + j] * alpha : (acc[i * NR + j] * alpha) + (row[j] * beta);
+            }
+        }
+    }
+}
