@@ -14,7 +14,7 @@ internal static class GeneratorHarness
     public static IEnumerable<SyntaxTree> AttributeTrees()
     {
         var assembly = typeof(GeneratorHarness).Assembly;
-        foreach (string name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Attributes.", StringComparison.Ordinal)).Order())
+        foreach (string name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Runtime.Attributes", StringComparison.Ordinal)).Order())
         {
             using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
             yield return CSharpSyntaxTree.ParseText(reader.ReadToEnd(), ParseOptions, path: name);
