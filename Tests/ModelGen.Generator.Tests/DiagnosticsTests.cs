@@ -186,7 +186,13 @@ public sealed class DiagnosticsTests
     public Task ModelTooLargeError_HugeDense() => VerifyAsync(
         Model("[Model][Input(100000)][{|#0:Dense(100000)|}]"),
         DiagnosticDescriptors.ModelTooLargeError,
-        "Layer 'dense0' (Dense) makes model 'TestNet' too large: the parameters, gradients and optimizer state needs 40000400000 floats, more than 2147483647");
+        "Layer 'dense0' (Dense) makes model 'TestNet' too large: the parameters, gradients and optimizer state need 40000400000 floats, more than 2147483647");
+
+    [Fact]
+    public Task ModelTooLargeError_HugeActivations() => VerifyAsync(
+        Model("[Model][Input(600000000)][{|#0:Dropout(0.1)|}]"),
+        DiagnosticDescriptors.ModelTooLargeError,
+        "Layer 'dropout0' (Dropout) makes model 'TestNet' too large: one sample's activations need 3600000000 floats, more than 2147483647");
 
     [Fact]
     public void ValidModels_ReportNothing()
