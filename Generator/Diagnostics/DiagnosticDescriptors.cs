@@ -105,9 +105,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LossOutputMismatchError = Create(
         "MG2002", "Loss does not fit the output", "Loss {0} does not fit the output {1} of layer '{2}' ({3} output): {4}", ShapeCategory);
 
-    /// <summary>MG2003, at the layer's attribute: "Layer '{0}' ({1}) makes model '{2}' too large: {3} needs {4} floats, more than 2147483647".</summary>
+    /// <summary>MG2003, at the layer's attribute: "Layer '{0}' ({1}) makes model '{2}' too large: {3} need {4} floats, more than 2147483647".</summary>
     public static readonly DiagnosticDescriptor ModelTooLargeError = Create(
-        "MG2003", "Model too large", "Layer '{0}' ({1}) makes model '{2}' too large: {3} needs {4} floats, more than 2147483647", ShapeCategory);
+        "MG2003", "Model too large", "Layer '{0}' ({1}) makes model '{2}' too large: {3} need {4} floats, more than 2147483647", ShapeCategory);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());

@@ -1,40 +1,34 @@
 using System.Collections.Immutable;
-using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace ModelGen.Generator.Tests;
 
-/// <summary>Runs the generator over source text in an in-memory compilation against the .NET 10 reference assemblies.</summary>
+/// <summary>Runs the generator directly (no Testing framework) over source text compiled against the .NET 10 reference assemblies and the built runtime.</summary>
 internal static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
 
-    /// <summary>The attribute declarations of the runtime, compiled from their sources (embedded in this assembly).</summary>
-    public static IEnumerable<SyntaxTree> AttributeTrees()
-    {
-        var assembly = typeof(GeneratorHarness).Assembly;
-        foreach (string name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Runtime.Attributes", StringComparison.Ordinal)).Order())
-        {
-            using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
-            yield return CSharpSyntaxTree.ParseText(reader.ReadToEnd(), ParseOptions, path: name);
-        }
-    }
+    /// <summary>The built runtime (the attributes and CompiledModel) and kernels (IBackend, Buf) that generated code uses.</summary>
+    public static readonly MetadataReference[] ModelGenReferences =
+    [
+        MetadataReference.CreateFromFile(typeof(CompiledModel).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(Kernels.IBackend).Assembly.Location),
+    ];
 
-    public static CSharpCompilation Compilation(string source, IEnumerable<MetadataReference>? extraReferences = null, bool withAttributeSources = true)
+    public static CSharpCompilation Compilation(string source)
     {
-        var trees = new List<SyntaxTree> { CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Model.cs") };
-        if (withAttributeSources)
+        var trees = new List<SyntaxTree>
         {
-            trees.AddRange(AttributeTrees());
-        }
+            CSharpSyntaxTree.ParseText(source, ParseOptions, path: ModelGenGeneratorTest.SourceFile),
 
-        // The usings the SDK's implicit usings add to every project.
-        trees.Add(CSharpSyntaxTree.ParseText("global using System; global using System.Collections.Generic; global using System.Linq;", ParseOptions, path: "Usings.cs"));
+            // The usings the SDK's implicit usings add to every project.
+            CSharpSyntaxTree.ParseText("global using System; global using System.Collections.Generic; global using System.Linq;", ParseOptions, path: "Usings.cs"),
+        };
         return CSharpCompilation.Create(
             "TestModels",
             trees,
-            Basic.Reference.Assemblies.Net100.References.All.Concat(extraReferences ?? []),
+            Basic.Reference.Assemblies.Net100.References.All.Concat(ModelGenReferences),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
     }
 
@@ -45,9 +39,9 @@ internal static class GeneratorHarness
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     /// <summary>Runs the generator once; returns its result and the compilation with the generated files added.</summary>
-    public static (GeneratorRunResult Result, Compilation Output) Run(string source, IEnumerable<MetadataReference>? extraReferences = null, bool withAttributeSources = true)
+    public static (GeneratorRunResult Result, Compilation Output) Run(string source)
     {
-        var compilation = Compilation(source, extraReferences, withAttributeSources);
+        var compilation = Compilation(source);
         var driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         var result = driver.GetRunResult().Results.Single();
         Assert.Null(result.Exception);
