@@ -3,8 +3,9 @@ namespace ModelGen.Data;
 /// <summary>
 /// Seeded train/test splits of row indices, as scikit-learn's train_test_split with train_size: the training part
 /// has floor(trainSize * rows) rows, the test part the rest. With stratification each class keeps its share in
-/// both parts (scikit-learn's StratifiedShuffleSplit allocation, largest remainders first). The permutation is
-/// this library's own: deterministic for a seed, not scikit-learn's.
+/// both parts (scikit-learn's StratifiedShuffleSplit allocation, largest remainders first, ties broken at random).
+/// The random draws follow numpy's RandomState(seed) step for step, so a split picks the same rows, in the same
+/// order, as scikit-learn's train_test_split(random_state=seed, stratify=labels or None).
 /// </summary>
 public static class TrainTestSplit
 {
@@ -12,8 +13,8 @@ public static class TrainTestSplit
     public static TrainTestIndices Split(int rows, double trainSize, int seed)
     {
         var (train, test) = Sizes(rows, trainSize);
-        var random = new Random(seed);
-        var order = Permutation(rows, random);
+        var random = Random(seed);
+        var order = random.Permutation(rows);
         return new TrainTestIndices(order[test..(test + train)], order[..test]);
     }
 
@@ -40,8 +41,9 @@ public static class TrainTestSplit
         if (!stratify) return Split(labels.Count, trainSize, seed);
         var (train, test) = Sizes(labels.Count, trainSize);
 
-        // Classes in sorted order, as numpy.unique gives them.
-        var classes = labels.Distinct().Order().ToArray();
+        // Classes in sorted order, as numpy.unique gives them (text by code point).
+        var order = typeof(T) == typeof(string) ? (IComparer<T>)StringComparer.Ordinal : Comparer<T>.Default;
+        var classes = labels.Distinct().Order(order).ToArray();
         var classOf = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
         var members = classes.Select(_ => new List<int>()).ToArray();
         for (var row = 0; row < labels.Count; row++) members[classOf[labels[row]]].Add(row);
@@ -53,25 +55,28 @@ public static class TrainTestSplit
         if (train < classes.Length || test < classes.Length)
             throw new ArgumentException($"The parts ({train} train, {test} test rows) must each hold at least one row of each of the {classes.Length} classes.", nameof(trainSize));
 
-        var random = new Random(seed);
+        var random = Random(seed);
         var trainCounts = ApproximateMode(counts, train, random);
         var testCounts = ApproximateMode([.. counts.Zip(trainCounts, (c, t) => c - t)], test, random);
         var trainRows = new List<int>(train);
         var testRows = new List<int>(test);
         for (var c = 0; c < classes.Length; c++)
         {
-            var order = Permutation(counts[c], random);
-            for (var i = 0; i < trainCounts[c]; i++) trainRows.Add(members[c][order[i]]);
-            for (var i = trainCounts[c]; i < trainCounts[c] + testCounts[c]; i++) testRows.Add(members[c][order[i]]);
+            var permutation = random.Permutation(counts[c]);
+            for (var i = 0; i < trainCounts[c]; i++) trainRows.Add(members[c][permutation[i]]);
+            for (var i = trainCounts[c]; i < trainCounts[c] + testCounts[c]; i++) testRows.Add(members[c][permutation[i]]);
         }
-        return new TrainTestIndices(Shuffle(trainRows, random), Shuffle(testRows, random));
+        int[] trainPart = [.. trainRows], testPart = [.. testRows];
+        random.Shuffle(trainPart);
+        random.Shuffle(testPart);
+        return new TrainTestIndices(trainPart, testPart);
     }
 
     /// <summary>
     /// Splits <paramref name="draws"/> among classes in proportion to <paramref name="counts"/>: floors first, then one
     /// more to the largest remainders, ties broken at random (scikit-learn's _approximate_mode).
     /// </summary>
-    internal static int[] ApproximateMode(int[] counts, int draws, Random random)
+    internal static int[] ApproximateMode(int[] counts, int draws, NumpyRandomState random)
     {
         var total = counts.Sum();
         var continuous = counts.Select(c => (double)c / total * draws).ToArray();
@@ -82,8 +87,8 @@ public static class TrainTestSplit
         {
             if (needed <= 0) break;
             var tied = Enumerable.Range(0, counts.Length).Where(i => remainders[i] == value).ToArray();
-            random.Shuffle(tied);
-            foreach (var i in tied.Take(needed)) result[i]++;
+            // numpy's choice(tied, size, replace=False) is permutation(len(tied))[:size].
+            foreach (var i in random.Permutation(tied.Length).Take(needed)) result[tied[i]]++;
             needed -= Math.Min(tied.Length, needed);
         }
         return result;
@@ -101,17 +106,9 @@ public static class TrainTestSplit
         return (train, test);
     }
 
-    private static int[] Permutation(int count, Random random)
+    private static NumpyRandomState Random(int seed)
     {
-        var order = Enumerable.Range(0, count).ToArray();
-        random.Shuffle(order);
-        return order;
-    }
-
-    private static int[] Shuffle(List<int> rows, Random random)
-    {
-        var array = rows.ToArray();
-        random.Shuffle(array);
-        return array;
+        ArgumentOutOfRangeException.ThrowIfNegative(seed);
+        return new NumpyRandomState((uint)seed);
     }
 }
