@@ -76,13 +76,13 @@ public sealed class FitTests
             model.TrainBatch(train, rows, optimizer, metrics, sums, 0, 1, step, 8);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int step = 3; step < 8; step++)
+        long allocated = AllocationProbe.SteadyStateBytes(() =>
         {
-            model.TrainBatch(train, rows.AsSpan(0, step * 4), optimizer, metrics, sums, 0, 1, step, 8);
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int step = 3; step < 8; step++)
+            {
+                model.TrainBatch(train, rows.AsSpan(0, step * 4), optimizer, metrics, sums, 0, 1, step, 8);
+            }
+        });
         Assert.Equal(0, allocated);
     }
 
@@ -96,14 +96,15 @@ public sealed class FitTests
         model.Predict(validation.FeatureRow(0), new float[1]);
 
         var singles = new float[validation.Count];
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        model.Predict(validation.Features, outputs);
-        for (int row = 0; row < validation.Count; row++)
+        long allocated = AllocationProbe.SteadyStateBytes(() =>
         {
-            model.Predict(validation.FeatureRow(row), singles.AsSpan(row, 1));
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            model.Predict(validation.Features, outputs);
+            for (int row = 0; row < validation.Count; row++)
+            {
+                model.Predict(validation.FeatureRow(row), singles.AsSpan(row, 1));
+            }
+        });
+        Assert.Equal(0, allocated);
         // The GEMM may block a batch of 1 differently from a chunk of 16, so only the last bits may differ.
         for (int row = 0; row < outputs.Length; row++)
         {
