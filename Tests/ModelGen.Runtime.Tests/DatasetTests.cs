@@ -121,28 +121,5 @@ public sealed class DatasetTests
         return values;
     }
 
-    internal static ModelLayout WithLoss(ModelLayout layout, LossKind loss) => new()
-    {
-        Name = layout.Name,
-        InputShape = layout.InputShape,
-        OutputShape = layout.OutputShape,
-        Loss = loss,
-        OutputActivation = layout.OutputActivation,
-        Parameters = layout.Parameters,
-        Layers = layout.Layers,
-        TrainableCount = layout.TrainableCount,
-        StateCount = layout.StateCount,
-        GradientBase = layout.GradientBase,
-        OptimizerSlot1 = layout.OptimizerSlot1,
-        OptimizerSlot2 = layout.OptimizerSlot2,
-        LossSlot = layout.LossSlot,
-        MetricSlot = layout.MetricSlot,
-        CheckSlot = layout.CheckSlot,
-        ActivationBase = layout.ActivationBase,
-        ActivationsPerSample = layout.ActivationsPerSample,
-        InputSlot = layout.InputSlot,
-        TargetSlot = layout.TargetSlot,
-        OutputSlot = layout.OutputSlot,
-        Summary = layout.Summary,
-    };
+    internal static ModelLayout WithLoss(ModelLayout layout, LossKind loss) => layout with { Loss = loss };
 }

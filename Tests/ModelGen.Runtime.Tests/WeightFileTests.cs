@@ -121,30 +121,7 @@ public sealed class WeightFileTests : IDisposable
     private static ModelLayout WithoutBias() =>
         With(Linear(), [.. Linear().Parameters.Where(p => p.Name != "dense0.bias")]);
 
-    private static ModelLayout With(ModelLayout layout, ParameterInfo[] parameters) => new()
-    {
-        Name = layout.Name,
-        InputShape = layout.InputShape,
-        OutputShape = layout.OutputShape,
-        Loss = layout.Loss,
-        OutputActivation = layout.OutputActivation,
-        Parameters = parameters,
-        Layers = layout.Layers,
-        TrainableCount = layout.TrainableCount,
-        StateCount = layout.StateCount,
-        GradientBase = layout.GradientBase,
-        OptimizerSlot1 = layout.OptimizerSlot1,
-        OptimizerSlot2 = layout.OptimizerSlot2,
-        LossSlot = layout.LossSlot,
-        MetricSlot = layout.MetricSlot,
-        CheckSlot = layout.CheckSlot,
-        ActivationBase = layout.ActivationBase,
-        ActivationsPerSample = layout.ActivationsPerSample,
-        InputSlot = layout.InputSlot,
-        TargetSlot = layout.TargetSlot,
-        OutputSlot = layout.OutputSlot,
-        Summary = layout.Summary,
-    };
+    private static ModelLayout With(ModelLayout layout, ParameterInfo[] parameters) => layout with { Parameters = parameters };
 
     private static byte[] Encode(ModelLayout layout, float[] weights) => SafeTensors.Encode(layout, weights);
 
