@@ -32,14 +32,27 @@ public static class HotelPrediction
             }
         }
 
-        ColumnTransformer preparation = ColumnTransformer.Load(preparationPath);
+        using var model = new HotelNet(batchCapacity: HotelTraining.BatchSize, seed: 0, device: Device.Cpu());
+        ColumnTransformer preparation;
+        Table bookings;
+        try
+        {
+            model.Load(weights);
+            preparation = ColumnTransformer.Load(preparationPath);
+            bookings = Table.ReadCsv(inputPath);
+        }
+        catch (InvalidDataException e)
+        {
+            error.WriteLine(e.Message);
+            return 1;
+        }
+
         if (preparation.FeatureCount != HotelNet.InputSize)
         {
             error.WriteLine($"{preparationPath} gives {preparation.FeatureCount} features, but HotelNet takes {HotelNet.InputSize}.");
             return 1;
         }
 
-        Table bookings = Table.ReadCsv(inputPath);
         string[] absent = [.. HotelData.Numeric.Concat(HotelData.Categorical).Where(c => !bookings.TryGetColumn(c, out _))];
         if (absent.Length > 0)
         {
@@ -89,8 +102,6 @@ public static class HotelPrediction
             return 1;
         }
 
-        using var model = new HotelNet(batchCapacity: HotelTraining.BatchSize, seed: 0, device: Device.Cpu());
-        model.Load(weights);
         float[] probabilities = model.Predict(kept.ToArray());
         output.WriteLine("row,probability");
         for (int i = 0; i < rows.Count; i++)

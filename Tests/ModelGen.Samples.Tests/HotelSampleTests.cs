@@ -132,6 +132,22 @@ public sealed class HotelSampleTests(HotelModelFixture trained) : IClassFixture<
         Assert.Contains("lacks the column 'adr'", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Predict_CorruptWeightFile_IsRefusedWithoutScoring()
+    {
+        using var folder = new TempFolder();
+        File.Copy(trained.Folder.File("model.preparation.json"), folder.File("model.preparation.json"));
+        File.WriteAllBytes(folder.File(HotelTraining.WeightsFile), File.ReadAllBytes(trained.Folder.File(HotelTraining.WeightsFile))[..1000]);
+        string input = WriteCsv(folder.File("bookings.csv"), Bookings(1));
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        Assert.Equal(1, HotelPrediction.Run(folder.Path, input, output, error));
+
+        Assert.Empty(output.ToString());
+        Assert.Contains(HotelTraining.WeightsFile, error.ToString(), StringComparison.Ordinal);
+    }
+
     private static string[] Lines(StringWriter writer) =>
         writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
