@@ -61,17 +61,23 @@ public sealed class GpuBackend : IBackend
         _metric = new MetricGpu(_accelerator);
         _clip = new ClipGpu(_accelerator);
         _optimizer = new OptimizerGpu(_accelerator);
-        Name = $"{device.Name} (ILGPU {_accelerator.AcceleratorType}, GEMM tile {_gemm.Tile})";
     }
 
     /// <inheritdoc/>
-    public string Name { get; }
+    public string Name => $"{Device.Name} ({(_gemm.Tiled ? $"tiled GEMM {_gemm.Tile}x{_gemm.Tile}" : "direct GEMM")})";
 
     /// <inheritdoc/>
     public int Length => _length;
 
     /// <summary>The device this back end runs on.</summary>
     public GpuDevice Device { get; }
+
+    /// <summary>Whether GEMMs use the tiled shared-memory kernel (the default on GPUs) rather than the direct one (the default on the CPU accelerator).</summary>
+    internal bool TiledGemm
+    {
+        get => _gemm.Tiled;
+        set => _gemm.Tiled = value;
+    }
 
     /// <summary>Waits for every queued kernel (timings; <see cref="Download"/> waits by itself).</summary>
     public void Synchronize()

@@ -21,7 +21,29 @@ public sealed class ParityTests(CpuAcceleratorFixture fixture)
     [MemberData(nameof(CaseNames))]
     public void OperationMatchesCpuBackend(string name)
     {
+        Assert.Contains("tiled GEMM", fixture.Gpu.Name, StringComparison.Ordinal);
         ParityResult result = ParitySuite.Run(ParitySuite.Case(name), fixture.Gpu, fixture.Cpu);
+
+        Assert.True(result.Passed, $"{name}: error {result.MaxError:G3} > {result.Tolerance:G3} at {result.Detail}");
+    }
+
+    public static TheoryData<string> GemmCaseNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (ParityCase parityCase in ParitySuite.Cases.Where(c => c.Name.StartsWith("Gemm ", StringComparison.Ordinal)))
+        {
+            data.Add(parityCase.Name);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(GemmCaseNames))]
+    public void DirectGemmMatchesCpuBackend(string name)
+    {
+        Assert.DoesNotContain("tiled", fixture.DirectGemm.Name, StringComparison.Ordinal);
+        ParityResult result = ParitySuite.Run(ParitySuite.Case(name), fixture.DirectGemm, fixture.Cpu);
 
         Assert.True(result.Passed, $"{name}: error {result.MaxError:G3} > {result.Tolerance:G3} at {result.Detail}");
     }
