@@ -104,7 +104,8 @@ public sealed class GpuDevice : Device
             IReadOnlyList<IlgpuDevice> devices = DevicesOf(kind, out _);
             for (int i = 0; i < devices.Count; i++)
             {
-                lines.Add($"{KindName(kind)} {i}: {devices[i].Name}, {devices[i].MemorySize / (1024.0 * 1024 * 1024):F1} GiB");
+                string memory = kind == GpuAcceleratorKind.CpuAccelerator ? "host memory" : $"{devices[i].MemorySize / (1024.0 * 1024 * 1024):F1} GiB";
+                lines.Add($"{KindName(kind)} {i}: {devices[i].Name}, {memory}");
             }
         }
 
