@@ -1,0 +1,3 @@
+using ModelGen.Tools.GpuCheck;
+
+return GpuCheckRunner.Run(args, Console.Out);
