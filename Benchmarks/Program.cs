@@ -11,11 +11,12 @@ var jsonOption = new Option<string?>("--json") { Description = "Merge the result
 var labelOption = new Option<string>("--label") { Description = "The key prefix in the JSON file.", DefaultValueFactory = _ => "modelgen" };
 var budgetOption = new Option<double>("--budget") { Description = "Seconds of timed repetitions per measurement (soft).", DefaultValueFactory = _ => 6.0 };
 var epochsOption = new Option<int>("--mlp-epochs") { Description = "Most timed hotel epochs.", DefaultValueFactory = _ => 8 };
+var profileOption = new Option<int>("--profile-hotel") { Description = "Time every kernel call of one hotel training step over this many repetitions (no benchmark runs).", DefaultValueFactory = _ => 0 };
 var peerOption = new Option<string?>("--compare-peer") { Description = "Print the comparison of --json's results with this peer JSON file (no benchmark runs)." };
 
 var root = new RootCommand("ModelGen standard workloads (DESIGN.md section 6)")
 {
-    threadsOption, workloadsOption, jsonOption, labelOption, budgetOption, epochsOption, peerOption,
+    threadsOption, workloadsOption, jsonOption, labelOption, budgetOption, epochsOption, peerOption, profileOption,
 };
 
 root.SetAction(parse =>
@@ -23,6 +24,12 @@ root.SetAction(parse =>
     int threads = parse.GetValue(threadsOption);
     string? json = parse.GetValue(jsonOption);
     string? peer = parse.GetValue(peerOption);
+    if (parse.GetValue(profileOption) is int reps and > 0)
+    {
+        HotelProfile.Run(threads, reps);
+        return 0;
+    }
+
     if (peer is not null)
     {
         if (json is null)

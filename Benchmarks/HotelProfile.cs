@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using ModelGen.Benchmarks.Models;
+
+namespace ModelGen.Benchmarks;
+
+/// <summary>
+/// Where one hotel training step's time goes: real <see cref="CompiledModel.TrainOnBatch"/> steps at batch 512,
+/// every back-end call timed by its position in the step (median over the steps), listed in call order.
+/// </summary>
+internal static class HotelProfile
+{
+    public static void Run(int threads, int steps)
+    {
+        var (features, targets) = HotelWorkload.MakeData(seed: 0);
+        const int Batch = HotelWorkload.Batch, Features = HotelWorkload.Features;
+        var device = new ProfilingDevice(threads);
+        using var model = new HandHotelNet(Batch, seed: 0, device);
+        var adam = new Adam();
+        ProfilingBackend backend = device.Backend!;
+        int batches = HotelWorkload.Rows / Batch;
+        void Step(int i)
+        {
+            int first = i % batches * Batch;
+            backend.BeginStep();
+            model.TrainOnBatch(features.AsSpan(first * Features, Batch * Features), targets.AsSpan(first, Batch), adam);
+        }
+
+        // Enough steps for tiered compilation to reach its optimised code.
+        for (int i = 0; i < 400; i++)
+        {
+            Step(i);
+        }
+
+        var whole = new List<double>();
+        for (int i = 0; i < steps; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Step(i);
+            whole.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        }
+
+        backend.Recording = true;
+        for (int i = 0; i < steps; i++)
+        {
+            Step(i);
+        }
+
+        var rows = backend.Medians().ToList();
+        double total = rows.Sum(r => r.Microseconds);
+        Console.WriteLine($"\n== hotel training step by call ({backend.Name}, median of {steps} steps)");
+        Console.WriteLine($"{"#",3} {"call",-44} {"us",9} {"share",7}");
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Console.WriteLine(FormattableString.Invariant($"{i,3} {rows[i].Label,-44} {rows[i].Microseconds,9:F1} {rows[i].Microseconds / total,7:P1}"));
+        }
+
+        double step = Stats.Of(whole).Median;
+        Console.WriteLine(FormattableString.Invariant($"    {"sum of calls",-44} {total,9:F1}"));
+        Console.WriteLine(FormattableString.Invariant($"    {"whole step, unprofiled (median)",-44} {step,9:F1}   -> {Batch / step * 1e6:F0} samples/s"));
+    }
+}
