@@ -58,4 +58,44 @@ internal static class HotelProfile
         Console.WriteLine(FormattableString.Invariant($"    {"sum of calls",-44} {total,9:F1}"));
         Console.WriteLine(FormattableString.Invariant($"    {"whole step, unprofiled (median)",-44} {step,9:F1}   -> {Batch / step * 1e6:F0} samples/s"));
     }
+
+    /// <summary>Batch-1 inference (<see cref="CompiledModel.Predict(ReadOnlySpan{float}, Span{float})"/> on one row), call by call.</summary>
+    public static void RunLatency(int threads, int calls)
+    {
+        var (features, _) = HotelWorkload.MakeData(seed: 0);
+        var device = new ProfilingDevice(threads);
+        using var model = new HandHotelNet(HotelWorkload.Batch, seed: 0, device);
+        ProfilingBackend backend = device.Backend!;
+        var output = new float[1];
+        for (int i = 0; i < 20000; i++)
+        {
+            model.Predict(features.AsSpan(0, HotelWorkload.Features), output);
+        }
+
+        var whole = new List<double>();
+        for (int i = 0; i < calls; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            model.Predict(features.AsSpan(0, HotelWorkload.Features), output);
+            whole.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        }
+
+        backend.Recording = true;
+        for (int i = 0; i < calls; i++)
+        {
+            backend.BeginStep();
+            model.Predict(features.AsSpan(0, HotelWorkload.Features), output);
+        }
+
+        Console.WriteLine($"\n== hotel batch-1 inference by call (median of {calls} calls)");
+        double total = 0;
+        foreach (var (label, us) in backend.Medians())
+        {
+            total += us;
+            Console.WriteLine(FormattableString.Invariant($"    {label,-44} {us,9:F2}"));
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"    {"sum of calls",-44} {total,9:F2}"));
+        Console.WriteLine(FormattableString.Invariant($"    {"whole Predict, unprofiled (median)",-44} {Stats.Of(whole).Median,9:F2}"));
+    }
 }

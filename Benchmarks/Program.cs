@@ -27,6 +27,7 @@ root.SetAction(parse =>
     if (parse.GetValue(profileOption) is int reps and > 0)
     {
         HotelProfile.Run(threads, reps);
+        HotelProfile.RunLatency(threads, reps * 20);
         return 0;
     }
 
