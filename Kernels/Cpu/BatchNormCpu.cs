@@ -7,7 +7,7 @@ namespace ModelGen.Kernels.Cpu;
 /// <summary>
 /// Batch normalisation over (B, F). Training and backward stream whole rows (blocks of up to 512 features)
 /// with per-feature accumulators on the stack; inference walks chunks of eight columns down the batch.
-/// Each feature sums its rows in batch order; training statistics accumulate in double.
+/// Each feature sums its rows in batch order; training statistics (sum and sum of squares, one pass) accumulate in double.
 /// </summary>
 internal static class BatchNormCpu
 {
@@ -41,25 +41,17 @@ internal static class BatchNormCpu
             Span<double> s = sum[..width], sq = squares[..width];
             s.Clear();
             sq.Clear();
+            // One pass for the sum and the sum of squares: in double, E[x^2] - mean^2 loses nothing that matters
+            // for float inputs, and it saves a pass over the batch.
             for (int b = 0; b < batch; b++)
             {
-                AddWidened(x.Slice((b * features) + f0, width), s);
-            }
-
-            for (int j = 0; j < width; j++)
-            {
-                s[j] *= invBatch;
-            }
-
-            for (int b = 0; b < batch; b++)
-            {
-                AddSquaredDeviations(x.Slice((b * features) + f0, width), s, sq);
+                AddWidened(x.Slice((b * features) + f0, width), s, sq);
             }
 
             for (int j = 0; j < width; j++)
             {
                 int f = f0 + j;
-                double meanD = s[j], varD = sq[j] * invBatch;
+                double meanD = s[j] * invBatch, varD = Math.Max(0.0, (sq[j] * invBatch) - (meanD * meanD));
                 float mean = (float)meanD, invStd = (float)(1.0 / Math.Sqrt(varD + epsilon));
                 savedMean[f] = mean;
                 savedInvStd[f] = invStd;
@@ -158,12 +150,13 @@ internal static class BatchNormCpu
         }
     }
 
-    /// <summary>Row x (W) into double sums (W): sum[j] += x[j].</summary>
-    private static void AddWidened(ReadOnlySpan<float> x, Span<double> sum)
+    /// <summary>Row x (W) into double sums (W): sum[j] += x[j], squares[j] += x[j]^2.</summary>
+    private static void AddWidened(ReadOnlySpan<float> x, Span<double> sum, Span<double> squares)
     {
         int n = x.Length, j = 0;
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref double sr = ref MemoryMarshal.GetReference(sum);
+        ref double qr = ref MemoryMarshal.GetReference(squares);
         if (Vector512.IsHardwareAccelerated)
         {
             for (; j <= n - 16; j += 16)
@@ -171,29 +164,6 @@ internal static class BatchNormCpu
                 (Vector512<double> lo, Vector512<double> hi) = Vector512.Widen(Vector512.LoadUnsafe(ref xr, (nuint)j));
                 (Vector512.LoadUnsafe(ref sr, (nuint)j) + lo).StoreUnsafe(ref sr, (nuint)j);
                 (Vector512.LoadUnsafe(ref sr, (nuint)(j + 8)) + hi).StoreUnsafe(ref sr, (nuint)(j + 8));
-            }
-        }
-
-        for (; j < n; j++)
-        {
-            Unsafe.Add(ref sr, j) += Unsafe.Add(ref xr, j);
-        }
-    }
-
-    /// <summary>Row x (W), means (W) in double: squares[j] += (x[j] - mean[j])^2.</summary>
-    private static void AddSquaredDeviations(ReadOnlySpan<float> x, ReadOnlySpan<double> mean, Span<double> squares)
-    {
-        int n = x.Length, j = 0;
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref double mr = ref MemoryMarshal.GetReference(mean);
-        ref double qr = ref MemoryMarshal.GetReference(squares);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; j <= n - 16; j += 16)
-            {
-                (Vector512<double> lo, Vector512<double> hi) = Vector512.Widen(Vector512.LoadUnsafe(ref xr, (nuint)j));
-                lo -= Vector512.LoadUnsafe(ref mr, (nuint)j);
-                hi -= Vector512.LoadUnsafe(ref mr, (nuint)(j + 8));
                 (Vector512.LoadUnsafe(ref qr, (nuint)j) + (lo * lo)).StoreUnsafe(ref qr, (nuint)j);
                 (Vector512.LoadUnsafe(ref qr, (nuint)(j + 8)) + (hi * hi)).StoreUnsafe(ref qr, (nuint)(j + 8));
             }
@@ -201,8 +171,9 @@ internal static class BatchNormCpu
 
         for (; j < n; j++)
         {
-            double d = Unsafe.Add(ref xr, j) - Unsafe.Add(ref mr, j);
-            Unsafe.Add(ref qr, j) += d * d;
+            double v = Unsafe.Add(ref xr, j);
+            Unsafe.Add(ref sr, j) += v;
+            Unsafe.Add(ref qr, j) += v * v;
         }
     }
 
