@@ -12,7 +12,7 @@ namespace ModelGen;
 /// every region at a constant offset; an activation buffer lives at
 /// <see cref="ActivationBase"/> + its per-sample offset * C and holds up to C rows.
 /// </remarks>
-public sealed class ModelLayout
+public sealed record ModelLayout
 {
     /// <summary>The model class name.</summary>
     public required string Name { get; init; }

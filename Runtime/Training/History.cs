@@ -62,11 +62,12 @@ public sealed class History
     }
 
     /// <summary>
-    /// The history as CSV, Keras' CSVLogger layout: a header <c>epoch,loss,...,val_loss,...</c> then one line per
-    /// epoch (0-based), numbers in the invariant culture with round-trip precision. Seconds are left out so that
-    /// reproducible runs give identical files.
+    /// The history as CSV, Keras' CSVLogger layout: a header <c>epoch,loss,...,val_loss,...,seconds</c> then one line
+    /// per epoch (0-based), numbers in the invariant culture with round-trip precision.
     /// </summary>
-    public string ToCsv()
+    /// <param name="includeSeconds">Whether to end each line with the epoch's wall-clock seconds; leave them out to
+    /// compare the figures of two reproducible runs.</param>
+    public string ToCsv(bool includeSeconds = true)
     {
         var text = new StringBuilder();
         text.Append("epoch");
@@ -75,13 +76,18 @@ public sealed class History
             text.Append(',').Append(key);
         }
 
-        text.Append('\n');
+        text.Append(includeSeconds ? ",seconds\n" : "\n");
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
             text.Append(epoch.ToString(CultureInfo.InvariantCulture));
             foreach (List<double> column in _values)
             {
                 text.Append(',').Append(column[epoch].ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            if (includeSeconds)
+            {
+                text.Append(',').Append(_seconds[epoch].ToString("R", CultureInfo.InvariantCulture));
             }
 
             text.Append('\n');

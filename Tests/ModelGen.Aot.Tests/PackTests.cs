@@ -17,7 +17,7 @@ public sealed class PackTests
             var pack = ProcessRunner.Run("dotnet", $"pack \"{Path.Combine(root, "Runtime", "ModelGen.csproj")}\" -c Release -o \"{outDir}\" -nologo", root, TimeSpan.FromMinutes(5));
             Assert.True(pack.ExitCode == 0, $"dotnet pack failed ({pack.ExitCode}):\n{pack.Output}");
             string[] packages = Directory.GetFiles(outDir, "*.nupkg");
-            Assert.Equal(["ModelGen.0.1.0.nupkg"], packages.Select(Path.GetFileName).ToArray());
+            Assert.Equal(new[] { "ModelGen.0.1.0.nupkg" }, packages.Select(p => Path.GetFileName(p)).ToArray());
 
             using var zip = ZipFile.OpenRead(packages[0]);
             string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
@@ -30,7 +30,7 @@ public sealed class PackTests
             using var stream = nuspec.Open();
             string[] dependencies = XDocument.Load(stream).Descendants().Where(e => e.Name.LocalName == "dependency")
                 .Select(e => (string)e.Attribute("id")!).Distinct().ToArray();
-            Assert.Equal(["System.Numerics.Tensors"], dependencies);
+            Assert.Equal(new[] { "System.Numerics.Tensors" }, dependencies);
         }
         finally
         {

@@ -12,7 +12,7 @@ public sealed class BreastCancerTests(ITestOutputHelper output)
     public void CancerNetReachesNinetyFivePercentValidationAccuracy()
     {
         (Dataset train, Dataset validation) = TestData.CancerSplit();
-        using var model = new HandCancerNet(batchCapacity: 32, seed: 42);
+        using var model = new CancerNet(batchCapacity: 32, seed: 42);
         var earlyStopping = new EarlyStopping(patience: 5, restoreBestWeights: true);
 
         History history = model.Fit(train, validation, batchSize: 32, epochs: 40, new Adam(), [earlyStopping], verbose: 0);

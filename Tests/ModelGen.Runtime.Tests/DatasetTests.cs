@@ -22,8 +22,8 @@ public sealed class DatasetTests
 
     public static TheoryData<string, string> BadData => new()
     {
-        { "features", "3 features per row, but HandCancerNet expects 30" },
-        { "targetWidth", "2 targets per row, but HandCancerNet with loss BinaryCrossEntropy expects 1" },
+        { "features", "3 features per row, but CancerNet expects 30" },
+        { "targetWidth", "2 targets per row, but CancerNet with loss BinaryCrossEntropy expects 1" },
         { "nan", "NaN at row 2, feature 7" },
         { "infinity", "∞ at row 1, feature 0" },
         { "label", "target 2 at row 3, column 0; binary cross-entropy expects values in [0, 1]" },
@@ -33,7 +33,7 @@ public sealed class DatasetTests
     [MemberData(nameof(BadData))]
     public void FitRefusesBadTrainingDataBeforeChangingAnything(string problem, string expected)
     {
-        using var model = new HandCancerNet(batchCapacity: 8, seed: 5);
+        using var model = new CancerNet(batchCapacity: 8, seed: 5);
         var features = new float[4 * 30];
         var targets = new float[4];
         Dataset data = problem switch
@@ -61,7 +61,7 @@ public sealed class DatasetTests
     [Fact]
     public void BadValidationDataIsRefusedToo()
     {
-        using var model = new HandLinearNet(4);
+        using var model = new LinearNet(4);
         var validation = new Dataset([1f, float.NaN], 2, [0f], 1);
         var error = Assert.Throws<ArgumentException>(() => model.Fit(TestData.Linear(4), validation, 4, 1, new Sgd(), verbose: 0));
         Assert.Contains("validation data", error.Message);
@@ -70,7 +70,7 @@ public sealed class DatasetTests
     [Fact]
     public void SparseLabelsMustBeIntegerClassIndices()
     {
-        using var model = new HandSoftmaxNet(4);
+        using var model = new SoftmaxNet(4);
         var features = new float[2 * 4];
         Assert.Contains("label 3 at row 1; sparse categorical cross-entropy expects an integer class index in [0, 3)",
             Assert.Throws<ArgumentException>(() => new Dataset(features, 4, [0f, 3f], 1).Validate(model.Layout)).Message);
@@ -84,7 +84,7 @@ public sealed class DatasetTests
     [Fact]
     public void CategoricalTargetsMustBeOneHot()
     {
-        using var model = new HandSoftmaxNet(4);
+        using var model = new SoftmaxNet(4);
         ModelLayout layout = WithLoss(model.Layout, LossKind.CategoricalCrossEntropy);
         var features = new float[2 * 4];
         Assert.Contains("2 ones at row 1",
@@ -97,7 +97,7 @@ public sealed class DatasetTests
     [Fact]
     public void HingeTargetsAreAllZeroOrOneOrAllPlusMinusOne()
     {
-        using var model = new HandLinearNet(4);
+        using var model = new LinearNet(4);
         ModelLayout layout = WithLoss(model.Layout, LossKind.Hinge);
         var features = new float[3 * 2];
         new Dataset(features, 2, [0f, 1f, 1f], 1).Validate(layout);
@@ -109,7 +109,7 @@ public sealed class DatasetTests
     [Fact]
     public void PredictRefusesMisshapenOrNonFiniteInput()
     {
-        using var model = new HandLinearNet(4);
+        using var model = new LinearNet(4);
         Assert.Contains("rows of 2 features", Assert.Throws<ArgumentException>(() => model.Predict([1f, 2f, 3f], new float[1])).Message);
         Assert.Contains("need 2 outputs", Assert.Throws<ArgumentException>(() => model.Predict([1f, 2f, 3f, 4f], new float[3])).Message);
         Assert.Contains("Feature 1 of row 1 is NaN", Assert.Throws<ArgumentException>(() => model.Predict([1f, 2f, 3f, float.NaN], new float[2])).Message);
@@ -121,28 +121,5 @@ public sealed class DatasetTests
         return values;
     }
 
-    internal static ModelLayout WithLoss(ModelLayout layout, LossKind loss) => new()
-    {
-        Name = layout.Name,
-        InputShape = layout.InputShape,
-        OutputShape = layout.OutputShape,
-        Loss = loss,
-        OutputActivation = layout.OutputActivation,
-        Parameters = layout.Parameters,
-        Layers = layout.Layers,
-        TrainableCount = layout.TrainableCount,
-        StateCount = layout.StateCount,
-        GradientBase = layout.GradientBase,
-        OptimizerSlot1 = layout.OptimizerSlot1,
-        OptimizerSlot2 = layout.OptimizerSlot2,
-        LossSlot = layout.LossSlot,
-        MetricSlot = layout.MetricSlot,
-        CheckSlot = layout.CheckSlot,
-        ActivationBase = layout.ActivationBase,
-        ActivationsPerSample = layout.ActivationsPerSample,
-        InputSlot = layout.InputSlot,
-        TargetSlot = layout.TargetSlot,
-        OutputSlot = layout.OutputSlot,
-        Summary = layout.Summary,
-    };
+    internal static ModelLayout WithLoss(ModelLayout layout, LossKind loss) => layout with { Loss = loss };
 }

@@ -32,7 +32,7 @@ public sealed class EarlyStoppingTests
     [Fact]
     public void PatienceZeroStopsAtTheFirstEpochWithoutImprovement()
     {
-        using var model = new HandLinearNet(1);
+        using var model = new LinearNet(1);
         var callback = new EarlyStopping();
         Assert.Equal(3, Run(callback, model, [1.0, 0.9, 0.95, 0.5]));
         Assert.Equal(2, callback.StoppedEpoch);
@@ -43,7 +43,7 @@ public sealed class EarlyStoppingTests
     [Fact]
     public void PatienceCountsEpochsWithoutImprovementAndAnImprovementResetsIt()
     {
-        using var model = new HandLinearNet(1);
+        using var model = new LinearNet(1);
         var callback = new EarlyStopping(patience: 2);
         // 0 best; 1 wait 1; 2 improves, wait 0; 3 wait 1; 4 wait 2 -> stop.
         Assert.Equal(5, Run(callback, model, [1.0, 1.1, 0.8, 0.9, 0.85, 0.1]));
@@ -54,7 +54,7 @@ public sealed class EarlyStoppingTests
     [Fact]
     public void MinDeltaIsTheSmallestDecreaseThatCountsAndItsSignIsIgnored()
     {
-        using var model = new HandLinearNet(1);
+        using var model = new LinearNet(1);
         var callback = new EarlyStopping(minDelta: -0.1, patience: 1);
         // 0.95 is not below 1.0 - 0.1, so with patience 1 the run stops at epoch 1 (0.89 would have counted).
         Assert.Equal(2, Run(callback, model, [1.0, 0.95, 0.89]));
@@ -70,7 +70,7 @@ public sealed class EarlyStoppingTests
     [Fact]
     public void AFirstEpochThatMissesTheBaselineDoesNotStopTraining()
     {
-        using var model = new HandLinearNet(1);
+        using var model = new LinearNet(1);
         var callback = new EarlyStopping(baseline: 0.5);
         // Epoch 0 "improves" on no best but misses the baseline, so wait stays 1 without stopping at epoch 0.
         Assert.Equal(2, Run(callback, model, [1.0, 1.2, 0.1]));
@@ -80,7 +80,7 @@ public sealed class EarlyStoppingTests
     [Fact]
     public void ImprovementsThatMissTheBaselineDoNotResetTheWait()
     {
-        using var model = new HandLinearNet(1);
+        using var model = new LinearNet(1);
         var callback = new EarlyStopping(baseline: 0.5, patience: 1);
         // Keras 3: every improvement returns early (no stop), but only one beating the baseline resets wait.
         // 0: wait 1; 1: wait 2, improves (0.9); 2: wait 3, improves (0.8); 3: wait 4, no improvement -> stop.
@@ -98,7 +98,7 @@ public sealed class EarlyStoppingTests
     [Fact]
     public void MaxModeIsChosenForAccuracyAndUnknownNamesNeedAMode()
     {
-        using var model = new HandLinearNet(1);
+        using var model = new LinearNet(1);
         var callback = new EarlyStopping(monitor: "val_binary_accuracy");
         callback.Model = model;
         callback.OnTrainBegin();
@@ -116,7 +116,7 @@ public sealed class EarlyStoppingTests
     [Fact]
     public void AMissingMonitorIsReportedWithTheKeysThatExist()
     {
-        using var model = new HandLinearNet(1);
+        using var model = new LinearNet(1);
         var callback = new EarlyStopping();
         callback.Model = model;
         callback.OnTrainBegin();
@@ -128,7 +128,7 @@ public sealed class EarlyStoppingTests
     [Fact]
     public void RestoreBestWeightsPutsBackTheBestEpochsParametersAndRunningStatistics()
     {
-        using var model = new HandCancerNet(batchCapacity: 4, seed: 3);
+        using var model = new CancerNet(batchCapacity: 4, seed: 3);
         var callback = new EarlyStopping(patience: 2, restoreBestWeights: true);
         // Each epoch leaves distinct weights, state included: every float equal to the epoch number plus one.
         Run(callback, model, [1.0, 0.5, 0.7, 0.6, 0.2], epoch =>
@@ -149,7 +149,7 @@ public sealed class EarlyStoppingTests
     [Fact]
     public void RestoreBestWeightsAlsoRestoresWhenTrainingRunsToTheEnd()
     {
-        using var model = new HandCancerNet(batchCapacity: 4, seed: 3);
+        using var model = new CancerNet(batchCapacity: 4, seed: 3);
         var callback = new EarlyStopping(patience: 5, restoreBestWeights: true);
         Run(callback, model, [1.0, 0.4, 0.7], epoch =>
         {
@@ -167,7 +167,7 @@ public sealed class EarlyStoppingTests
     [Fact]
     public void FitStopsWhenTheCallbackAsks()
     {
-        using var model = new HandLinearNet(batchCapacity: 8);
+        using var model = new LinearNet(batchCapacity: 8);
         // The training loss falls every epoch, so "higher is better" never improves after epoch 0.
         var callback = new EarlyStopping(monitor: "loss", mode: EarlyStoppingMode.Max, patience: 1);
         History history = model.Fit(TestData.Linear(16), null, 8, 20, new Sgd(0.1f), [callback], verbose: 0);

@@ -12,7 +12,7 @@ public sealed class FitTests
     [Fact]
     public void ABatchSizeOverTheCapacityNamesBoth()
     {
-        using var model = new HandLinearNet(batchCapacity: 8);
+        using var model = new LinearNet(batchCapacity: 8);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => model.Fit(TestData.Linear(20), null, 9, 1, new Sgd(), verbose: 0));
         Assert.Contains("batch size 9", error.Message);
         Assert.Contains("batch capacity 8", error.Message);
@@ -23,7 +23,7 @@ public sealed class FitTests
     [Fact]
     public void AnInfiniteLossStopsTrainingNamingTheEpochAndStepBeforeTheUpdate()
     {
-        using var model = new HandLinearNet(batchCapacity: 2);
+        using var model = new LinearNet(batchCapacity: 2);
         // Finite targets whose squared error overflows float in the third batch.
         float[] targets = [0f, 0f, 0f, 0f, 3e30f, 0f];
         var data = new Dataset(new float[12], 2, targets, 1);
@@ -43,7 +43,7 @@ public sealed class FitTests
         (Dataset train, Dataset validation) = TestData.CancerSplit();
         (History History, float[] Weights) Train()
         {
-            using var model = new HandCancerNet(batchCapacity: 32, seed: 11, device: Device.Cpu(1));
+            using var model = new CancerNet(batchCapacity: 32, seed: 11, device: Device.Cpu(1));
             History history = model.Fit(TestData.Head(train, 160), validation, 32, 3, new Adam(), verbose: 0);
             var weights = new float[model.WeightCount];
             model.ReadWeights(weights);
@@ -53,19 +53,19 @@ public sealed class FitTests
         (History first, float[] firstWeights) = Train();
         (History second, float[] secondWeights) = Train();
 
-        Assert.Equal(first.ToCsv(), second.ToCsv());
+        Assert.Equal(first.ToCsv(includeSeconds: false), second.ToCsv(includeSeconds: false));
         Assert.Equal(firstWeights, secondWeights);
 
-        using var otherSeed = new HandCancerNet(batchCapacity: 32, seed: 12, device: Device.Cpu(1));
+        using var otherSeed = new CancerNet(batchCapacity: 32, seed: 12, device: Device.Cpu(1));
         History other = otherSeed.Fit(TestData.Head(train, 160), validation, 32, 3, new Adam(), verbose: 0);
-        Assert.NotEqual(first.ToCsv(), other.ToCsv());
+        Assert.NotEqual(first.ToCsv(includeSeconds: false), other.ToCsv(includeSeconds: false));
     }
 
     [Fact]
     public void ATrainingStepAllocatesNothingAfterWarmUp()
     {
         (Dataset train, _) = TestData.CancerSplit();
-        using var model = new HandCancerNet(batchCapacity: 32, seed: 1, device: Device.Cpu(1));
+        using var model = new CancerNet(batchCapacity: 32, seed: 1, device: Device.Cpu(1));
         var optimizer = new Adam { GlobalClipNorm = 1f };
         model.PrepareTraining(optimizer);
         MetricBinding[] metrics = MetricBinding.Resolve(model.Layout, null);
@@ -76,13 +76,13 @@ public sealed class FitTests
             model.TrainBatch(train, rows, optimizer, metrics, sums, 0, 1, step, 8);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int step = 3; step < 8; step++)
+        long allocated = AllocationProbe.SteadyStateBytes(() =>
         {
-            model.TrainBatch(train, rows.AsSpan(0, step * 4), optimizer, metrics, sums, 0, 1, step, 8);
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int step = 3; step < 8; step++)
+            {
+                model.TrainBatch(train, rows.AsSpan(0, step * 4), optimizer, metrics, sums, 0, 1, step, 8);
+            }
+        });
         Assert.Equal(0, allocated);
     }
 
@@ -90,20 +90,21 @@ public sealed class FitTests
     public void PredictAllocatesNothingAndChunksMatchSingleRows()
     {
         (_, Dataset validation) = TestData.CancerSplit();
-        using var model = new HandCancerNet(batchCapacity: 16, seed: 1, device: Device.Cpu(1));
+        using var model = new CancerNet(batchCapacity: 16, seed: 1, device: Device.Cpu(1));
         var outputs = new float[validation.Count];
         model.Predict(validation.Features, outputs);
         model.Predict(validation.FeatureRow(0), new float[1]);
 
         var singles = new float[validation.Count];
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        model.Predict(validation.Features, outputs);
-        for (int row = 0; row < validation.Count; row++)
+        long allocated = AllocationProbe.SteadyStateBytes(() =>
         {
-            model.Predict(validation.FeatureRow(row), singles.AsSpan(row, 1));
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            model.Predict(validation.Features, outputs);
+            for (int row = 0; row < validation.Count; row++)
+            {
+                model.Predict(validation.FeatureRow(row), singles.AsSpan(row, 1));
+            }
+        });
+        Assert.Equal(0, allocated);
         // The GEMM may block a batch of 1 differently from a chunk of 16, so only the last bits may differ.
         for (int row = 0; row < outputs.Length; row++)
         {
@@ -115,7 +116,7 @@ public sealed class FitTests
     [Fact]
     public void HistoryHoldsEveryEpochAndEvaluateReproducesTheLastValidationFigures()
     {
-        using var model = new HandLinearNet(batchCapacity: 8);
+        using var model = new LinearNet(batchCapacity: 8);
         Dataset validation = TestData.Linear(10, seed: 2);
         History history = model.Fit(TestData.Linear(30), validation, 8, 4, new Sgd(0.1f), verbose: 0);
 
@@ -132,7 +133,7 @@ public sealed class FitTests
     [Fact]
     public void HistorySavesAsCsvThroughATemporaryFile()
     {
-        using var model = new HandLinearNet(batchCapacity: 8);
+        using var model = new LinearNet(batchCapacity: 8);
         History history = model.Fit(TestData.Linear(16), TestData.Linear(8, seed: 3), 8, 3, new Adam(0.01f), verbose: 0);
         string folder = Directory.CreateTempSubdirectory("modelgen-history-").FullName;
         try
@@ -140,12 +141,13 @@ public sealed class FitTests
             string path = Path.Combine(folder, "history.csv");
             history.Save(path);
             string[] lines = File.ReadAllLines(path);
-            Assert.Equal("epoch,loss,mae,val_loss,val_mae", lines[0]);
+            Assert.Equal("epoch,loss,mae,val_loss,val_mae,seconds", lines[0]);
             Assert.Equal(4, lines.Length);
             string[] cells = lines[2].Split(',');
             Assert.Equal("1", cells[0]);
             Assert.Equal(history["loss"][1], double.Parse(cells[1], System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(history["val_mae"][1], double.Parse(cells[4], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(history.Seconds[1], double.Parse(cells[5], System.Globalization.CultureInfo.InvariantCulture));
             Assert.Single(Directory.GetFiles(folder));
         }
         finally
@@ -157,9 +159,9 @@ public sealed class FitTests
     [Fact]
     public void DefaultMetricsFollowTheLoss()
     {
-        using var linear = new HandLinearNet(4);
-        using var softmax = new HandSoftmaxNet(4);
-        using var cancer = new HandCancerNet(4);
+        using var linear = new LinearNet(4);
+        using var softmax = new SoftmaxNet(4);
+        using var cancer = new CancerNet(4);
         Assert.Equal(["mae"], MetricBinding.Resolve(linear.Layout, null).Select(m => m.Name));
         Assert.Equal([new MetricBinding("accuracy", MetricKind.SparseCategoricalAccuracy)], MetricBinding.Resolve(softmax.Layout, null));
         Assert.Equal([new MetricBinding("binary_accuracy", MetricKind.BinaryAccuracy)], MetricBinding.Resolve(cancer.Layout, null));
@@ -185,7 +187,7 @@ public sealed class FitTests
             }
         }
 
-        using var model = new HandSoftmaxNet(batchCapacity: 16, seed: 2);
+        using var model = new SoftmaxNet(batchCapacity: 16, seed: 2);
         var data = new Dataset(features, 4, labels, 1);
         History history = model.Fit(data, null, 16, 30, new Adam(0.05f), verbose: 0);
         Assert.Equal(["loss", "accuracy"], history.Keys);
@@ -195,7 +197,7 @@ public sealed class FitTests
     [Fact]
     public void ConsoleOutputFollowsKerasWithOneLinePerEpoch()
     {
-        using var model = new HandCancerNet(batchCapacity: 32, seed: 1);
+        using var model = new CancerNet(batchCapacity: 32, seed: 1);
         (Dataset train, Dataset validation) = TestData.CancerSplit();
         var output = new StringWriter();
         model.OutputOverride = output;
@@ -216,9 +218,9 @@ public sealed class FitTests
     [Fact]
     public void InitialisationIsKerasGlorotUniformAndDeterministic()
     {
-        using var a = new HandCancerNet(1, seed: 7);
-        using var b = new HandCancerNet(1, seed: 7);
-        using var c = new HandCancerNet(1, seed: 8);
+        using var a = new CancerNet(1, seed: 7);
+        using var b = new CancerNet(1, seed: 7);
+        using var c = new CancerNet(1, seed: 8);
         float[] wa = Weights(a);
         Assert.Equal(wa, Weights(b));
         Assert.NotEqual(wa, Weights(c));

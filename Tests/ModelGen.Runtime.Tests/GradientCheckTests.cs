@@ -23,7 +23,7 @@ public sealed class GradientCheckTests
     {
         (Dataset train, _) = TestData.CancerSplit();
         Dataset batch = TestData.Head(train, 16);
-        using var model = new HandCancerNet(batchCapacity: 16, seed: 3);
+        using var model = new CancerNet(batchCapacity: 16, seed: 3);
         Check(model, batch);
     }
 
@@ -37,7 +37,7 @@ public sealed class GradientCheckTests
             features[i] = (float)(random.NextDouble() * 2 - 1);
         }
 
-        using var model = new HandSoftmaxNet(batchCapacity: 8, seed: 3);
+        using var model = new SoftmaxNet(batchCapacity: 8, seed: 3);
         Check(model, new Dataset(features, 4, [0, 1, 2, 0, 1, 2, 0, 1], 1));
     }
 

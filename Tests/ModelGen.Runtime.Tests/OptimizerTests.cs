@@ -19,7 +19,7 @@ public sealed class OptimizerTests
     {
         const int Steps = 3;
         Dataset data = TestData.Linear(4);
-        using var model = new HandLinearNet(batchCapacity: 4);
+        using var model = new LinearNet(batchCapacity: 4);
         model.WriteWeights(s_start);
         Optimizer optimizer = rule switch
         {
@@ -89,7 +89,7 @@ public sealed class OptimizerTests
     public void GradientDescentTakesOneFullBatchStepPerEpochOverChunksOfTheCapacity()
     {
         Dataset data = TestData.Linear(5);
-        using var model = new HandLinearNet(batchCapacity: 2);
+        using var model = new LinearNet(batchCapacity: 2);
         model.WriteWeights(s_start);
         var optimizer = new GradientDescent(learningRate: 0.2f);
 
@@ -115,7 +115,7 @@ public sealed class OptimizerTests
     public void MiniBatchSgdStepsOncePerBatchAndKeepsThePartialLastBatch()
     {
         Dataset data = TestData.Linear(5);
-        using var model = new HandLinearNet(batchCapacity: 2);
+        using var model = new LinearNet(batchCapacity: 2);
         model.WriteWeights(s_start);
         var optimizer = new Sgd(learningRate: 0.1f);
 
@@ -139,8 +139,8 @@ public sealed class OptimizerTests
     public void ASecondFitWithTheSameOptimizerContinuesItsState()
     {
         Dataset data = TestData.Linear(4);
-        using var once = new HandLinearNet(batchCapacity: 4);
-        using var twice = new HandLinearNet(batchCapacity: 4);
+        using var once = new LinearNet(batchCapacity: 4);
+        using var twice = new LinearNet(batchCapacity: 4);
         once.WriteWeights(s_start);
         twice.WriteWeights(s_start);
         var adam = new Adam(learningRate: 0.05f);

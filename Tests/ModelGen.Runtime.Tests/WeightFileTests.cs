@@ -15,12 +15,12 @@ public sealed class WeightFileTests : IDisposable
     public void SaveThenLoadRestoresEveryWeightAndTheOutputs()
     {
         (Dataset train, Dataset validation) = TestData.CancerSplit();
-        using var trained = new HandCancerNet(batchCapacity: 32, seed: 1);
+        using var trained = new CancerNet(batchCapacity: 32, seed: 1);
         trained.Fit(TestData.Head(train, 64), null, 32, 2, new Adam(), verbose: 0);
         string path = Path.Combine(_folder, "cancer.safetensors");
         trained.Save(path);
 
-        using var fresh = new HandCancerNet(batchCapacity: 32, seed: 2);
+        using var fresh = new CancerNet(batchCapacity: 32, seed: 2);
         Assert.NotEqual(Weights(trained), Weights(fresh));
         fresh.Load(path);
 
@@ -32,7 +32,7 @@ public sealed class WeightFileTests : IDisposable
     [Fact]
     public void TheFileIsSafetensorsWithPyTorchNamesAndShapes()
     {
-        using var model = new HandCancerNet(batchCapacity: 1, seed: 1);
+        using var model = new CancerNet(batchCapacity: 1, seed: 1);
         string path = Path.Combine(_folder, "cancer.safetensors");
         model.Save(path);
         byte[] file = File.ReadAllBytes(path);
@@ -41,7 +41,7 @@ public sealed class WeightFileTests : IDisposable
         string header = Encoding.UTF8.GetString(file, 8, (int)headerLength);
         Assert.Contains("\"dense0.weight\":{\"dtype\":\"F32\",\"shape\":[64,30],\"data_offsets\":[0,7680]}", header);
         Assert.Contains("\"norm0.running_var\":{\"dtype\":\"F32\",\"shape\":[64]", header);
-        Assert.Contains("\"__metadata__\":{\"format\":\"pt\",\"model\":\"HandCancerNet\"}", header);
+        Assert.Contains("\"__metadata__\":{\"format\":\"pt\",\"model\":\"CancerNet\"}", header);
         Assert.Equal(8 + (long)headerLength + model.WeightCount * 4L, file.Length);
 
         // The running variance starts at ones; its bytes sit where the header says.
@@ -54,16 +54,16 @@ public sealed class WeightFileTests : IDisposable
     {
         string path = Path.Combine(_folder, "model.safetensors");
         File.WriteAllText(path, "old contents");
-        using var model = new HandLinearNet(1);
+        using var model = new LinearNet(1);
         model.Save(path);
-        using var other = new HandLinearNet(1, seed: 9);
+        using var other = new LinearNet(1, seed: 9);
         other.Load(path);
         Assert.Equal(Weights(model), Weights(other));
     }
 
     public static TheoryData<string, string> Corruptions => new()
     {
-        { "renamed", "'dense0.b' that HandLinearNet does not have" },
+        { "renamed", "'dense0.b' that LinearNet does not have" },
         { "shape", "shape (2, 1), expected (1, 2)" },
         { "truncated", "truncated" },
         { "extra", "'dense1.weight'" },
@@ -78,7 +78,7 @@ public sealed class WeightFileTests : IDisposable
     [MemberData(nameof(Corruptions))]
     public void ACorruptOrMismatchedFileIsRefusedWholeAndChangesNothing(string corruption, string expectedMessage)
     {
-        using var model = new HandLinearNet(1, seed: 4);
+        using var model = new LinearNet(1, seed: 4);
         float[] before = Weights(model);
         byte[] file = corruption switch
         {
@@ -105,7 +105,7 @@ public sealed class WeightFileTests : IDisposable
 
     private static ModelLayout Linear()
     {
-        using var model = new HandLinearNet(1);
+        using var model = new LinearNet(1);
         return model.Layout;
     }
 
@@ -121,30 +121,7 @@ public sealed class WeightFileTests : IDisposable
     private static ModelLayout WithoutBias() =>
         With(Linear(), [.. Linear().Parameters.Where(p => p.Name != "dense0.bias")]);
 
-    private static ModelLayout With(ModelLayout layout, ParameterInfo[] parameters) => new()
-    {
-        Name = layout.Name,
-        InputShape = layout.InputShape,
-        OutputShape = layout.OutputShape,
-        Loss = layout.Loss,
-        OutputActivation = layout.OutputActivation,
-        Parameters = parameters,
-        Layers = layout.Layers,
-        TrainableCount = layout.TrainableCount,
-        StateCount = layout.StateCount,
-        GradientBase = layout.GradientBase,
-        OptimizerSlot1 = layout.OptimizerSlot1,
-        OptimizerSlot2 = layout.OptimizerSlot2,
-        LossSlot = layout.LossSlot,
-        MetricSlot = layout.MetricSlot,
-        CheckSlot = layout.CheckSlot,
-        ActivationBase = layout.ActivationBase,
-        ActivationsPerSample = layout.ActivationsPerSample,
-        InputSlot = layout.InputSlot,
-        TargetSlot = layout.TargetSlot,
-        OutputSlot = layout.OutputSlot,
-        Summary = layout.Summary,
-    };
+    private static ModelLayout With(ModelLayout layout, ParameterInfo[] parameters) => layout with { Parameters = parameters };
 
     private static byte[] Encode(ModelLayout layout, float[] weights) => SafeTensors.Encode(layout, weights);
 

@@ -1,0 +1,61 @@
+using ModelGen.Generator.Model;
+
+namespace ModelGen.Generator.Emit;
+
+/// <summary>One layer placed in the memory plan: its buffers by constant name and what its backward pass does.</summary>
+internal sealed class LayerPlan
+{
+    public LayerPlan(LayerSpec spec, int index, string id, Shape input, Shape output)
+    {
+        Spec = spec;
+        Index = index;
+        Id = id;
+        Input = input;
+        Output = output;
+    }
+
+    public LayerSpec Spec { get; }
+
+    public int Index { get; }
+
+    /// <summary>The prefix of the layer's constants (Dense0).</summary>
+    public string Id { get; }
+
+    public Shape Input { get; }
+
+    public Shape Output { get; }
+
+    public int InputWidth => (int)Input.Size;
+
+    public int OutputWidth => (int)Output.Size;
+
+    /// <summary>The activation slot the layer reads.</summary>
+    public string InputSlot { get; set; } = "";
+
+    /// <summary>The activation slot holding the layer's result (OutputSlot for the last layer).</summary>
+    public string OutputSlot { get; set; } = "";
+
+    /// <summary>For a Dense layer whose activation is fused into the loss: where it keeps the logits.</summary>
+    public string? LogitsSlot { get; set; }
+
+    /// <summary>For a Dropout layer: its mask.</summary>
+    public string? MaskSlot { get; set; }
+
+    /// <summary>The final activation is fused into the loss: backward starts below it.</summary>
+    public bool FusedIntoLoss { get; set; }
+
+    /// <summary>The layer's output gradient is the loss's gradient with respect to the logits.</summary>
+    public bool ReceivesLogitGradient { get; set; }
+
+    /// <summary>Whether Backward emits anything for this layer (no trainable layer at or before it: nothing to do).</summary>
+    public bool RunsBackward { get; set; }
+
+    /// <summary>Whether a trainable layer lies before this one, so the input gradient is needed.</summary>
+    public bool NeedsInputGradient { get; set; }
+
+    /// <summary>The gradient slot of the layer's output (or logits).</summary>
+    public string? OutputGradient { get; set; }
+
+    /// <summary>The gradient slot of the layer's input (the same slot as <see cref="OutputGradient"/> when computed in place).</summary>
+    public string? InputGradient { get; set; }
+}

@@ -1,0 +1,19 @@
+namespace ModelGen.Generator.Emit;
+
+/// <summary>One tensor of the parameter layout, in the form ModelGen.ParameterInfo takes.</summary>
+internal sealed record PlannedParameter(string Constant, string Name, int Offset, int[] Shape, bool Trainable, string Init, int FanIn, int FanOut, string Role)
+{
+    public int Length
+    {
+        get
+        {
+            int length = 1;
+            foreach (int dimension in Shape)
+            {
+                length *= dimension;
+            }
+
+            return length;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using ModelGen.Generator.Emit;
+using ModelGen.Generator.Model;
+
+namespace ModelGen.Generator.Layers.Activation;
+
+internal static partial class ActivationLayer
+{
+    public static string Describe(ActivationSpec spec) => $"Activation({spec.Function})";
+
+    /// <summary>y = act(x) into the layer's own slot; when fused into the loss, x stays as the logits.</summary>
+    public static void EmitForward(IndentedTextWriter writer, LayerPlan layer)
+    {
+        var spec = (ActivationSpec)layer.Spec;
+        int width = layer.OutputWidth;
+        string fusion = layer.FusedIntoLoss ? "; its input kept as the logits for the fused loss" : "";
+        writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}{fusion}");
+        writer.WriteLine($"k.Activation({Buffers.Act(layer.InputSlot, width)}, {Buffers.Act(layer.OutputSlot, width)}, batch, {width}, {Literals.Activation(spec.Function)});");
+    }
+
+    /// <summary>dx = dy times the derivative read from the output, in place (the kernel allows it).</summary>
+    public static void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
+    {
+        var spec = (ActivationSpec)layer.Spec;
+        int width = layer.OutputWidth;
+        string dy = Buffers.Act(layer.OutputGradient!, width);
+        writer.WriteLine($"// {spec.Name}: through {spec.Function} in place");
+        writer.WriteLine($"k.ActivationBackward({Buffers.Act(layer.OutputSlot, width)}, {dy}, {dy}, batch, {width}, {Literals.Activation(spec.Function)});");
+    }
+}

@@ -1,0 +1,37 @@
+using ModelGen.Generator.Emit;
+using ModelGen.Generator.Model;
+
+namespace ModelGen.Generator.Layers.Dropout;
+
+internal static partial class DropoutLayer
+{
+    public static string Describe(DropoutSpec spec) => $"Dropout({Literals.Float(spec.Rate).TrimEnd('f')})";
+
+    /// <summary>A fresh mask from the model's counter stream in training; a copy at inference.</summary>
+    public static void EmitForward(IndentedTextWriter writer, LayerPlan layer)
+    {
+        var spec = (DropoutSpec)layer.Spec;
+        int width = layer.OutputWidth;
+        string x = Buffers.Act(layer.InputSlot, width);
+        string y = Buffers.Act(layer.OutputSlot, width);
+        writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}; the identity at inference");
+        using (writer.WriteBlock("if (training)"))
+        {
+            writer.WriteLine($"k.DropoutForward({x}, {y}, {Buffers.Act(layer.MaskSlot!, width)}, {Literals.Float(spec.Rate)}, RandomSeed, NextRandomStream({width} * batch));");
+        }
+
+        using (writer.WriteBlock("else"))
+        {
+            writer.WriteLine($"k.Copy({x}, {y});");
+        }
+    }
+
+    /// <summary>dx = dy * mask, in place (the kernel allows it).</summary>
+    public static void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
+    {
+        int width = layer.OutputWidth;
+        string dy = Buffers.Act(layer.OutputGradient!, width);
+        writer.WriteLine($"// {layer.Spec.Name}: dx = dy * mask, in place");
+        writer.WriteLine($"k.DropoutBackward({dy}, {Buffers.Act(layer.MaskSlot!, width)}, {dy});");
+    }
+}

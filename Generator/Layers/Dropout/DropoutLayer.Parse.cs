@@ -1,0 +1,27 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using ModelGen.Generator.Diagnostics;
+using ModelGen.Generator.Model;
+using ModelGen.Generator.Parsing;
+
+namespace ModelGen.Generator.Layers.Dropout;
+
+/// <summary>The Dropout layer: an inverted-dropout mask in training, a copy at inference.</summary>
+internal static partial class DropoutLayer
+{
+    public const string AttributeName = "ModelGen.DropoutAttribute";
+    public const string DefaultNamePrefix = "dropout";
+
+    /// <summary>Reads [Dropout(rate, Name = ...)].</summary>
+    public static DropoutSpec Parse(AttributeData attribute, string defaultName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        string name = AttributeArguments.NamedString(attribute, "Name") ?? defaultName;
+        double rate = AttributeArguments.Double(attribute, 0, 0);
+        if (!(rate >= 0 && rate < 1))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutRateOutOfRangeError, location, name, rate));
+        }
+
+        return new DropoutSpec(name, rate);
+    }
+}

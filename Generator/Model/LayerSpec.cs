@@ -1,0 +1,12 @@
+namespace ModelGen.Generator.Model;
+
+/// <summary>
+/// One layer's hyperparameters as read from its attribute: strings, numbers and enums only. Each layer
+/// kind derives its own record under Layers/. Must stay immutable with value equality.
+/// </summary>
+/// <param name="Name">The layer's name (its attribute's Name, or kind and index: dense0).</param>
+internal abstract record LayerSpec(string Name)
+{
+    /// <summary>The layer's type as the summary shows it (Dense, BatchNorm, ...).</summary>
+    public abstract string Kind { get; }
+}

@@ -1,0 +1,4 @@
+namespace ModelGen.Generator.Model;
+
+/// <summary>The Parse stage's output: the network (null when it cannot be read) and its diagnostics. Must stay immutable with value equality.</summary>
+internal sealed record ParseResult(ParsedNetwork? Network, EquatableArray<DiagnosticInfo> Diagnostics);

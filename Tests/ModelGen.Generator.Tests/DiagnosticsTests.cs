@@ -1,0 +1,233 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+using ModelGen.Generator.Diagnostics;
+
+namespace ModelGen.Generator.Tests;
+
+/// <summary>
+/// One test per diagnostic id, by Microsoft.CodeAnalysis.Testing: the id, the exact span ({|#0:...|} marks the attribute
+/// at fault or the class identifier), the full message, and that nothing else is reported or generated.
+/// </summary>
+public sealed class DiagnosticsTests
+{
+    // Internal: an invalid model gets no generated (documented) part, so a public one would draw CS1591.
+    private static string Model(string attributes, string declaration = "internal partial class TestNet;") => $$"""
+        using ModelGen;
+
+        namespace Demo;
+
+        {{attributes}}
+        {{declaration}}
+        """;
+
+    [Fact]
+    public Task ClassNotPartialError_ClassWithoutPartial() => VerifyAsync(
+        Model("[Model][Input(3)][Dense(1)]", "internal class {|#0:PlainNet|} { }"),
+        DiagnosticDescriptors.ClassNotPartialError,
+        "Model class 'PlainNet' must be partial so that the generator can add its passes");
+
+    [Fact]
+    public Task ClassHasBaseClassError_DerivesFromAnotherClass() => VerifyAsync(
+        Model("[Model][Input(3)][Dense(1)]", "internal partial class {|#0:DerivedNet|} : System.Exception { }"),
+        DiagnosticDescriptors.ClassHasBaseClassError,
+        "Model class 'DerivedNet' derives from 'System.Exception', but the generator makes it derive from ModelGen.CompiledModel; remove the base class");
+
+    [Fact]
+    public Task ClassGenericError_TypeParameter() => VerifyAsync(
+        Model("[Model][Input(3)][Dense(1)]", "internal partial class {|#0:GenericNet|}<T> { }"),
+        DiagnosticDescriptors.ClassGenericError,
+        "Model class 'GenericNet' is generic; a model's shapes are fixed at compile time, so remove its type parameters");
+
+    [Fact]
+    public Task ClassNestedError_InsideAnotherClass() => VerifyAsync(
+        Model("", "internal partial class Outer { [Model][Input(3)][Dense(1)] internal partial class {|#0:InnerNet|} { } }"),
+        DiagnosticDescriptors.ClassNestedError,
+        "Model class 'InnerNet' is nested in 'Demo.Outer'; declare it directly in a namespace");
+
+    [Fact]
+    public Task ClassStaticError_StaticClass() => VerifyAsync(
+        Model("[Model][Input(3)][Dense(1)]", "internal static partial class {|#0:StaticNet|} { }"),
+        DiagnosticDescriptors.ClassStaticError,
+        "Model class 'StaticNet' is static, but a model is created with new; remove 'static'");
+
+    [Fact]
+    public Task InputMissingError_NoInputAttribute() => VerifyAsync(
+        Model("[Model][Dense(1)]", "internal partial class {|#0:TestNet|};"),
+        DiagnosticDescriptors.InputMissingError,
+        "Model 'TestNet' has no [Input]; declare the shape of one sample first, as [Input(30)]");
+
+    [Fact]
+    public Task LayerBeforeInputError_DenseBeforeInput() => VerifyAsync(
+        Model("[Model][{|#0:Dense(4)|}]\n[Input(3)][Dense(1)]"),
+        DiagnosticDescriptors.LayerBeforeInputError,
+        "Layer 'dense0' (Dense) comes before [Input]; [Input] must be the first layer");
+
+    [Fact]
+    public Task InputDuplicateError_SecondInput() => VerifyAsync(
+        Model("[Model][Input(3)][Dense(2)][{|#0:Input(5)|}]"),
+        DiagnosticDescriptors.InputDuplicateError,
+        "Model 'TestNet' declares [Input] again as (5) after (3); a sequential model has exactly one input");
+
+    [Fact]
+    public Task NoLayersError_OnlyInput() => VerifyAsync(
+        Model("[Model][Input(3)]", "internal partial class {|#0:TestNet|};"),
+        DiagnosticDescriptors.NoLayersError,
+        "Model 'TestNet' has no layer after [Input] (3); add at least one, as [Dense(1)]");
+
+    [Fact]
+    public Task InputDimensionNotPositiveError_ZeroDimension() => VerifyAsync(
+        Model("[Model][{|#0:Input(4, 0)|}][Dense(1)]"),
+        DiagnosticDescriptors.InputDimensionNotPositiveError,
+        "[Input] of model 'TestNet' is (4, 0); it needs at least one dimension and every dimension must be positive");
+
+    [Fact]
+    public Task InputDimensionNotPositiveError_NoDimension() => VerifyAsync(
+        Model("[Model][{|#0:Input|}][Dense(1)]"),
+        DiagnosticDescriptors.InputDimensionNotPositiveError,
+        "[Input] of model 'TestNet' is (); it needs at least one dimension and every dimension must be positive");
+
+    [Fact]
+    public Task DenseUnitsNotPositiveError_ZeroUnits() => VerifyAsync(
+        Model("[Model][Input(3)][{|#0:Dense(0, Activation.ReLU)|}]"),
+        DiagnosticDescriptors.DenseUnitsNotPositiveError,
+        "Layer 'dense0' (Dense) has 0 units; it needs at least 1");
+
+    [Fact]
+    public Task DropoutRateOutOfRangeError_RateOne() => VerifyAsync(
+        Model("[Model][Input(3)][Dense(4)][{|#0:Dropout(1.0)|}][Dense(1)]"),
+        DiagnosticDescriptors.DropoutRateOutOfRangeError,
+        "Layer 'dropout0' (Dropout) has rate 1; the rate must lie in [0, 1)");
+
+    [Fact]
+    public Task BatchNormMomentumOutOfRangeError_NegativeMomentum() => VerifyAsync(
+        Model("[Model][Input(3)][{|#0:BatchNorm(Momentum = -0.5)|}][Dense(1)]"),
+        DiagnosticDescriptors.BatchNormMomentumOutOfRangeError,
+        "Layer 'norm0' (BatchNorm) has momentum -0.5; the momentum must lie in [0, 1)");
+
+    [Fact]
+    public Task BatchNormEpsilonNotPositiveError_ZeroEpsilon() => VerifyAsync(
+        Model("[Model][Input(3)][{|#0:BatchNorm(Epsilon = 0, Name = \"bn\")|}][Dense(1)]"),
+        DiagnosticDescriptors.BatchNormEpsilonNotPositiveError,
+        "Layer 'bn' (BatchNorm) has epsilon 0; epsilon must be positive");
+
+    [Fact]
+    public Task LayerNameDuplicateError_SameNameTwice() => VerifyAsync(
+        Model("[Model][Input(3)][Dense(4, Name = \"fc\")][{|#0:Dense(1, Name = \"fc\")|}]"),
+        DiagnosticDescriptors.LayerNameDuplicateError,
+        "Layer name 'fc' is used by layer 0 (Dense) and layer 1 (Dense); names must be unique in a model");
+
+    [Fact]
+    public Task LayerNameDuplicateError_NameTakenByDefaultName() => VerifyAsync(
+        Model("[Model][Input(3)][Dense(4)][{|#0:Dense(1, Name = \"dense0\")|}]"),
+        DiagnosticDescriptors.LayerNameDuplicateError,
+        "Layer name 'dense0' is used by layer 0 (Dense) and layer 1 (Dense); names must be unique in a model");
+
+    [Fact]
+    public Task LayerNameInvalidError_NameWithDot() => VerifyAsync(
+        Model("[Model][Input(3)][{|#0:Dense(1, Name = \"fc.1\")|}]"),
+        DiagnosticDescriptors.LayerNameInvalidError,
+        "Layer name 'fc.1' (Dense) is not valid; start with a letter or '_' and use only letters, digits and '_'");
+
+    [Fact]
+    public Task EnumValueUnknownError_CastActivation() => VerifyAsync(
+        Model("[Model][Input(3)][{|#0:Dense(1, (Activation)9)|}]"),
+        DiagnosticDescriptors.EnumValueUnknownError,
+        "Activation value 9 is not a member of ModelGen.Activation");
+
+    [Fact]
+    public Task EnumValueUnknownError_CastLoss() => VerifyAsync(
+        Model("[{|#0:Model(Loss = (Loss)42)|}][Input(3)][Dense(1)]"),
+        DiagnosticDescriptors.EnumValueUnknownError,
+        "Loss value 42 is not a member of ModelGen.Loss");
+
+    [Fact]
+    public Task LayerNeedsFlatInputError_DenseAfterImageInput() => VerifyAsync(
+        Model("[Model][Input(1, 28, 28)]\n[{|#0:Dense(10)|}]"),
+        DiagnosticDescriptors.LayerNeedsFlatInputError,
+        "Layer 'dense0' (Dense) expects a 1-D input (B, F) but gets (B, 1, 28, 28); insert [Flatten] before it");
+
+    [Fact]
+    public Task LayerNeedsFlatInputError_SoftmaxAfterDropoutOnImage() => VerifyAsync(
+        Model("[Model][Input(2, 3)][Dropout(0.1)][{|#0:Activation(Activation.Softmax)|}]"),
+        DiagnosticDescriptors.LayerNeedsFlatInputError,
+        "Layer 'activation0' (Activation(Softmax)) expects a 1-D input (B, F) but gets (B, 2, 3); insert [Flatten] before it");
+
+    [Fact]
+    public Task LossOutputMismatchError_SoftmaxWithBinaryCrossEntropy() => VerifyAsync(
+        Model("[{|#0:Model(Loss = Loss.BinaryCrossEntropy)|}][Input(3)][Dense(4, Activation.Softmax)]"),
+        DiagnosticDescriptors.LossOutputMismatchError,
+        "Loss BinaryCrossEntropy does not fit the output (B, 4) of layer 'dense0' (Softmax output): a softmax over several outputs wants CategoricalCrossEntropy or SparseCategoricalCrossEntropy; binary cross-entropy wants Sigmoid");
+
+    [Fact]
+    public Task LossOutputMismatchError_CategoricalWithOneOutput() => VerifyAsync(
+        Model("[{|#0:Model(Loss = Loss.CategoricalCrossEntropy)|}][Input(3)][Dense(1, Activation.Softmax)]"),
+        DiagnosticDescriptors.LossOutputMismatchError,
+        "Loss CategoricalCrossEntropy does not fit the output (B, 1) of layer 'dense0' (Softmax output): categorical cross-entropy needs a 1-D output of at least 2 classes, but it has 1");
+
+    [Fact]
+    public Task LossOutputMismatchError_SparseWithoutSoftmax() => VerifyAsync(
+        Model("[{|#0:Model(Loss = Loss.SparseCategoricalCrossEntropy)|}][Input(3)][Dense(5)]"),
+        DiagnosticDescriptors.LossOutputMismatchError,
+        "Loss SparseCategoricalCrossEntropy does not fit the output (B, 5) of layer 'dense0' (Linear output): categorical cross-entropy reads class probabilities; end with Softmax");
+
+    [Fact]
+    public Task LossOutputMismatchError_BinaryOnWideLinearOutput() => VerifyAsync(
+        Model("[{|#0:Model(Loss = Loss.BinaryCrossEntropy)|}][Input(3)][Dense(2, Activation.ReLU)]"),
+        DiagnosticDescriptors.LossOutputMismatchError,
+        "Loss BinaryCrossEntropy does not fit the output (B, 2) of layer 'dense0' (ReLU output): binary cross-entropy reads probabilities; end with Sigmoid (the output has 2 values)");
+
+    [Fact]
+    public Task LossOutputMismatchError_HingeOnSigmoid() => VerifyAsync(
+        Model("[{|#0:Model(Loss = Loss.Hinge)|}][Input(3)][Dense(1, Activation.Sigmoid)][Dropout(0.5)]"),
+        DiagnosticDescriptors.LossOutputMismatchError,
+        "Loss Hinge does not fit the output (B, 1) of layer 'dropout0' (Sigmoid output): hinge reads the sign of the output; end with a Linear or Tanh output");
+
+    [Fact]
+    public Task ModelTooLargeError_HugeDense() => VerifyAsync(
+        Model("[Model][Input(100000)][{|#0:Dense(100000)|}]"),
+        DiagnosticDescriptors.ModelTooLargeError,
+        "Layer 'dense0' (Dense) makes model 'TestNet' too large: the parameters, gradients and optimizer state need 40000400000 floats, more than 2147483647");
+
+    [Fact]
+    public Task ModelTooLargeError_HugeActivations() => VerifyAsync(
+        Model("[Model][Input(600000000)][{|#0:Dropout(0.1)|}]"),
+        DiagnosticDescriptors.ModelTooLargeError,
+        "Layer 'dropout0' (Dropout) makes model 'TestNet' too large: one sample's activations need 3600000000 floats, more than 2147483647");
+
+    [Fact]
+    public void ValidModels_ReportNothing()
+    {
+        foreach (string source in new[] { Models.CancerNet, Models.Classifier, Models.Regression, Models.Standalone, Models.Unfused, Models.TrailingDropout })
+        {
+            Assert.Empty(GeneratorHarness.Diagnostics(source));
+        }
+    }
+
+    [Fact]
+    public void BinaryCrossEntropy_OnSingleLinearOutput_IsAccepted() =>
+        Assert.Empty(GeneratorHarness.Diagnostics(Model("[Model(Loss = Loss.BinaryCrossEntropy)][Input(3)][Dense(1)]")));
+
+    [Fact]
+    public void EveryDescriptor_IsAnErrorWithAHelpLink()
+    {
+        var descriptors = typeof(DiagnosticDescriptors).GetFields().Select(field => (DiagnosticDescriptor)field.GetValue(null)!).ToList();
+        Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
+        Assert.All(descriptors, d =>
+        {
+            Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
+            Assert.Matches("^MG[0-29][0-9]{3}$", d.Id);
+            Assert.StartsWith("https://", d.HelpLinkUri, StringComparison.Ordinal);
+        });
+    }
+
+    /// <summary>
+    /// Expects exactly one diagnostic, at the span marked {|#0:...|} in Model.cs, and no generated file (an invalid
+    /// model emits nothing); any other diagnostic, the compiler's included, fails the test.
+    /// </summary>
+    private static Task VerifyAsync(string markedSource, DiagnosticDescriptor descriptor, string message)
+    {
+        var test = new ModelGenGeneratorTest(markedSource);
+        test.ExpectedDiagnostics.Add(new DiagnosticResult(descriptor).WithLocation(0).WithMessage(message));
+        return test.RunAsync();
+    }
+}

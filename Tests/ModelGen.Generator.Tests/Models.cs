@@ -1,0 +1,89 @@
+namespace ModelGen.Generator.Tests;
+
+/// <summary>Model declarations shared by the tests.</summary>
+internal static class Models
+{
+    public const string CancerNet = """
+        using ModelGen;
+
+        namespace Demo;
+
+        [Model(Loss = Loss.BinaryCrossEntropy)]
+        [Input(30)]
+        [Dense(64, Activation.ReLU)]
+        [BatchNorm, Dropout(0.2)]
+        [Dense(1, Activation.Sigmoid)]
+        public partial class CancerNet;
+        """;
+
+    /// <summary>Softmax fused with categorical cross-entropy, block namespace.</summary>
+    public const string Classifier = """
+        using ModelGen;
+
+        namespace Demo.Vision
+        {
+            [Model(Loss = Loss.CategoricalCrossEntropy)]
+            [Input(784)]
+            [Dense(128, Activation.ReLU, Name = "hidden")]
+            [Dropout(0.5)]
+            [Dense(10, Activation.Softmax, Name = "classes")]
+            public partial class DigitNet
+            {
+            }
+        }
+        """;
+
+    /// <summary>Regression with a linear output, global namespace.</summary>
+    public const string Regression = """
+        using ModelGen;
+
+        [Model(Loss = Loss.MeanSquaredError)]
+        [Input(8)]
+        [Dense(16, Activation.Tanh)]
+        [Dense(16, Activation.ReLU)]
+        [Dense(1)]
+        internal partial class HousePrice;
+        """;
+
+    /// <summary>A standalone Tanh activation, BatchNorm first, and a sparse softmax through a standalone activation.</summary>
+    public const string Standalone = """
+        using ModelGen;
+
+        namespace Demo;
+
+        [Model(Loss = Loss.SparseCategoricalCrossEntropy)]
+        [Input(12)]
+        [BatchNorm(Momentum = 0.9, Epsilon = 1e-5)]
+        [Dense(32), Activation(Activation.Tanh)]
+        [Dense(3)]
+        [Activation(Activation.Softmax)]
+        public sealed partial class IrisNet;
+        """;
+
+    /// <summary>A sigmoid output under mean squared error: not fused, so backward starts with the sigmoid's derivative.</summary>
+    public const string Unfused = """
+        using ModelGen;
+
+        namespace Demo;
+
+        [Model(Loss = Loss.MeanSquaredError)]
+        [Input(6)]
+        [Dense(4, Activation.Sigmoid)]
+        [Dropout(0.25)]
+        [Dense(2, Activation.Sigmoid)]
+        public partial class Squash;
+        """;
+
+    /// <summary>Hinge loss on a tanh output followed by a dropout: the output slot is the dropout's.</summary>
+    public const string TrailingDropout = """
+        using ModelGen;
+
+        namespace Demo;
+
+        [Model(Loss = Loss.Hinge)]
+        [Input(6)]
+        [Dense(3, Activation.Tanh)]
+        [Dropout(0.3)]
+        public partial class Margin;
+        """;
+}
