@@ -14,7 +14,7 @@ internal static class HotelProfile
         var (features, targets) = HotelWorkload.MakeData(seed: 0);
         const int Batch = HotelWorkload.Batch, Features = HotelWorkload.Features;
         var device = new ProfilingDevice(threads);
-        using var model = new HandHotelNet(Batch, seed: 0, device);
+        using var model = new HotelNet(Batch, seed: 0, device);
         var adam = new Adam();
         ProfilingBackend backend = device.Backend!;
         int batches = HotelWorkload.Rows / Batch;
@@ -32,7 +32,7 @@ internal static class HotelProfile
         }
 
         // The whole step on a model without the profiling wrapper (whose bookkeeping costs time of its own).
-        using var plain = new HandHotelNet(Batch, seed: 0, ModelGen.Kernels.Device.Cpu(threads));
+        using var plain = new HotelNet(Batch, seed: 0, ModelGen.Kernels.Device.Cpu(threads));
         var whole = new List<double>();
         for (int i = 0; i < 400 + steps; i++)
         {
@@ -70,7 +70,7 @@ internal static class HotelProfile
     {
         var (features, _) = HotelWorkload.MakeData(seed: 0);
         var device = new ProfilingDevice(threads);
-        using var model = new HandHotelNet(HotelWorkload.Batch, seed: 0, device);
+        using var model = new HotelNet(HotelWorkload.Batch, seed: 0, device);
         ProfilingBackend backend = device.Backend!;
         var output = new float[1];
         for (int i = 0; i < 20000; i++)

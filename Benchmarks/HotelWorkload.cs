@@ -19,7 +19,7 @@ internal static class HotelWorkload
     {
         var (features, targets) = MakeData(seed: 0);
         var data = new Dataset(features, Features, targets, 1);
-        using var model = new HandHotelNet(Batch, seed: 0, Device.Cpu(threads));
+        using var model = new HotelNet(Batch, seed: 0, Device.Cpu(threads));
         var adam = new Adam();
         var results = new Dictionary<string, object>();
 
