@@ -6,13 +6,11 @@ namespace ModelGen.Kernels.Cpu;
 
 /// <summary>
 /// Batch normalisation over (B, F). Training and backward stream whole rows (blocks of up to 512 features)
-/// with per-feature accumulators on the stack; inference walks chunks of eight columns down the batch.
+/// with per-feature accumulators on the stack.
 /// Each feature sums its rows in batch order; training statistics (sum and sum of squares, one pass) accumulate in double.
 /// </summary>
 internal static class BatchNormCpu
 {
-    private const int Chunk = 8;
-
     /// <summary>Features per block of the streaming kernels: their per-feature accumulators fit the stack (8 KB).</summary>
     private const int BlockWidth = 512;
 
@@ -69,33 +67,39 @@ internal static class BatchNormCpu
         }
     }
 
-    /// <summary>x, y (B, F); parameters (F): y = gamma (x - runningMean) / sqrt(runningVar + eps) + beta.</summary>
+    /// <summary>
+    /// x, y (B, F); parameters (F): y = gamma (x - runningMean) / sqrt(runningVar + eps) + beta, as
+    /// ((x - runningMean) * scale) + beta with scale = gamma / sqrt(runningVar + eps) worked out once per call.
+    /// Rows are streamed whole.
+    /// </summary>
     public static void Inference(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, int batch, int features, float epsilon)
     {
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        int f = 0;
-        for (; f <= features - Chunk; f += Chunk)
+        Span<float> scale = stackalloc float[BlockWidth];
+        for (int f0 = 0; f0 < features; f0 += BlockWidth)
         {
-            Vector256<float> mean = Vector256.Create(runningMean.Slice(f, Chunk));
-            Vector256<float> scale = Vector256.Create(gamma.Slice(f, Chunk))
-                / Vector256.Sqrt(Vector256.Create(runningVar.Slice(f, Chunk)) + Vector256.Create(epsilon));
-            Vector256<float> shift = Vector256.Create(beta.Slice(f, Chunk));
-            for (int b = 0; b < batch; b++)
+            int width = Math.Min(BlockWidth, features - f0);
+            Span<float> sc = scale[..width];
+            ReadOnlySpan<float> g = gamma.Slice(f0, width), v = runningVar.Slice(f0, width);
+            int j = 0;
+            if (Vector512.IsHardwareAccelerated)
             {
-                nuint at = (nuint)((b * features) + f);
-                (((Vector256.LoadUnsafe(ref xr, at) - mean) * scale) + shift).StoreUnsafe(ref yr, at);
+                for (; j <= width - 16; j += 16)
+                {
+                    (Vector512.Create(g.Slice(j, 16)) / Vector512.Sqrt(Vector512.Create(v.Slice(j, 16)) + Vector512.Create(epsilon))).CopyTo(sc.Slice(j, 16));
+                }
             }
-        }
 
-        for (; f < features; f++)
-        {
-            float scale = gamma[f] / MathF.Sqrt(runningVar[f] + epsilon);
+            for (; j < width; j++)
+            {
+                sc[j] = g[j] / MathF.Sqrt(v[j] + epsilon);
+            }
+
+            ReadOnlySpan<float> mean = runningMean.Slice(f0, width), shift = beta.Slice(f0, width);
             for (int b = 0; b < batch; b++)
             {
-                int at = (b * features) + f;
-                y[at] = ((x[at] - runningMean[f]) * scale) + beta[f];
+                int at = (b * features) + f0;
+                Normalize(x.Slice(at, width), y.Slice(at, width), mean, sc, shift);
             }
         }
     }
