@@ -45,6 +45,39 @@ internal static class HotelProfile
             }
         }
 
+        // Steps on shuffled rows gathered here (what Fit's staging does), the gather timed apart.
+        var order = Enumerable.Range(0, HotelWorkload.Rows).OrderBy(_ => Random.Shared.Next()).ToArray();
+        var stageX = new float[Batch * Features];
+        var stageY = new float[Batch];
+        var gather = new List<double>();
+        var gathered = new List<double>();
+        for (int i = 0; i < 400 + steps; i++)
+        {
+            int first = i % batches * Batch;
+            long start = Stopwatch.GetTimestamp();
+            for (int r = 0; r < Batch; r++)
+            {
+                int row = order[first + r];
+                features.AsSpan(row * Features, Features).CopyTo(stageX.AsSpan(r * Features));
+                stageY[r] = targets[row];
+            }
+
+            long mid = Stopwatch.GetTimestamp();
+            plain.TrainOnBatch(stageX, stageY, adam);
+            if (i >= 400)
+            {
+                gather.Add(Stopwatch.GetElapsedTime(start, mid).TotalMicroseconds);
+                gathered.Add(Stopwatch.GetElapsedTime(mid).TotalMicroseconds);
+            }
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"gather {Stats.Of(gather).Median:F1} us, step after a gather {Stats.Of(gathered).Median:F1} us"));
+
+        // The same steps through Fit (shuffled rows gathered into the staging buffer, loss checks), per step.
+        var data = new Dataset(features, Features, targets, 1);
+        var epochs = Timing.Repeat(() => plain.Fit(data, null, Batch, 1, adam, verbose: 0, metrics: []), warmup: 1, minReps: 3, maxReps: 5, budgetSeconds: 2);
+        double fitStep = Stats.Of(epochs).Median / ((HotelWorkload.Rows + Batch - 1) / Batch) * 1e6;
+
         backend.Recording = true;
         for (int i = 0; i < steps; i++)
         {
@@ -63,6 +96,7 @@ internal static class HotelProfile
         double step = Stats.Of(whole).Median;
         Console.WriteLine(FormattableString.Invariant($"    {"sum of calls",-44} {total,9:F1}"));
         Console.WriteLine(FormattableString.Invariant($"    {"whole step, unwrapped model (median)",-44} {step,9:F1}   -> {Batch / step * 1e6:F0} samples/s"));
+        Console.WriteLine(FormattableString.Invariant($"    {"one Fit epoch per step (median epoch)",-44} {fitStep,9:F1}   -> {Batch / fitStep * 1e6:F0} samples/s"));
     }
 
     /// <summary>Batch-1 inference (<see cref="CompiledModel.Predict(ReadOnlySpan{float}, Span{float})"/> on one row), call by call.</summary>
