@@ -137,5 +137,6 @@ internal static class HotelProfile
 
         Console.WriteLine(FormattableString.Invariant($"    {"sum of calls",-44} {total,9:F2}"));
         Console.WriteLine(FormattableString.Invariant($"    {"whole Predict, unprofiled (median)",-44} {Stats.Of(whole).Median,9:F2}"));
+        Console.WriteLine(FormattableString.Invariant($"    {"whole Predict, unprofiled (fastest)",-44} {whole.Min(),9:F2}"));
     }
 }
