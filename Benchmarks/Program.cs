@@ -12,11 +12,12 @@ var labelOption = new Option<string>("--label") { Description = "The key prefix 
 var budgetOption = new Option<double>("--budget") { Description = "Seconds of timed repetitions per measurement (soft).", DefaultValueFactory = _ => 6.0 };
 var epochsOption = new Option<int>("--mlp-epochs") { Description = "Most timed hotel epochs.", DefaultValueFactory = _ => 8 };
 var profileOption = new Option<int>("--profile-hotel") { Description = "Time every kernel call of one hotel training step over this many repetitions (no benchmark runs).", DefaultValueFactory = _ => 0 };
+var roundsOption = new Option<int>("--rounds") { Description = "With --compare-peer: how many alternating rounds compare.sh ran.", DefaultValueFactory = _ => 1 };
 var peerOption = new Option<string?>("--compare-peer") { Description = "Print the comparison of --json's results with this peer JSON file (no benchmark runs)." };
 
 var root = new RootCommand("ModelGen standard workloads (DESIGN.md section 6)")
 {
-    threadsOption, workloadsOption, jsonOption, labelOption, budgetOption, epochsOption, peerOption, profileOption,
+    threadsOption, workloadsOption, jsonOption, labelOption, budgetOption, epochsOption, peerOption, profileOption, roundsOption,
 };
 
 root.SetAction(parse =>
@@ -39,7 +40,7 @@ root.SetAction(parse =>
             return 2;
         }
 
-        Comparison.Print(json, parse.GetValue(labelOption) + "/t" + threads, peer, "peer/t" + threads);
+        Comparison.Print(json, parse.GetValue(labelOption)!, peer, "peer", threads, parse.GetValue(roundsOption));
         return 0;
     }
 
