@@ -12,6 +12,17 @@ internal static class ActivationCpu
     /// <summary>y (B, F) = act(y + bias (F)), in place, row by row so each row stays in L1.</summary>
     public static void BiasActivation(Span<float> y, ReadOnlySpan<float> bias, int batch, int features, ActivationKind kind)
     {
+        if (kind is ActivationKind.ReLU or ActivationKind.Linear && Vector512.IsHardwareAccelerated)
+        {
+            // One pass instead of two: the bias and the clamp while the row is in registers.
+            for (int b = 0; b < batch; b++)
+            {
+                BiasRow(y.Slice(b * features, features), bias, kind == ActivationKind.ReLU);
+            }
+
+            return;
+        }
+
         for (int b = 0; b < batch; b++)
         {
             Span<float> row = y.Slice(b * features, features);
@@ -19,6 +30,25 @@ internal static class ActivationCpu
         }
 
         Activation(y, y, batch, features, kind);
+    }
+
+    /// <summary>row (F) = row + bias (F), then max(row, 0) when <paramref name="relu"/>.</summary>
+    private static void BiasRow(Span<float> row, ReadOnlySpan<float> bias, bool relu)
+    {
+        int n = row.Length, j = 0;
+        ref float rr = ref MemoryMarshal.GetReference(row);
+        ref float br = ref MemoryMarshal.GetReference(bias);
+        for (; j <= n - 16; j += 16)
+        {
+            Vector512<float> v = Vector512.LoadUnsafe(ref rr, (nuint)j) + Vector512.LoadUnsafe(ref br, (nuint)j);
+            (relu ? Vector512.Max(v, Vector512<float>.Zero) : v).StoreUnsafe(ref rr, (nuint)j);
+        }
+
+        for (; j < n; j++)
+        {
+            float v = Unsafe.Add(ref rr, j) + Unsafe.Add(ref br, j);
+            Unsafe.Add(ref rr, j) = relu ? ReluOp.Invoke(v) : v;
+        }
     }
 
     /// <summary>y (B, F) = act(x (B, F)); x and y may be the same span.</summary>

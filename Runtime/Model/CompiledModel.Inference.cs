@@ -47,12 +47,10 @@ public abstract partial class CompiledModel
             throw new ArgumentException($"{rows} rows need {rows * outputSize} outputs ({outputSize} per row), but the output span holds {outputs.Length}.", nameof(outputs));
         }
 
-        for (int i = 0; i < features.Length; i++)
+        int bad = FiniteScan.FirstNonFinite(features);
+        if (bad >= 0)
         {
-            if (!float.IsFinite(features[i]))
-            {
-                throw new ArgumentException($"Feature {i % inputSize} of row {i / inputSize} is {features[i]}; features must be finite.", nameof(features));
-            }
+            throw new ArgumentException($"Feature {bad % inputSize} of row {bad / inputSize} is {features[bad]}; features must be finite.", nameof(features));
         }
 
         for (int first = 0; first < rows; first += BatchCapacity)

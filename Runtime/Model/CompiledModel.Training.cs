@@ -201,6 +201,44 @@ public abstract partial class CompiledModel
         return loss;
     }
 
+    /// <summary>
+    /// One training step on one batch (Keras' <c>train_on_batch</c>): forward in training mode, the loss, the backward
+    /// pass and one update of <paramref name="optimizer"/> (bound as in <see cref="Fit"/>). Allocates nothing once the
+    /// optimizer is bound.
+    /// </summary>
+    /// <param name="features">The batch's rows, <see cref="ModelLayout.InputSize"/> floats each, row-major.</param>
+    /// <param name="targets">The batch's targets, <see cref="ModelLayout.TargetSize"/> floats per row.</param>
+    /// <param name="optimizer">The update rule.</param>
+    /// <returns>The batch's mean loss, before the update.</returns>
+    public float TrainOnBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> targets, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        int inputSize = Layout.InputSize;
+        int targetSize = Layout.TargetSize;
+        if (features.Length == 0 || features.Length % inputSize != 0)
+        {
+            throw new ArgumentException($"{Layout.Name} expects rows of {inputSize} features, but {features.Length} floats are not a whole, non-zero number of rows.", nameof(features));
+        }
+
+        int batch = features.Length / inputSize;
+        RequireBatchSize(batch);
+        if (targets.Length != batch * targetSize)
+        {
+            throw new ArgumentException($"{batch} rows need {batch * targetSize} targets ({targetSize} per row), but {targets.Length} were given.", nameof(targets));
+        }
+
+        PrepareTraining(optimizer);
+        Backend.Upload(features, Act(Layout.InputSlot, inputSize, batch));
+        Backend.Upload(targets, Act(Layout.TargetSlot, targetSize, batch));
+        Backend.Fill(GradientRegion, 0f);
+        Forward(batch, training: true);
+        ComputeLoss(batch, 1f / batch, withGradient: true);
+        float loss = ReadLoss(0, 1, 0, 1);
+        Backward(batch);
+        optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlot(1), OptimizerSlot(2));
+        return loss;
+    }
+
     // Full-batch gradient descent: the gradient of the mean loss over all n rows, accumulated chunk by chunk
     // (each chunk's loss gradient scaled by 1 / n); the caller zeroes the gradients before and steps after.
     private float AccumulateFullBatch(Dataset data, ReadOnlySpan<int> rows, MetricBinding[] metrics, Span<double> metricSums, int epoch, int epochs, int step, int steps)

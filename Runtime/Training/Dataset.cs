@@ -103,12 +103,10 @@ public sealed class Dataset
             throw new ArgumentException($"The {name} has {TargetWidth} targets per row, but {layout.Name} with loss {layout.Loss} expects {layout.TargetSize}.");
         }
 
-        for (int i = 0; i < Features.Length; i++)
+        int bad = FiniteScan.FirstNonFinite(Features);
+        if (bad >= 0)
         {
-            if (!float.IsFinite(Features[i]))
-            {
-                throw new ArgumentException($"The {name} has {Features[i]} at row {i / FeatureWidth}, feature {i % FeatureWidth}; features must be finite.");
-            }
+            throw new ArgumentException($"The {name} has {Features[bad]} at row {bad / FeatureWidth}, feature {bad % FeatureWidth}; features must be finite.");
         }
 
         ValidateTargets(layout, name);

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ModelGen.Kernels.Cpu.Gemm;
 
@@ -190,9 +191,35 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
         }
     }
 
-    /// <summary>The valid (rows, cols) corner of a full tile into C, with the micro-kernel's arithmetic.</summary>
+    /// <summary>
+    /// The valid (rows, cols) corner of a full tile into C, with the micro-kernel's arithmetic (multiply, then add):
+    /// sixteen columns at a time through masked loads and stores, so a ragged edge costs no more than a full tile.
+    /// </summary>
     private static void WriteEdge(float* tile, int ldt, float* c, nint ldc, int rows, int cols, float alpha, float beta)
     {
+        if (Avx512F.IsSupported)
+        {
+            Vector512<float> va = Vector512.Create(alpha), vb = Vector512.Create(beta);
+            for (int i = 0; i < rows; i++)
+            {
+                float* t = tile + ((nint)i * ldt);
+                float* row = c + (i * ldc);
+                for (int j = 0; j < cols; j += 16)
+                {
+                    Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols - j)).AsSingle();
+                    Vector512<float> value = Vector512.Load(t + j) * va;
+                    if (beta != 0f)
+                    {
+                        value += Avx512F.MaskLoad(row + j, mask, Vector512<float>.Zero) * vb;
+                    }
+
+                    Avx512F.MaskStore(row + j, mask, value);
+                }
+            }
+
+            return;
+        }
+
         for (int i = 0; i < rows; i++)
         {
             float* t = tile + ((nint)i * ldt);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ModelGen.Kernels.Cpu.Gemm;
 
@@ -32,25 +33,7 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                float* src = a + ((nint)(row0 + ir) * k) + depth0;
-                for (int i = 0; i < valid; i++)
-                {
-                    float* s = src + ((nint)i * k);
-                    float* d = dst + i;
-                    for (int p = 0; p < depth; p++)
-                    {
-                        d[(nint)p * mr] = s[p];
-                    }
-                }
-
-                for (int i = valid; i < mr; i++)
-                {
-                    for (int p = 0; p < depth; p++)
-                    {
-                        dst[((nint)p * mr) + i] = 0f;
-                    }
-                }
-
+                Transpose(a + ((nint)(row0 + ir) * k) + depth0, k, valid, depth, dst, mr);
                 dst += (nint)depth * mr;
             }
         }
@@ -67,25 +50,8 @@ internal static unsafe class GemmPacking
             int valid = Math.Min(nr, cols - jr);
             if (transB)
             {
-                // op(B)(p, j) = B[j, p]: read each stored row contiguously, scatter into the sliver's column.
-                for (int j = 0; j < valid; j++)
-                {
-                    float* s = b + ((nint)(col0 + jr + j) * k) + depth0;
-                    float* d = dst + j;
-                    for (int p = 0; p < depth; p++)
-                    {
-                        d[(nint)p * nr] = s[p];
-                    }
-                }
-
-                for (int j = valid; j < nr; j++)
-                {
-                    for (int p = 0; p < depth; p++)
-                    {
-                        dst[((nint)p * nr) + j] = 0f;
-                    }
-                }
-
+                // op(B)(p, j) = B[j, p]: stored rows become the sliver's columns.
+                Transpose(b + ((nint)(col0 + jr) * k) + depth0, k, valid, depth, dst, nr);
                 dst += (nint)depth * nr;
             }
             else
@@ -97,6 +63,63 @@ internal static unsafe class GemmPacking
                     src += n;
                     dst += nr;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// src (rows, depth) with row stride ld into dst (depth, width): dst[p * width + i] = src[i * ld + p], and zeros in
+    /// columns [rows, width). Four rows by four depths at a time through SSE shuffles (a 4x4 transpose in registers).
+    /// </summary>
+    private static void Transpose(float* src, nint ld, int rows, int depth, float* dst, int width)
+    {
+        int i = 0;
+        if (Sse.IsSupported)
+        {
+            for (; i <= rows - 4; i += 4)
+            {
+                float* s0 = src + (i * ld), s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;
+                float* d = dst + i;
+                int p = 0;
+                for (; p <= depth - 4; p += 4)
+                {
+                    Vector128<float> r0 = Sse.LoadVector128(s0 + p), r1 = Sse.LoadVector128(s1 + p);
+                    Vector128<float> r2 = Sse.LoadVector128(s2 + p), r3 = Sse.LoadVector128(s3 + p);
+                    Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackHigh(r0, r1);
+                    Vector128<float> t2 = Sse.UnpackLow(r2, r3), t3 = Sse.UnpackHigh(r2, r3);
+                    float* row = d + ((nint)p * width);
+                    Sse.Store(row, Sse.MoveLowToHigh(t0, t2));
+                    Sse.Store(row + width, Sse.MoveHighToLow(t2, t0));
+                    Sse.Store(row + (2 * width), Sse.MoveLowToHigh(t1, t3));
+                    Sse.Store(row + (3 * width), Sse.MoveHighToLow(t3, t1));
+                }
+
+                for (; p < depth; p++)
+                {
+                    float* row = d + ((nint)p * width);
+                    row[0] = s0[p];
+                    row[1] = s1[p];
+                    row[2] = s2[p];
+                    row[3] = s3[p];
+                }
+            }
+        }
+
+        for (; i < rows; i++)
+        {
+            float* s = src + (i * ld);
+            float* d = dst + i;
+            for (int p = 0; p < depth; p++)
+            {
+                d[(nint)p * width] = s[p];
+            }
+        }
+
+        if (rows < width)
+        {
+            for (int p = 0; p < depth; p++)
+            {
+                new Span<float>(dst + ((nint)p * width) + rows, width - rows).Clear();
             }
         }
     }
