@@ -204,7 +204,8 @@ public abstract partial class CompiledModel
     /// <summary>
     /// One training step on one batch (Keras' <c>train_on_batch</c>): forward in training mode, the loss, the backward
     /// pass and one update of <paramref name="optimizer"/> (bound as in <see cref="Fit"/>). Allocates nothing once the
-    /// optimizer is bound.
+    /// optimizer is bound. The batch is checked as <see cref="Fit"/> checks its data (finite features, targets in the
+    /// loss's range) before any state changes.
     /// </summary>
     /// <param name="features">The batch's rows, <see cref="ModelLayout.InputSize"/> floats each, row-major.</param>
     /// <param name="targets">The batch's targets, <see cref="ModelLayout.TargetSize"/> floats per row.</param>
@@ -227,6 +228,7 @@ public abstract partial class CompiledModel
             throw new ArgumentException($"{batch} rows need {batch * targetSize} targets ({targetSize} per row), but {targets.Length} were given.", nameof(targets));
         }
 
+        Dataset.ValidateRows(Layout, features, inputSize, targets, targetSize, batch, "batch");
         PrepareTraining(optimizer);
         Backend.Upload(features, Act(Layout.InputSlot, inputSize, batch));
         Backend.Upload(targets, Act(Layout.TargetSlot, targetSize, batch));

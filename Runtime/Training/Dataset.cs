@@ -85,40 +85,48 @@ public sealed class Dataset
     /// </summary>
     /// <param name="layout">The model's layout.</param>
     /// <param name="name">What the dataset is to the caller ("training data"), for messages.</param>
-    public void Validate(ModelLayout layout, string name = "data")
+    public void Validate(ModelLayout layout, string name = "data") =>
+        ValidateRows(layout, Features, FeatureWidth, Targets, TargetWidth, Count, name);
+
+    /// <summary>
+    /// The checks of <see cref="Validate(ModelLayout, string)"/> over row-major spans, for callers that hold a
+    /// batch rather than a dataset (<see cref="CompiledModel.TrainOnBatch"/>).
+    /// </summary>
+    internal static void ValidateRows(ModelLayout layout, ReadOnlySpan<float> features, int featureWidth,
+        ReadOnlySpan<float> targets, int targetWidth, int count, string name)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        if (Count == 0)
+        if (count == 0)
         {
             throw new ArgumentException($"The {name} has no rows; {layout.Name} needs at least one.");
         }
 
-        if (FeatureWidth != layout.InputSize)
+        if (featureWidth != layout.InputSize)
         {
-            throw new ArgumentException($"The {name} has {FeatureWidth} features per row, but {layout.Name} expects {layout.InputSize} (input shape ({string.Join(", ", layout.InputShape)})).");
+            throw new ArgumentException($"The {name} has {featureWidth} features per row, but {layout.Name} expects {layout.InputSize} (input shape ({string.Join(", ", layout.InputShape)})).");
         }
 
-        if (TargetWidth != layout.TargetSize)
+        if (targetWidth != layout.TargetSize)
         {
-            throw new ArgumentException($"The {name} has {TargetWidth} targets per row, but {layout.Name} with loss {layout.Loss} expects {layout.TargetSize}.");
+            throw new ArgumentException($"The {name} has {targetWidth} targets per row, but {layout.Name} with loss {layout.Loss} expects {layout.TargetSize}.");
         }
 
-        int bad = FiniteScan.FirstNonFinite(Features);
+        int bad = FiniteScan.FirstNonFinite(features);
         if (bad >= 0)
         {
-            throw new ArgumentException($"The {name} has {Features[bad]} at row {bad / FeatureWidth}, feature {bad % FeatureWidth}; features must be finite.");
+            throw new ArgumentException($"The {name} has {features[bad]} at row {bad / featureWidth}, feature {bad % featureWidth}; features must be finite.");
         }
 
-        ValidateTargets(layout, name);
+        ValidateTargets(layout, targets, targetWidth, count, name);
     }
 
-    private void ValidateTargets(ModelLayout layout, string name)
+    private static void ValidateTargets(ModelLayout layout, ReadOnlySpan<float> targets, int targetWidth, int count, string name)
     {
         int classes = layout.OutputSize;
-        bool hingeSigned = layout.Loss == LossKind.Hinge && !AllZeroOrOne();
-        for (int row = 0; row < Count; row++)
+        bool hingeSigned = layout.Loss == LossKind.Hinge && !AllZeroOrOne(targets);
+        for (int row = 0; row < count; row++)
         {
-            ReadOnlySpan<float> target = TargetRow(row);
+            ReadOnlySpan<float> target = targets.Slice(row * targetWidth, targetWidth);
             switch (layout.Loss)
             {
                 case LossKind.MeanSquaredError:
@@ -186,9 +194,9 @@ public sealed class Dataset
         }
     }
 
-    private bool AllZeroOrOne()
+    private static bool AllZeroOrOne(ReadOnlySpan<float> targets)
     {
-        foreach (float t in Targets)
+        foreach (float t in targets)
         {
             if (t is not (0f or 1f))
             {
