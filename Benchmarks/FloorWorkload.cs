@@ -55,7 +55,7 @@ internal static class FloorWorkload
 
         // The three products of batch-1 inference alone, on an arena laid out as the model's (same offsets, so the
         // same alignment of every weight row), with weights and activations of the same sizes.
-        using IBackend backend = Device.Cpu(threads).CreateBackend((int)model.Layout.ArenaLength(1));
+        using IBackend backend = Device.Cpu(threads).CreateBackend((int)model.Layout.ArenaLength(512));
         var random = new Random(7);
         var host = new float[backend.Length];
         for (int i = 0; i < host.Length; i++)
@@ -65,7 +65,8 @@ internal static class FloorWorkload
 
         backend.Upload(host, new Buf(0, host.Length));
         int act = model.Layout.ActivationBase;
-        Buf x0 = new(act, 63), h0 = new(act + 64, 256), h1 = new(act + 320, 256), y = new(act + 576, 1);
+        // x and the first layer's output where the generated plan puts them at capacity 512 (Norm0Out, Dense0Out).
+        Buf x0 = new(act + (64 * 512), 63), h0 = new(act + (127 * 512), 256), h1 = new(act + 320, 256), y = new(act + 576, 1);
         Buf wd0 = new(w0.Offset, w0.Length), wd1 = new(w1.Offset, w1.Length), wd2 = new(w2.Offset, w2.Length);
         results["gemv_all_us"] = PerPass(() =>
         {
@@ -76,6 +77,17 @@ internal static class FloorWorkload
         results["gemv_dense0_us"] = PerPass(() => backend.Gemm(false, true, 1, 256, 63, 1f, x0, wd0, 0f, h0));
         results["gemv_dense1_us"] = PerPass(() => backend.Gemm(false, true, 1, 256, 256, 1f, h0, wd1, 0f, h1));
         results["gemv_dense2_us"] = PerPass(() => backend.Gemm(false, true, 1, 1, 256, 1f, h1, wd2, 0f, y));
+        // The whole batch-1 Predict of the real model, for the overhead around the products.
+        using var full = new HotelNet(HotelWorkload.Batch, seed: 0, Device.Cpu(threads));
+        var row = new float[HotelWorkload.Features];
+        new Random(3).NextBytes(MemoryMarshal.AsBytes(row.AsSpan()));
+        for (int i = 0; i < row.Length; i++)
+        {
+            row[i] = float.IsFinite(row[i]) ? Math.Clamp(row[i], -3f, 3f) : 0f;
+        }
+
+        var output = new float[1];
+        results["predict_b1_us"] = PerPass(() => full.Predict(row, output));
         GC.KeepAlive(sink);
         return results;
     }
@@ -86,9 +98,9 @@ internal static class FloorWorkload
     /// <summary>Microseconds per call: the median over <see cref="Runs"/> runs of <see cref="Passes"/> calls back to back.</summary>
     private static Stats PerPass(Action pass)
     {
-        // A quarter second of warm-up lets the tiered JIT install its final code before any timed run.
+        // A second of warm-up lets the tiered JIT install its final code before any timed run.
         var warm = Stopwatch.StartNew();
-        while (warm.ElapsedMilliseconds < 250)
+        while (warm.ElapsedMilliseconds < 1000)
         {
             pass();
         }
