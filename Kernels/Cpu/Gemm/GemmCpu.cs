@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -77,7 +76,6 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     };
 
     /// <summary>C (M, N) = alpha * op(A) (M, K) * op(B) (K, N) + beta * C, row-major.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(bool transA, bool transB, int m, int n, int k, float alpha, float* a, float* b, float beta, float* c)
     {
         if (m == 0 || n == 0)

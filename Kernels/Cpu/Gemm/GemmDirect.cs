@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -14,8 +13,6 @@ namespace ModelGen.Kernels.Cpu.Gemm;
 internal static unsafe class GemmDirect
 {
     /// <summary>C (M, N) = alpha * op(A) (M, K) * op(B) (K, N) + beta * C.</summary>
-    /// <remarks>Optimised at first call, as <see cref="GemvRows16.Run"/> is: batch-1 inference lives here.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(bool transA, bool transB, int m, int n, int k, float alpha, float* a, float* b, float beta, float* c)
     {
         // Strides of op(A)(i, p) and op(B)(p, j) in the stored layouts.
@@ -32,7 +29,7 @@ internal static unsafe class GemmDirect
                     float* aRowPtr = a + (i * aRow);
                     float* cRow = c + ((nint)i * n);
                     int j = 0;
-                    if (GemvRows16.IsSupported)
+                    if (GemvRows16.IsSupported && k % 16 == 0)
                     {
                         j = GemvRows16.Run(aRowPtr, b, n, k, bCol, alpha, beta, cRow);
                     }

@@ -6,19 +6,20 @@ namespace ModelGen.Kernels.Cpu.Gemm;
 
 /// <summary>
 /// x (K), W (N rows of K floats, <c>stride</c> floats apart), y (N): y[r] = alpha * dot(x, W_r) + beta * y[r],
-/// sixteen rows at a time. The matrix-vector step of batch-1 inference (y = W x with W stored (out, in),
-/// PyTorch's layout), where every weight is read once per call from L2, so the kernel is built to stream at
-/// L2 bandwidth. Each block's sixteen row sums are reduced together by a transpose-and-add tree into one
-/// vector (15 shuffle pairs and adds, instead of a horizontal sum per row), scaled and stored at once.
+/// sixteen rows at a time, for K and the stride multiples of 16. The matrix-vector step of batch-1 inference
+/// (y = W x with W stored (out, in), PyTorch's layout), where every weight is read once per call from L2, so the
+/// kernel is built to stream at L2 bandwidth. Every row then starts at the same offset within a 64-byte line, so
+/// x is copied once, shifted by that offset, into an aligned buffer, and each row is read front to back with
+/// line-aligned loads into four FMA chains: one sequential stream per row, and no load touching two lines (a
+/// misaligned 64-byte load costs the L1 twice). Each block's sixteen row vectors are reduced together by a
+/// transpose-and-add tree into one vector of sums (15 shuffle pairs and adds, instead of a horizontal sum per
+/// row), scaled and stored at once.
 /// </summary>
 /// <remarks>
-/// Two ways through a block, chosen by what was measured on a Zen 5 core (256x256, weights in L2):
-/// when K and the stride are multiples of 16 every row starts at the same offset within a 64-byte line, so x
-/// is copied once, shifted by that offset, into an aligned buffer and each row is read front to back with
-/// line-aligned loads into four FMA chains (one sequential stream per row; 2.3 -> 1.8 us, where a
-/// misaligned 64-byte load touches two lines and costs the L1 twice). Otherwise (K = 63, say) the sixteen rows
-/// are walked side by side, one FMA chain each, sharing every load of x, which hides the FMA latency that
-/// short rows would expose.
+/// Measured on a Zen 5 core, 256 x 256 with the weights in L2 (reading the 256 KB alone: 1.6 us): four-row dot
+/// products 2.3 us, sixteen rows walked side by side 2.4 us, rows streamed misaligned 2.3 us, this 1.8-1.9 us.
+/// With K = 63 the rows cannot all be aligned and sixteen side by side lost to the four-row dot products
+/// (0.74 against 0.61 us), so other shapes stay there.
 /// </remarks>
 [SkipLocalsInit]
 internal static unsafe class GemvRows16
@@ -34,10 +35,11 @@ internal static unsafe class GemvRows16
 
     /// <summary>
     /// y[r] = alpha * dot(x, W_r) + beta * y[r] for the rows r &lt; N rounded down to 16, W_r = w + r * stride
-    /// (K floats each, K at most 4096, else no row is done); beta 0 ignores y. Returns how many rows it did.
+    /// (K floats each); beta 0 ignores y. Returns how many rows it did: none unless K and the stride are
+    /// multiples of 16 and K is at most 4096.
     /// </summary>
     // Optimised at first call: inference at batch 1 may be a program's only use, and measured in tier-0 code
-    // (the tiered JIT had not promoted it after 20,000 Predict calls) the hotel model's products took 9 us, not 2.6.
+    // (the tiered JIT had not promoted it after 20,000 Predict calls) the hotel model's products took 5-9 us, not 2.6.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Run(float* x, float* w, int n, int k, nint stride, float alpha, float beta, float* y)
     {
@@ -60,20 +62,6 @@ internal static unsafe class GemvRows16
             for (int b = 0; b < blocks; b++)
             {
                 Streamed(xs, w + (b * Rows * stride) - shift, shift, k, stride, alpha, beta, y + (b * Rows));
-            }
-        }
-        else if (k <= MaxStreamedDepth)
-        {
-            // x copied with zeros after it, so its partial last vector needs no masked load: a masked load that
-            // overlaps a store still in flight (y often follows x in the arena) took 0.6 -> 5 us for 256 x 63.
-            float* raw = stackalloc float[k + 32];
-            float* xs = (float*)(((nint)raw + 63) & ~(nint)63);
-            Vector512<float>.Zero.Store(xs + (k & ~15));
-            new ReadOnlySpan<float>(x, k).CopyTo(new Span<float>(xs, k));
-            Vector512<float> tail = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(k & 15)).AsSingle();
-            for (int b = 0; b < blocks; b++)
-            {
-                SideBySide(xs, w + (b * Rows * stride), k, stride, tail, alpha, beta, y + (b * Rows));
             }
         }
         else
@@ -126,82 +114,6 @@ internal static unsafe class GemvRows16
         }
 
         Finish(rows, alpha, beta, y);
-    }
-
-    /// <summary>
-    /// One block with the sixteen rows walked side by side, one FMA chain each: xs (K rounded up to 16, aligned,
-    /// zeros after x), W's partial last vector masked.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SideBySide(float* x, float* w, int k, nint stride, Vector512<float> tail, float alpha, float beta, float* y)
-    {
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        Vector512<float> a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
-        int p = 0;
-        for (; p <= k - 16; p += 16)
-        {
-            Vector512<float> xv = Vector512.Load(x + p);
-            float* q = w + p;
-            a0 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a0);
-            q += stride;
-            a1 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a1);
-            q += stride;
-            a2 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a2);
-            q += stride;
-            a3 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a3);
-            q += stride;
-            a4 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a4);
-            q += stride;
-            a5 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a5);
-            q += stride;
-            a6 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a6);
-            q += stride;
-            a7 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a7);
-            q += stride;
-            a8 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a8);
-            q += stride;
-            a9 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a9);
-            q += stride;
-            a10 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a10);
-            q += stride;
-            a11 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a11);
-            q += stride;
-            a12 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a12);
-            q += stride;
-            a13 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a13);
-            q += stride;
-            a14 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a14);
-            q += stride;
-            a15 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(q), a15);
-        }
-
-        if (p < k)
-        {
-            // Masked weight loads never touch memory past the rows' ends.
-            Vector512<float> z = Vector512<float>.Zero;
-            Vector512<float> xv = Vector512.LoadAligned(x + p);
-            float* q = w + p;
-            a0 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q, tail, z), a0);
-            a1 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + stride, tail, z), a1);
-            a2 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (2 * stride), tail, z), a2);
-            a3 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (3 * stride), tail, z), a3);
-            a4 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (4 * stride), tail, z), a4);
-            a5 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (5 * stride), tail, z), a5);
-            a6 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (6 * stride), tail, z), a6);
-            a7 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (7 * stride), tail, z), a7);
-            a8 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (8 * stride), tail, z), a8);
-            a9 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (9 * stride), tail, z), a9);
-            a10 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (10 * stride), tail, z), a10);
-            a11 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (11 * stride), tail, z), a11);
-            a12 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (12 * stride), tail, z), a12);
-            a13 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (13 * stride), tail, z), a13);
-            a14 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (14 * stride), tail, z), a14);
-            a15 = Vector512.FusedMultiplyAdd(xv, Avx512F.MaskLoad(q + (15 * stride), tail, z), a15);
-        }
-
-        // The tree leaves the vector in slot s summed in lane (s % 4) * 4 + s / 4, so the rows go in transposed
-        // order (0, 4, 8, 12, 1, 5, ...) and come out in order 0 to 15.
-        Store(Reduce(a0, a4, a8, a12, a1, a5, a9, a13, a2, a6, a10, a14, a3, a7, a11, a15), alpha, beta, y);
     }
 
     /// <summary>The sixteen parked row vectors (16 x 16 floats) through the tree, in the transposed order it needs.</summary>
