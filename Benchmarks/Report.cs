@@ -54,8 +54,10 @@ internal static class Report
             {
                 if (value is JsonObject s)
                 {
+                    // Microsecond figures below 10 need the second decimal (batch-1 latency, the memory floor).
+                    string format = (double)s["median"]! < 10 ? "F2" : "F1";
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{workload + "." + name,-44} {(double)s["median"]!,12:F1} {(double)s["min"]!,12:F1} {(double)s["max"]!,12:F1}"));
+                        $"{workload + "." + name,-44} {((double)s["median"]!).ToString(format, CultureInfo.InvariantCulture),12} {((double)s["min"]!).ToString(format, CultureInfo.InvariantCulture),12} {((double)s["max"]!).ToString(format, CultureInfo.InvariantCulture),12}"));
                 }
                 else
                 {

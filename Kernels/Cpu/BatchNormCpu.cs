@@ -75,6 +75,14 @@ internal static class BatchNormCpu
     public static void Inference(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, int batch, int features, float epsilon)
     {
+        if (batch == 1)
+        {
+            // Batch-1 inference: the scale is used once, so it is worked out in registers (the same operations in
+            // the same order as below, so the same bits) rather than stored for the rows.
+            NormalizeOne(x[..features], y[..features], gamma, beta, runningMean, runningVar, epsilon);
+            return;
+        }
+
         Span<float> scale = stackalloc float[BlockWidth];
         for (int f0 = 0; f0 < features; f0 += BlockWidth)
         {
@@ -202,6 +210,35 @@ internal static class BatchNormCpu
         for (; j < n; j++)
         {
             Unsafe.Add(ref yr, j) = ((Unsafe.Add(ref xr, j) - Unsafe.Add(ref mr, j)) * Unsafe.Add(ref cr, j)) + Unsafe.Add(ref hr, j);
+        }
+    }
+
+    /// <summary>x, y, gamma, beta, mean, var (F): y = (x - mean) * (gamma / sqrt(var + epsilon)) + beta.</summary>
+    private static void NormalizeOne(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, float epsilon)
+    {
+        int n = x.Length, j = 0;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float gr = ref MemoryMarshal.GetReference(gamma);
+        ref float br = ref MemoryMarshal.GetReference(beta);
+        ref float mr = ref MemoryMarshal.GetReference(mean);
+        ref float vr = ref MemoryMarshal.GetReference(variance);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> eps = Vector512.Create(epsilon);
+            for (; j <= n - 16; j += 16)
+            {
+                nuint at = (nuint)j;
+                Vector512<float> scale = Vector512.LoadUnsafe(ref gr, at) / Vector512.Sqrt(Vector512.LoadUnsafe(ref vr, at) + eps);
+                (((Vector512.LoadUnsafe(ref xr, at) - Vector512.LoadUnsafe(ref mr, at)) * scale) + Vector512.LoadUnsafe(ref br, at)).StoreUnsafe(ref yr, at);
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            float scale = Unsafe.Add(ref gr, j) / MathF.Sqrt(Unsafe.Add(ref vr, j) + epsilon);
+            Unsafe.Add(ref yr, j) = ((Unsafe.Add(ref xr, j) - Unsafe.Add(ref mr, j)) * scale) + Unsafe.Add(ref br, j);
         }
     }
 

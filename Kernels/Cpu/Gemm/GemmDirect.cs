@@ -20,7 +20,7 @@ internal static unsafe class GemmDirect
         nint bDepth = transB ? 1 : n, bCol = transB ? k : 1;
         if (aDepth == 1 && bDepth == 1)
         {
-            // Dot products, four at a time sharing one operand's loads: four columns of op(B) against a row of
+            // Dot products sharing one operand's loads: sixteen (then four) columns of op(B) against a row of
             // op(A) (batch-1 inference, y = W x), or four rows of op(A) against the one column (a Dense(1) head).
             if (n >= 4 || m < 4)
             {
@@ -29,6 +29,11 @@ internal static unsafe class GemmDirect
                     float* aRowPtr = a + (i * aRow);
                     float* cRow = c + ((nint)i * n);
                     int j = 0;
+                    if (GemvRows16.IsSupported && k % 16 == 0)
+                    {
+                        j = GemvRows16.Run(aRowPtr, b, n, k, bCol, alpha, beta, cRow);
+                    }
+
                     for (; j <= n - 4; j += 4)
                     {
                         float* b0 = b + (j * bCol);

@@ -55,6 +55,36 @@ public sealed class GemmTests
         TestData.Close(GemmReference.Run(transA, transB, m, n, k, 1, a, b, 0, c), arena.Get(cv), Tolerance.Reduction, "C");
     }
 
+    [Theory]
+    [InlineData(16, 16)]
+    [InlineData(32, 256)]
+    [InlineData(48, 64)]
+    [InlineData(21, 32)]
+    [InlineData(16, 63)]
+    [InlineData(40, 17)]
+    [InlineData(256, 256)]
+    public void Gemm_MatrixVector_AnyRowOffset_MatchesReference(int n, int k)
+    {
+        // Batch-1 inference, y (1, N) = x (1, K) W^T with W stored (N, K): the weights start at every offset within
+        // a 64-byte line, with NaN in the floats around them, which the aligned loads touch but must mask off.
+        var random = new Random(42);
+        float[] x = TestData.Uniform(random, k), w = TestData.Uniform(random, n * k), y = TestData.Uniform(random, n);
+        double[] expected = GemmReference.Run(false, true, 1, n, k, 0.5, x, w, 1.5, y);
+        for (int offset = 0; offset < 16; offset++)
+        {
+            using var arena = new TestArena();
+            arena.Zeros(offset);
+            arena.Put(Enumerable.Repeat(float.NaN, 16).ToArray());
+            Buf wv = arena.Put(w);
+            arena.Put(Enumerable.Repeat(float.NaN, 16).ToArray());
+            Buf xv = arena.Put(x), yv = arena.Put(y);
+
+            arena.Backend.Gemm(false, true, 1, n, k, 0.5f, xv, wv, 1.5f, yv);
+
+            TestData.Close(expected, arena.Get(yv), Tolerance.Reduction, $"y at offset {offset}");
+        }
+    }
+
     [Fact]
     public void Gemm_WiderThanOnePanel_MatchesReference()
     {
