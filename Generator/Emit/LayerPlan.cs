@@ -32,6 +32,18 @@ internal sealed class LayerPlan
     /// <summary>The activation slot the layer reads.</summary>
     public string InputSlot { get; set; } = "";
 
+    /// <summary>
+    /// The slot holding the layer's input at inference: <see cref="InputSlot"/>, unless the layer before is a dropout
+    /// that inference skips, whose own input it then reads.
+    /// </summary>
+    public string InferenceInputSlot { get; set; } = "";
+
+    /// <summary>What Forward reads in both modes: the input slot, or a choice on <c>training</c> when they differ.</summary>
+    public string ForwardInput => InputSlot == InferenceInputSlot ? InputSlot : $"training ? {InputSlot} : {InferenceInputSlot}";
+
+    /// <summary>For a Dropout layer: inference does nothing and the next layer reads the dropout's input.</summary>
+    public bool SkippedAtInference { get; set; }
+
     /// <summary>The activation slot holding the layer's result (OutputSlot for the last layer).</summary>
     public string OutputSlot { get; set; } = "";
 

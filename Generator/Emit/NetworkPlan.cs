@@ -186,6 +186,16 @@ internal sealed class NetworkPlan
             previous = layer.OutputSlot;
         }
 
+        // At inference a dropout is the identity: rather than copy, the next layer reads the dropout's input. Not
+        // where the dropout's output is read outside Forward (the output slot, or the loss's input).
+        string inference = "InputSlot";
+        foreach (var layer in Layers)
+        {
+            layer.InferenceInputSlot = inference;
+            layer.SkippedAtInference = layer.Spec is DropoutSpec && layer.OutputSlot != "OutputSlot" && layer.OutputSlot != LossInputSlot;
+            inference = layer.SkippedAtInference ? inference : layer.OutputSlot;
+        }
+
         ActivationsPerSample = offset;
     }
 

@@ -74,6 +74,25 @@ internal static class Models
         public partial class Squash;
         """;
 
+    /// <summary>
+    /// Two dropouts in a row before a Dense are skipped at inference (the Dense reads their input); a third, whose
+    /// output is the logits of a standalone sigmoid fused into the loss, is copied.
+    /// </summary>
+    public const string DropoutLogits = """
+        using ModelGen;
+
+        namespace Demo;
+
+        [Model(Loss = Loss.BinaryCrossEntropy)]
+        [Input(5)]
+        [Dense(4, Activation.ReLU)]
+        [Dropout(0.5), Dropout(0.25)]
+        [Dense(1)]
+        [Dropout(0.1)]
+        [Activation(Activation.Sigmoid)]
+        public partial class Gate;
+        """;
+
     /// <summary>Hinge loss on a tanh output followed by a dropout: the output slot is the dropout's.</summary>
     public const string TrailingDropout = """
         using ModelGen;

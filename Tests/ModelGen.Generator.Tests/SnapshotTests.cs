@@ -28,6 +28,9 @@ public sealed class SnapshotTests
     [Fact]
     public Task Margin_MatchesSnapshot() => VerifySnapshotAsync(Models.TrailingDropout, "Demo.Margin.g.cs");
 
+    [Fact]
+    public Task Gate_DropoutsSkippedAtInferenceExceptTheLogits_MatchesSnapshot() => VerifySnapshotAsync(Models.DropoutLogits, "Demo.Gate.g.cs");
+
     /// <summary>A model in the global namespace: its file is named after the class alone.</summary>
     [Fact]
     public Task HousePrice_GlobalNamespace_MatchesSnapshot() => VerifySnapshotAsync(Models.Regression, "HousePrice.g.cs");

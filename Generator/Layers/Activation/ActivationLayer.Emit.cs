@@ -14,7 +14,7 @@ internal static partial class ActivationLayer
         int width = layer.OutputWidth;
         string fusion = layer.FusedIntoLoss ? "; its input kept as the logits for the fused loss" : "";
         writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}{fusion}");
-        writer.WriteLine($"k.Activation({Buffers.Act(layer.InputSlot, width)}, {Buffers.Act(layer.OutputSlot, width)}, batch, {width}, {Literals.Activation(spec.Function)});");
+        writer.WriteLine($"k.Activation({Buffers.Act(layer.ForwardInput, width)}, {Buffers.Act(layer.OutputSlot, width)}, batch, {width}, {Literals.Activation(spec.Function)});");
     }
 
     /// <summary>dx = dy times the derivative read from the output, in place (the kernel allows it).</summary>

@@ -33,6 +33,7 @@ internal static partial class BatchNormLayer
         var spec = (BatchNormSpec)layer.Spec;
         int features = layer.OutputWidth;
         string x = Buffers.Act(layer.InputSlot, features);
+        string inferenceX = Buffers.Act(layer.InferenceInputSlot, features);
         string y = Buffers.Act(layer.OutputSlot, features);
         string affine = $"{Buffers.Fixed(layer.Id + "Weight", features)}, {Buffers.Fixed(layer.Id + "Bias", features)}";
         string running = $"{Buffers.Fixed(layer.Id + "RunningMean", features)}, {Buffers.Fixed(layer.Id + "RunningVar", features)}";
@@ -50,7 +51,7 @@ internal static partial class BatchNormLayer
         using (writer.WriteBlock("else"))
         {
             writer.WriteLine($"""
-                k.BatchNormInference({x}, {y}, {affine},
+                k.BatchNormInference({inferenceX}, {y}, {affine},
                     {running}, batch, {features}, {Literals.Float(spec.Epsilon)});
                 """);
         }

@@ -30,7 +30,7 @@ internal static partial class DenseLayer
         string fusion = layer.LogitsSlot is null ? "" : "; logits kept for the fused loss";
         var activation = layer.LogitsSlot is null ? spec.Activation : ActivationFunction.Linear;
         writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}{fusion}");
-        writer.WriteLine($"k.Gemm(false, true, batch, {units}, {inputs}, 1f, {Buffers.Act(layer.InputSlot, inputs)}, {weight}, 0f, {Buffers.Act(target, units)});");
+        writer.WriteLine($"k.Gemm(false, true, batch, {units}, {inputs}, 1f, {Buffers.Act(layer.ForwardInput, inputs)}, {weight}, 0f, {Buffers.Act(target, units)});");
         writer.WriteLine($"k.BiasActivation({Buffers.Act(target, units)}, {Buffers.Fixed(layer.Id + "Bias", units)}, batch, {units}, {Literals.Activation(activation)});");
         if (layer.LogitsSlot is not null)
         {

@@ -7,22 +7,28 @@ internal static partial class DropoutLayer
 {
     public static string Describe(DropoutSpec spec) => $"Dropout({Literals.Float(spec.Rate).TrimEnd('f')})";
 
-    /// <summary>A fresh mask from the model's counter stream in training; a copy at inference.</summary>
+    /// <summary>
+    /// A fresh mask from the model's counter stream in training. At inference the identity: nothing at all when the
+    /// next layer reads the dropout's input instead, else a copy.
+    /// </summary>
     public static void EmitForward(IndentedTextWriter writer, LayerPlan layer)
     {
         var spec = (DropoutSpec)layer.Spec;
         int width = layer.OutputWidth;
-        string x = Buffers.Act(layer.InputSlot, width);
         string y = Buffers.Act(layer.OutputSlot, width);
-        writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}; the identity at inference");
+        string inference = layer.SkippedAtInference ? "; at inference the next layer reads its input" : "; the identity at inference";
+        writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}{inference}");
         using (writer.WriteBlock("if (training)"))
         {
-            writer.WriteLine($"k.DropoutForward({x}, {y}, {Buffers.Act(layer.MaskSlot!, width)}, {Literals.Float(spec.Rate)}, RandomSeed, NextRandomStream({width} * batch));");
+            writer.WriteLine($"k.DropoutForward({Buffers.Act(layer.InputSlot, width)}, {y}, {Buffers.Act(layer.MaskSlot!, width)}, {Literals.Float(spec.Rate)}, RandomSeed, NextRandomStream({width} * batch));");
         }
 
-        using (writer.WriteBlock("else"))
+        if (!layer.SkippedAtInference)
         {
-            writer.WriteLine($"k.Copy({x}, {y});");
+            using (writer.WriteBlock("else"))
+            {
+                writer.WriteLine($"k.Copy({Buffers.Act(layer.InferenceInputSlot, width)}, {y});");
+            }
         }
     }
 
