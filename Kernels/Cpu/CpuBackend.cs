@@ -11,7 +11,10 @@ namespace ModelGen.Kernels.Cpu;
 /// </summary>
 public sealed unsafe class CpuBackend : IBackend
 {
+    private const int CacheLineFloats = 16;
     private readonly float[] _arena;
+    private readonly int _start;
+    private readonly int _length;
     private readonly float* _base;
     private readonly GemmCpu _gemm;
     private bool _disposed;
@@ -23,8 +26,14 @@ public sealed unsafe class CpuBackend : IBackend
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        _arena = GC.AllocateArray<float>(length, pinned: true);
-        _base = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_arena));
+        // The arena starts on a cache line, so every offset lands on the same place in a line in every process:
+        // where a managed array happens to start would otherwise change the kernels' alignment (and their speed)
+        // from run to run.
+        _arena = GC.AllocateArray<float>(length + CacheLineFloats, pinned: true);
+        float* data = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_arena));
+        _start = (int)((CacheLineFloats - (nuint)data / sizeof(float) % CacheLineFloats) % CacheLineFloats);
+        _length = length;
+        _base = data + _start;
         _gemm = new GemmCpu(threads);
         Threads = threads;
         Name = $"CPU, {_gemm.KernelName}, {threads} thread{(threads == 1 ? "" : "s")}";
@@ -34,13 +43,13 @@ public sealed unsafe class CpuBackend : IBackend
     public string Name { get; }
 
     /// <inheritdoc/>
-    public int Length => _arena.Length;
+    public int Length => _length;
 
     /// <summary>The number of threads large products use.</summary>
     public int Threads { get; }
 
     /// <summary>The whole arena, for tests and diagnostics on the host.</summary>
-    internal Span<float> Arena => _arena;
+    internal Span<float> Arena => _arena.AsSpan(_start, _length);
 
     /// <inheritdoc/>
     public void Upload(ReadOnlySpan<float> source, Buf destination)
@@ -247,12 +256,12 @@ public sealed unsafe class CpuBackend : IBackend
     private Span<float> View(Buf view, string name)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (view.Offset < 0 || view.Length < 0 || (long)view.Offset + view.Length > _arena.Length)
+        if (view.Offset < 0 || view.Length < 0 || (long)view.Offset + view.Length > _length)
         {
-            throw new ArgumentException($"The view {view} does not fit the arena of {_arena.Length} floats.", name);
+            throw new ArgumentException($"The view {view} does not fit the arena of {_length} floats.", name);
         }
 
-        return new Span<float>(_arena, view.Offset, view.Length);
+        return new Span<float>(_arena, _start + view.Offset, view.Length);
     }
 
     /// <summary>The first <paramref name="needed"/> floats of a view that must hold at least that many.</summary>
