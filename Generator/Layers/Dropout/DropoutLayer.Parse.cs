@@ -6,7 +6,7 @@ using ModelGen.Generator.Parsing;
 
 namespace ModelGen.Generator.Layers.Dropout;
 
-/// <summary>The Dropout layer: an inverted-dropout mask in training, a copy at inference.</summary>
+/// <summary>The Dropout layer: an inverted-dropout mask in training; at inference nothing (the next layer reads its input) or a copy.</summary>
 internal static partial class DropoutLayer
 {
     public const string AttributeName = "ModelGen.DropoutAttribute";
