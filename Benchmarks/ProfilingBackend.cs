@@ -7,7 +7,7 @@ namespace ModelGen.Benchmarks;
 /// Wraps a back end and times every call of a training step by its position in the step (the generated passes
 /// make the same calls in the same order every step), so the real step, with its real data and caches, is profiled.
 /// </summary>
-internal sealed class ProfilingBackend(IBackend inner) : IBackend
+internal sealed partial class ProfilingBackend(IBackend inner) : IBackend
 {
     private readonly List<string> _labels = [];
     private readonly List<List<double>> _times = [];

@@ -11,7 +11,7 @@ namespace ModelGen.Kernels.Gpu;
 /// only <see cref="Download"/> waits for them and brings data back. This class validates views exactly as
 /// the CPU back end does and dispatches; the kernels live in the *Gpu classes beside it, one per layer family.
 /// </summary>
-public sealed class GpuBackend : IBackend
+public sealed partial class GpuBackend : IBackend
 {
     private readonly Accelerator _accelerator;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _arena;

@@ -12,7 +12,7 @@ namespace ModelGen.Kernels;
 /// allocate after construction. Unless an operation says "accumulates", it overwrites its output.
 /// Views passed as inputs and outputs of the same operation may alias only where the operation says so.
 /// </remarks>
-public interface IBackend : IDisposable
+public partial interface IBackend : IDisposable
 {
     /// <summary>A short description of the device, for logs ("CPU, AVX-512, 2 threads").</summary>
     string Name { get; }

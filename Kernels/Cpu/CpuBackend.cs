@@ -9,7 +9,7 @@ namespace ModelGen.Kernels.Cpu;
 /// TensorPrimitives, and a GEMM split over a persistent worker pool. This class only validates views and
 /// dispatches; the kernels live in the *Cpu classes beside it.
 /// </summary>
-public sealed unsafe class CpuBackend : IBackend
+public sealed unsafe partial class CpuBackend : IBackend
 {
     private const int CacheLineFloats = 16;
     private readonly float[] _arena;
