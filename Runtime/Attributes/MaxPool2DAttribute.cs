@@ -1,0 +1,34 @@
+namespace ModelGen;
+
+/// <summary>
+/// Max pooling over channels-first maps (C, H, W) -> (C, OH, OW): each output is the maximum of a window,
+/// without padding (Keras' default "valid"): OH = (H - pool height) / stride + 1, OW likewise.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class MaxPool2DAttribute : Attribute
+{
+    /// <summary>Declares a square window of <paramref name="size"/>.</summary>
+    public MaxPool2DAttribute(int size)
+        : this(size, size)
+    {
+    }
+
+    /// <summary>Declares a window of <paramref name="height"/> by <paramref name="width"/>.</summary>
+    public MaxPool2DAttribute(int height, int width)
+    {
+        PoolHeight = height;
+        PoolWidth = width;
+    }
+
+    /// <summary>Window height.</summary>
+    public int PoolHeight { get; }
+
+    /// <summary>Window width.</summary>
+    public int PoolWidth { get; }
+
+    /// <summary>The step between windows in both directions; 0 (the default) means the window's own size, as in Keras.</summary>
+    public int Stride { get; set; }
+
+    /// <summary>The layer's name in summaries; by default <c>max_pool</c> and its index.</summary>
+    public string? Name { get; set; }
+}
