@@ -1,3 +1,4 @@
+using ModelGen.Generator.Layers;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Emit;
@@ -15,6 +16,12 @@ internal sealed class LayerPlan
     }
 
     public LayerSpec Spec { get; }
+
+    /// <summary>The layer's kind, which plans and emits it.</summary>
+    public LayerKind Kind => Spec.Layer;
+
+    /// <summary>Whether this is the network's last layer (its output is the model's output).</summary>
+    public bool IsLast { get; set; }
 
     public int Index { get; }
 

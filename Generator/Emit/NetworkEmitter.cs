@@ -1,10 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using ModelGen.Generator.Layers.Activation;
-using ModelGen.Generator.Layers.BatchNorm;
-using ModelGen.Generator.Layers.Dense;
-using ModelGen.Generator.Layers.Dropout;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Emit;
@@ -220,21 +216,7 @@ internal static class NetworkEmitter
             foreach (var layer in plan.Layers)
             {
                 writer.WriteLine();
-                switch (layer.Spec)
-                {
-                    case DenseSpec:
-                        DenseLayer.EmitForward(writer, layer);
-                        break;
-                    case BatchNormSpec:
-                        BatchNormLayer.EmitForward(writer, layer);
-                        break;
-                    case DropoutSpec:
-                        DropoutLayer.EmitForward(writer, layer);
-                        break;
-                    case ActivationSpec:
-                        ActivationLayer.EmitForward(writer, layer);
-                        break;
-                }
+                layer.Kind.EmitForward(writer, layer);
             }
         }
     }
@@ -278,21 +260,7 @@ internal static class NetworkEmitter
             foreach (var layer in layers)
             {
                 writer.WriteLine();
-                switch (layer.Spec)
-                {
-                    case DenseSpec:
-                        DenseLayer.EmitBackward(writer, layer);
-                        break;
-                    case BatchNormSpec:
-                        BatchNormLayer.EmitBackward(writer, layer);
-                        break;
-                    case DropoutSpec:
-                        DropoutLayer.EmitBackward(writer, layer);
-                        break;
-                    case ActivationSpec:
-                        ActivationLayer.EmitBackward(writer, layer);
-                        break;
-                }
+                layer.Kind.EmitBackward(writer, layer);
             }
         }
     }

@@ -1,9 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using ModelGen.Generator.Layers.Activation;
-using ModelGen.Generator.Layers.BatchNorm;
-using ModelGen.Generator.Layers.Dense;
-using ModelGen.Generator.Layers.Dropout;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Emit;
@@ -36,7 +32,7 @@ internal sealed class NetworkPlan
     public ActivationFunction OutputActivation { get; private set; }
 
     /// <summary>The slot the loss reads: the logits when fused, else OutputSlot.</summary>
-    public string LossInputSlot { get; private set; } = "OutputSlot";
+    public string LossInputSlot { get; set; } = "OutputSlot";
 
     /// <summary>The gradient slot the loss writes.</summary>
     public string LossGradientSlot => GradientBuffers[0].Constant;
@@ -93,18 +89,13 @@ internal sealed class NetworkPlan
                 used.Add(id);
             }
 
-            Layers.Add(new LayerPlan(specs[i], i, id, Network.InputShapeOf(i), Network.OutputShapes[i]));
+            Layers.Add(new LayerPlan(specs[i], i, id, Network.InputShapeOf(i), Network.OutputShapes[i]) { IsLast = i == specs.Count - 1 });
         }
     }
 
     private void PlaceParameters()
     {
-        var all = Layers.SelectMany(layer => layer.Spec switch
-        {
-            DenseSpec => DenseLayer.Parameters(layer),
-            BatchNormSpec => BatchNormLayer.Parameters(layer),
-            _ => [],
-        }).ToList();
+        var all = Layers.SelectMany(layer => layer.Kind.Parameters(layer)).ToList();
 
         // Trainable tensors first, in layer order, then the non-trainable state: the optimizer sees one contiguous range.
         int offset = 0;
@@ -118,85 +109,65 @@ internal sealed class NetworkPlan
         StateCount = offset - TrainableCount;
 
         int scratch = CheckSlot + 1;
-        foreach (var layer in Layers.Where(layer => layer.Spec is BatchNormSpec))
+        foreach (var layer in Layers)
         {
-            foreach (var constant in BatchNormLayer.Scratch(layer, scratch))
+            foreach (var (name, length, comment) in layer.Kind.FixedScratch(layer))
             {
-                Scratch.Add(constant);
-                scratch += layer.OutputWidth;
+                Scratch.Add(new PlannedConstant(name, scratch, comment));
+                scratch += length;
             }
         }
 
         ActivationBase = scratch;
     }
 
+    /// <summary>Adds a per-sample slot of <paramref name="width"/> floats after the ones placed so far; returns its name.</summary>
+    public string AddSlot(string name, int width, string label, string description)
+    {
+        ForwardSlots.Add((new PlannedConstant(name, _activationOffset, ""), label, description));
+        _activationOffset += width;
+        return name;
+    }
+
+    /// <summary>
+    /// Adds the layer's output slot: OutputSlot for the last layer, else Id + Out; <paramref name="after"/> ends its
+    /// description (" after ReLU").
+    /// </summary>
+    public string AddOutputSlot(LayerPlan layer, string after)
+    {
+        string name = layer.IsLast ? "OutputSlot" : layer.Id + "Out";
+        string label = layer.IsLast ? "output" : layer.Spec.Name;
+        string from = layer.IsLast ? " from " + layer.Spec.Name : "";
+        return AddSlot(name, layer.OutputWidth, label, layer.Output.WithBatch + from + after);
+    }
+
+    private int _activationOffset;
+
     private void PlaceActivations()
     {
-        int offset = 0;
-        string AddSlot(string name, int width, string label, string description)
-        {
-            ForwardSlots.Add((new PlannedConstant(name, offset, ""), label, description));
-            offset += width;
-            return name;
-        }
-
-        string shapeOf(Shape shape) => shape.WithBatch;
-        AddSlot("InputSlot", InputWidth, "x", shapeOf(Network.InputShape));
-        AddSlot("TargetSlot", TargetWidth, "target", TargetWidth == OutputWidth ? shapeOf(Network.OutputShape) : "(B, 1) class indices");
+        AddSlot("InputSlot", InputWidth, "x", Network.InputShape.WithBatch);
+        AddSlot("TargetSlot", TargetWidth, "target", TargetWidth == OutputWidth ? Network.OutputShape.WithBatch : "(B, 1) class indices");
 
         string previous = "InputSlot";
         foreach (var layer in Layers)
         {
-            bool last = layer.Index == Layers.Count - 1;
             layer.InputSlot = previous;
-            string shape = shapeOf(layer.Output);
-            string outputName = last ? "OutputSlot" : layer.Id + "Out";
-            string outputLabel = last ? "output" : layer.Spec.Name;
-            string from = last ? " from " + layer.Spec.Name : "";
-            switch (layer.Spec)
-            {
-                case DenseSpec dense when last && Fused:
-                    layer.LogitsSlot = AddSlot(layer.Id + "Logits", layer.OutputWidth, layer.Spec.Name, shape + " before " + Literals.ActivationProse(dense.Activation));
-                    layer.OutputSlot = AddSlot("OutputSlot", layer.OutputWidth, "output", shape + " after " + Literals.ActivationProse(dense.Activation));
-                    layer.FusedIntoLoss = true;
-                    LossInputSlot = layer.LogitsSlot;
-                    break;
-                case DenseSpec dense:
-                    string after = dense.Activation == ActivationFunction.Linear ? "" : " after " + Literals.ActivationProse(dense.Activation);
-                    layer.OutputSlot = AddSlot(outputName, layer.OutputWidth, outputLabel, shape + from + after);
-                    break;
-                case DropoutSpec:
-                    layer.MaskSlot = AddSlot(layer.Id + "Mask", layer.OutputWidth, layer.Spec.Name, "mask " + shape);
-                    layer.OutputSlot = AddSlot(outputName, layer.OutputWidth, outputLabel, shape + from);
-                    break;
-                case ActivationSpec activation:
-                    layer.OutputSlot = AddSlot(outputName, layer.OutputWidth, outputLabel, shape + from + " after " + Literals.ActivationProse(activation.Function));
-                    if (last && Fused)
-                    {
-                        layer.FusedIntoLoss = true;
-                        LossInputSlot = layer.InputSlot;
-                    }
-
-                    break;
-                default:
-                    layer.OutputSlot = AddSlot(outputName, layer.OutputWidth, outputLabel, shape + from);
-                    break;
-            }
-
+            layer.Kind.PlaceForward(this, layer);
             previous = layer.OutputSlot;
         }
 
         // At inference a dropout is the identity: rather than copy, the next layer reads the dropout's input. Not
-        // where the dropout's output is read outside Forward (the output slot, or the loss's input).
+        // where the dropout's output is read outside Forward (the output slot, or the loss's input). A layer that
+        // aliases its input (a flatten) passes on whatever its input is at inference.
         string inference = "InputSlot";
         foreach (var layer in Layers)
         {
             layer.InferenceInputSlot = inference;
-            layer.SkippedAtInference = layer.Spec is DropoutSpec && layer.OutputSlot != "OutputSlot" && layer.OutputSlot != LossInputSlot;
-            inference = layer.SkippedAtInference ? inference : layer.OutputSlot;
+            layer.SkippedAtInference = layer.Kind.IsIdentityAtInference && layer.OutputSlot != "OutputSlot" && layer.OutputSlot != LossInputSlot;
+            inference = layer.SkippedAtInference || layer.OutputSlot == layer.InputSlot ? inference : layer.OutputSlot;
         }
 
-        ActivationsPerSample = offset;
+        ActivationsPerSample = _activationOffset;
     }
 
     private void PlanGradients()
@@ -206,17 +177,16 @@ internal sealed class NetworkPlan
         for (int i = Layers.Count - 1; i >= 0; i--)
         {
             var layer = Layers[i];
-            bool trainableHere = IsTrainable(layer.Spec);
-            bool trainableBefore = Layers.Take(i).Any(other => IsTrainable(other.Spec));
+            bool trainableHere = layer.Kind.IsTrainable;
+            bool trainableBefore = Layers.Take(i).Any(other => other.Kind.IsTrainable);
             if (!trainableHere && !trainableBefore)
             {
                 // Nothing at or below this layer learns: the rest of the chain needs no gradient.
                 break;
             }
 
-            if (layer.FusedIntoLoss && layer.Spec is ActivationSpec)
+            if (!layer.Kind.RunsBackward(layer))
             {
-                // The loss already gave the gradient of this activation's input.
                 continue;
             }
 
@@ -226,30 +196,14 @@ internal sealed class NetworkPlan
             layer.OutputGradient = current.Constant;
             layer.ReceivesLogitGradient = Fused && current == GradientBuffers[0];
             current.LastStep = step;
-            string inputGradient = GradientName(layer.InputSlot);
-            switch (layer.Spec)
-            {
-                case DropoutSpec or ActivationSpec:
-                    current.Gradients.Add(inputGradient + " in place");
-                    layer.InputGradient = current.Constant;
-                    break;
-                case DenseSpec when trainableBefore:
-                    current = NewBuffer(layer.InputWidth, step, inputGradient);
-                    layer.InputGradient = current.Constant;
-                    break;
-                case BatchNormSpec:
-                    // The kernel always writes dx; when nothing below learns it goes to a buffer that dies at once.
-                    var buffer = NewBuffer(layer.InputWidth, step, trainableBefore ? inputGradient : inputGradient + ", unused");
-                    layer.InputGradient = buffer.Constant;
-                    current = buffer;
-                    break;
-            }
+            current = layer.Kind.PlanBackward(this, layer, current, step, GradientName(layer.InputSlot));
         }
 
         PlaceGradientsFirstFit();
     }
 
-    private GradientBuffer NewBuffer(int width, int step, string gradient)
+    /// <summary>A new gradient buffer of <paramref name="width"/> floats per sample, first live at backward step <paramref name="step"/>.</summary>
+    public GradientBuffer NewBuffer(int width, int step, string gradient)
     {
         var buffer = new GradientBuffer("GradSlot" + Literals.Int(GradientBuffers.Count), width, step, gradient);
         GradientBuffers.Add(buffer);
@@ -277,8 +231,6 @@ internal sealed class NetworkPlan
 
         ActivationsPerSample += end;
     }
-
-    private static bool IsTrainable(LayerSpec spec) => spec is DenseSpec or BatchNormSpec;
 
     private static string GradientName(string slot) => slot switch
     {

@@ -1,11 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using ModelGen.Generator.Layers.Activation;
-using ModelGen.Generator.Layers.BatchNorm;
-using ModelGen.Generator.Layers.Dense;
-using ModelGen.Generator.Layers.Dropout;
-using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Emit;
 
@@ -18,20 +13,10 @@ internal static class SummaryTable
     private const int ParamWidth = 10;
     private const int FlopsWidth = 12;
 
-    public static long Parameters(LayerPlan layer) => layer.Spec switch
-    {
-        DenseSpec dense => DenseLayer.TrainableCount(dense, layer.Input),
-        BatchNormSpec => BatchNormLayer.TrainableCount(layer.Input) + BatchNormLayer.StateCount(layer.Input),
-        _ => 0,
-    };
+    public static long Parameters(LayerPlan layer) =>
+        layer.Kind.TrainableCount(layer.Spec, layer.Input) + layer.Kind.StateCount(layer.Spec, layer.Input);
 
-    public static long Flops(LayerPlan layer) => layer.Spec switch
-    {
-        DenseSpec dense => DenseLayer.FlopsPerSample(dense, layer.Input),
-        BatchNormSpec => BatchNormLayer.FlopsPerSample(layer.Input),
-        ActivationSpec activation => ActivationLayer.FlopsPerSample(activation, layer.Input),
-        _ => DropoutLayer.FlopsPerSample(),
-    };
+    public static long Flops(LayerPlan layer) => layer.Kind.FlopsPerSample(layer.Spec, layer.Input);
 
     public static string Draw(NetworkPlan plan)
     {

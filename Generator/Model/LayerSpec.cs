@@ -1,3 +1,5 @@
+using ModelGen.Generator.Layers;
+
 namespace ModelGen.Generator.Model;
 
 /// <summary>
@@ -9,4 +11,7 @@ internal abstract record LayerSpec(string Name)
 {
     /// <summary>The layer's type as the summary shows it (Dense, BatchNorm, ...).</summary>
     public abstract string Kind { get; }
+
+    /// <summary>The kind's implementation (a stateless singleton, so it takes no part in equality).</summary>
+    public abstract LayerKind Layer { get; }
 }

@@ -1,7 +1,4 @@
 using System.Collections.Generic;
-using ModelGen.Generator.Layers.Activation;
-using ModelGen.Generator.Layers.Dense;
-using ModelGen.Generator.Layers.Dropout;
 
 namespace ModelGen.Generator.Model;
 
@@ -9,23 +6,16 @@ namespace ModelGen.Generator.Model;
 internal static class OutputAnalysis
 {
     /// <summary>
-    /// The activation that gives the output its meaning: the last layer's, seen through trailing Dropout layers
-    /// (the identity at inference); a BatchNorm output is linear.
+    /// The activation that gives the output its meaning: the last layer's, seen through trailing layers that are
+    /// transparent to it (a dropout, the identity at inference); a BatchNorm output is linear.
     /// </summary>
     public static ActivationFunction OutputActivation(IReadOnlyList<LayerSpec> layers)
     {
         for (int i = layers.Count - 1; i >= 0; i--)
         {
-            switch (layers[i])
+            if (layers[i].Layer.OutputActivation(layers[i]) is { } activation)
             {
-                case DropoutSpec:
-                    continue;
-                case DenseSpec dense:
-                    return dense.Activation;
-                case ActivationSpec activation:
-                    return activation.Function;
-                default:
-                    return ActivationFunction.Linear;
+                return activation;
             }
         }
 
@@ -39,12 +29,7 @@ internal static class OutputAnalysis
     public static bool IsFused(LossFunction loss, IReadOnlyList<LayerSpec> layers)
     {
         var last = layers.Count == 0 ? null : layers[layers.Count - 1];
-        var activation = last switch
-        {
-            DenseSpec dense => dense.Activation,
-            ActivationSpec standalone => standalone.Function,
-            _ => ActivationFunction.Linear,
-        };
+        var activation = last is null ? ActivationFunction.Linear : last.Layer.FusableActivation(last);
         return loss switch
         {
             LossFunction.BinaryCrossEntropy => activation == ActivationFunction.Sigmoid,

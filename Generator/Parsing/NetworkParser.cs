@@ -6,10 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 using ModelGen.Generator.Diagnostics;
-using ModelGen.Generator.Layers.Activation;
-using ModelGen.Generator.Layers.BatchNorm;
-using ModelGen.Generator.Layers.Dense;
-using ModelGen.Generator.Layers.Dropout;
+using ModelGen.Generator.Layers;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Parsing;
@@ -101,7 +98,7 @@ internal static class NetworkParser
 
                     break;
                 default:
-                    var layer = ParseLayer(attributeName, data, location, countsByKind, diagnostics);
+                    var layer = ParseLayer(LayerRegistry.ByAttribute(attributeName)!, data, location, countsByKind, diagnostics);
                     (inputShape is null ? layersBeforeInput : layers).Add(new ParsedLayer(layer, location));
                     break;
             }
@@ -131,7 +128,7 @@ internal static class NetworkParser
     }
 
     private static bool IsModelGenAttribute(string name) => name is ModelAttributeName or InputAttributeName
-        or DenseLayer.AttributeName or BatchNormLayer.AttributeName or DropoutLayer.AttributeName or ActivationLayer.AttributeName;
+        || LayerRegistry.ByAttribute(name) is not null;
 
     private static void CheckDeclaration(ClassDeclarationSyntax declaration, INamedTypeSymbol type, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
@@ -181,23 +178,13 @@ internal static class NetworkParser
         return new Shape(EquatableArray.From(dimensions));
     }
 
-    private static LayerSpec ParseLayer(string attributeName, AttributeData data, LocationInfo? location, Dictionary<string, int> countsByKind, List<DiagnosticInfo> diagnostics)
+    private static LayerSpec ParseLayer(LayerKind kind, AttributeData data, LocationInfo? location, Dictionary<string, int> countsByKind, List<DiagnosticInfo> diagnostics)
     {
         // Keras numbers default names per layer kind from 0, counting named layers too.
-        string DefaultName(string prefix)
-        {
-            countsByKind.TryGetValue(prefix, out int count);
-            countsByKind[prefix] = count + 1;
-            return prefix + count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return attributeName switch
-        {
-            DenseLayer.AttributeName => DenseLayer.Parse(data, DefaultName(DenseLayer.DefaultNamePrefix), location, diagnostics),
-            BatchNormLayer.AttributeName => BatchNormLayer.Parse(data, DefaultName(BatchNormLayer.DefaultNamePrefix), location, diagnostics),
-            DropoutLayer.AttributeName => DropoutLayer.Parse(data, DefaultName(DropoutLayer.DefaultNamePrefix), location, diagnostics),
-            _ => ActivationLayer.Parse(data, DefaultName(ActivationLayer.DefaultNamePrefix), location, diagnostics),
-        };
+        countsByKind.TryGetValue(kind.DefaultNamePrefix, out int count);
+        countsByKind[kind.DefaultNamePrefix] = count + 1;
+        string defaultName = kind.DefaultNamePrefix + count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return kind.Parse(data, defaultName, location, diagnostics);
     }
 
     private static void CheckNames(List<ParsedLayer> layers, List<DiagnosticInfo> diagnostics)

@@ -1,10 +1,6 @@
 using System.Collections.Generic;
 using System.Threading;
 using ModelGen.Generator.Diagnostics;
-using ModelGen.Generator.Layers.Activation;
-using ModelGen.Generator.Layers.BatchNorm;
-using ModelGen.Generator.Layers.Dense;
-using ModelGen.Generator.Layers.Dropout;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Validation;
@@ -34,26 +30,15 @@ internal static class ShapeChecker
         foreach (var layer in network.Layers)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Shape? output = layer.Spec switch
-            {
-                DenseSpec dense => DenseLayer.InferShape(dense, input, layer.Location, diagnostics),
-                BatchNormSpec norm => BatchNormLayer.InferShape(norm, input, layer.Location, diagnostics),
-                DropoutSpec => DropoutLayer.InferShape(input),
-                ActivationSpec activation => ActivationLayer.InferShape(activation, input, layer.Location, diagnostics),
-                _ => null,
-            };
+            var kind = layer.Spec.Layer;
+            Shape? output = kind.InferShape(layer.Spec, input, layer.Location, diagnostics);
             if (output is null)
             {
                 return new ValidationResult(null, EquatableArray.From(diagnostics));
             }
 
-            trainable += layer.Spec switch
-            {
-                DenseSpec dense => DenseLayer.TrainableCount(dense, input),
-                BatchNormSpec => BatchNormLayer.TrainableCount(input),
-                _ => 0,
-            };
-            state += layer.Spec is BatchNormSpec ? BatchNormLayer.StateCount(input) : 0;
+            trainable += kind.TrainableCount(layer.Spec, input);
+            state += kind.StateCount(layer.Spec, input);
 
             // Each layer keeps at most two per-sample buffers (an output and a mask), and gradients need at most two more of the widest.
             activationsPerSample += 4 * output.Size;

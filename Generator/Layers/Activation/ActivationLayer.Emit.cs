@@ -3,12 +3,14 @@ using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Layers.Activation;
 
-internal static partial class ActivationLayer
+internal sealed partial class ActivationLayer
 {
-    public static string Describe(ActivationSpec spec) => $"Activation({spec.Function})";
+    public override string Describe(LayerSpec spec) => Describe((ActivationSpec)spec);
+
+    private static string Describe(ActivationSpec spec) => $"Activation({spec.Function})";
 
     /// <summary>y = act(x) into the layer's own slot; when fused into the loss, x stays as the logits.</summary>
-    public static void EmitForward(IndentedTextWriter writer, LayerPlan layer)
+    public override void EmitForward(IndentedTextWriter writer, LayerPlan layer)
     {
         var spec = (ActivationSpec)layer.Spec;
         int width = layer.OutputWidth;
@@ -18,7 +20,7 @@ internal static partial class ActivationLayer
     }
 
     /// <summary>dx = dy times the derivative read from the output, in place (the kernel allows it).</summary>
-    public static void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
+    public override void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
     {
         var spec = (ActivationSpec)layer.Spec;
         int width = layer.OutputWidth;

@@ -6,13 +6,16 @@ using ModelGen.Generator.Parsing;
 namespace ModelGen.Generator.Layers.Activation;
 
 /// <summary>The standalone Activation layer (Keras' Activation): one element-wise or row-wise function.</summary>
-internal static partial class ActivationLayer
+internal sealed partial class ActivationLayer : LayerKind
 {
-    public const string AttributeName = "ModelGen.ActivationAttribute";
-    public const string DefaultNamePrefix = "activation";
+    public static ActivationLayer Instance { get; } = new();
+
+    public override string AttributeName => "ModelGen.ActivationAttribute";
+
+    public override string DefaultNamePrefix => "activation";
 
     /// <summary>Reads [Activation(kind, Name = ...)].</summary>
-    public static ActivationSpec Parse(AttributeData attribute, string defaultName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    public override LayerSpec Parse(AttributeData attribute, string defaultName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         string name = AttributeArguments.NamedString(attribute, "Name") ?? defaultName;
         var function = EnumReader.Activation(AttributeArguments.Int(attribute, 0, 0), location, diagnostics);

@@ -1,14 +1,16 @@
 using System.Collections.Generic;
 using ModelGen.Generator.Diagnostics;
+using ModelGen.Generator.Emit;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Layers.Activation;
 
-internal static partial class ActivationLayer
+internal sealed partial class ActivationLayer
 {
     /// <summary>Element-wise functions take any shape; a softmax normalises the features of a flat sample, so it needs (B, F).</summary>
-    public static Shape? InferShape(ActivationSpec spec, Shape input, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    public override Shape? InferShape(LayerSpec layer, Shape input, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
+        var spec = (ActivationSpec)layer;
         if (spec.Function == ActivationFunction.Softmax && input.Rank != 1)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerNeedsFlatInputError, location, spec.Name, spec.Kind + "(Softmax)", input.WithBatch));
@@ -18,5 +20,27 @@ internal static partial class ActivationLayer
         return input;
     }
 
-    public static long FlopsPerSample(ActivationSpec spec, Shape input) => ActivationFlops.PerSample(spec.Function, input.Size);
+    public override long FlopsPerSample(LayerSpec spec, Shape input) => ActivationFlops.PerSample(((ActivationSpec)spec).Function, input.Size);
+
+    public override ActivationFunction? OutputActivation(LayerSpec spec) => ((ActivationSpec)spec).Function;
+
+    public override ActivationFunction FusableActivation(LayerSpec spec) => ((ActivationSpec)spec).Function;
+
+    /// <summary>The output after the function; a final softmax or sigmoid fused into the loss leaves its input as the logits.</summary>
+    public override void PlaceForward(NetworkPlan plan, LayerPlan layer)
+    {
+        layer.OutputSlot = plan.AddOutputSlot(layer, " after " + Literals.ActivationProse(((ActivationSpec)layer.Spec).Function));
+        if (layer.IsLast && plan.Fused)
+        {
+            layer.FusedIntoLoss = true;
+            plan.LossInputSlot = layer.InputSlot;
+        }
+    }
+
+    /// <summary>Fused into the loss, the activation has no backward step: the loss gave its input's gradient.</summary>
+    public override bool RunsBackward(LayerPlan layer) => !layer.FusedIntoLoss;
+
+    /// <summary>Through the function in place.</summary>
+    public override GradientBuffer PlanBackward(NetworkPlan plan, LayerPlan layer, GradientBuffer current, int step, string inputGradient) =>
+        InPlace(layer, current, inputGradient);
 }

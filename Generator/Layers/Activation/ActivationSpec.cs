@@ -6,4 +6,6 @@ namespace ModelGen.Generator.Layers.Activation;
 internal sealed record ActivationSpec(string Name, ActivationFunction Function) : LayerSpec(Name)
 {
     public override string Kind => "Activation";
+
+    public override Layers.LayerKind Layer => ActivationLayer.Instance;
 }

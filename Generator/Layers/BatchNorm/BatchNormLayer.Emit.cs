@@ -4,70 +4,81 @@ using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Layers.BatchNorm;
 
-internal static partial class BatchNormLayer
+internal sealed partial class BatchNormLayer
 {
-    /// <summary>weight (gamma, ones) and bias (beta, zeros) train; running_mean (zeros) and running_var (ones) are state.</summary>
-    public static IEnumerable<PlannedParameter> Parameters(LayerPlan layer)
+    /// <summary>weight (gamma, ones) and bias (beta, zeros) train; running_mean (zeros) and running_var (ones) are state; one per feature or channel.</summary>
+    public override IEnumerable<PlannedParameter> Parameters(LayerPlan layer)
     {
-        int features = layer.OutputWidth;
+        int channels = Channels(layer.Input);
         string name = layer.Spec.Name;
-        yield return new PlannedParameter(layer.Id + "Weight", name + ".weight", 0, [features], true, "Ones", 0, 0, ", gamma");
-        yield return new PlannedParameter(layer.Id + "Bias", name + ".bias", 0, [features], true, "Zeros", 0, 0, ", beta");
-        yield return new PlannedParameter(layer.Id + "RunningMean", name + ".running_mean", 0, [features], false, "Zeros", 0, 0, "");
-        yield return new PlannedParameter(layer.Id + "RunningVar", name + ".running_var", 0, [features], false, "Ones", 0, 0, "");
+        yield return new PlannedParameter(layer.Id + "Weight", name + ".weight", 0, [channels], true, "Ones", 0, 0, ", gamma");
+        yield return new PlannedParameter(layer.Id + "Bias", name + ".bias", 0, [channels], true, "Zeros", 0, 0, ", beta");
+        yield return new PlannedParameter(layer.Id + "RunningMean", name + ".running_mean", 0, [channels], false, "Zeros", 0, 0, "");
+        yield return new PlannedParameter(layer.Id + "RunningVar", name + ".running_var", 0, [channels], false, "Ones", 0, 0, "");
     }
 
     /// <summary>The batch mean and inverse deviation the forward pass saves for the backward pass.</summary>
-    public static IEnumerable<PlannedConstant> Scratch(LayerPlan layer, int offset)
+    public override IEnumerable<(string Name, int Length, string Comment)> FixedScratch(LayerPlan layer)
     {
-        string size = $"({Literals.Int(layer.OutputWidth)})";
-        yield return new PlannedConstant(layer.Id + "SavedMean", offset, size);
-        yield return new PlannedConstant(layer.Id + "SavedInvStd", offset + layer.OutputWidth, size);
+        int channels = Channels(layer.Input);
+        string size = $"({Literals.Int(channels)})";
+        yield return (layer.Id + "SavedMean", channels, size);
+        yield return (layer.Id + "SavedInvStd", channels, size);
     }
 
-    public static string Describe(BatchNormSpec spec) => "BatchNorm";
+    public override string Describe(LayerSpec spec) => "BatchNorm";
 
-    /// <summary>Batch statistics (updating the running ones) in training, running statistics at inference.</summary>
-    public static void EmitForward(IndentedTextWriter writer, LayerPlan layer)
+    /// <summary>Batch statistics (updating the running ones) in training, running statistics at inference; per channel on maps.</summary>
+    public override void EmitForward(IndentedTextWriter writer, LayerPlan layer)
     {
         var spec = (BatchNormSpec)layer.Spec;
-        int features = layer.OutputWidth;
-        string x = Buffers.Act(layer.InputSlot, features);
-        string inferenceX = Buffers.Act(layer.InferenceInputSlot, features);
-        string y = Buffers.Act(layer.OutputSlot, features);
-        string affine = $"{Buffers.Fixed(layer.Id + "Weight", features)}, {Buffers.Fixed(layer.Id + "Bias", features)}";
-        string running = $"{Buffers.Fixed(layer.Id + "RunningMean", features)}, {Buffers.Fixed(layer.Id + "RunningVar", features)}";
-        string saved = $"{Buffers.Fixed(layer.Id + "SavedMean", features)}, {Buffers.Fixed(layer.Id + "SavedInvStd", features)}";
-        writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}");
+        int width = layer.OutputWidth;
+        int channels = Channels(layer.Input);
+        bool maps = layer.Input.Rank == 3;
+        string x = Buffers.Act(layer.InputSlot, width);
+        string inferenceX = Buffers.Act(layer.InferenceInputSlot, width);
+        string y = Buffers.Act(layer.OutputSlot, width);
+        string affine = $"{Buffers.Fixed(layer.Id + "Weight", channels)}, {Buffers.Fixed(layer.Id + "Bias", channels)}";
+        string running = $"{Buffers.Fixed(layer.Id + "RunningMean", channels)}, {Buffers.Fixed(layer.Id + "RunningVar", channels)}";
+        string saved = $"{Buffers.Fixed(layer.Id + "SavedMean", channels)}, {Buffers.Fixed(layer.Id + "SavedInvStd", channels)}";
+        string perChannel = maps ? $"; statistics per channel over the batch and the {layer.Input.Dimensions[1]}x{layer.Input.Dimensions[2]} map" : "";
+        string op = maps ? "BatchNorm2D" : "BatchNorm";
+        string dims = maps ? $"batch, {channels}, {Spatial(layer.Input)}" : $"batch, {width}";
+        writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}{perChannel}");
         using (writer.WriteBlock("if (training)"))
         {
             writer.WriteLine($"""
-                k.BatchNormTraining({x}, {y}, {affine},
+                k.{op}Training({x}, {y}, {affine},
                     {running}, {saved},
-                    batch, {features}, {Literals.Float(spec.Momentum)}, {Literals.Float(spec.Epsilon)});
+                    {dims}, {Literals.Float(spec.Momentum)}, {Literals.Float(spec.Epsilon)});
                 """);
         }
 
         using (writer.WriteBlock("else"))
         {
             writer.WriteLine($"""
-                k.BatchNormInference({inferenceX}, {y}, {affine},
-                    {running}, batch, {features}, {Literals.Float(spec.Epsilon)});
+                k.{op}Inference({inferenceX}, {y}, {affine},
+                    {running}, {dims}, {Literals.Float(spec.Epsilon)});
                 """);
         }
     }
 
     /// <summary>dx overwrites (into a buffer that dies at once when nothing below learns); dGamma and dBeta accumulate.</summary>
-    public static void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
+    public override void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
     {
-        int features = layer.OutputWidth;
+        int width = layer.OutputWidth;
+        int channels = Channels(layer.Input);
+        bool maps = layer.Input.Rank == 3;
+        string shape = maps ? layer.Input.WithBatch : $"(B, {width})";
         string what = layer.NeedsInputGradient
-            ? $"dx (B, {features}), dGamma, dBeta"
-            : $"dGamma, dBeta; the kernel also writes dx (B, {features}), which nothing needs";
+            ? $"dx {shape}, dGamma, dBeta"
+            : $"dGamma, dBeta; the kernel also writes dx {shape}, which nothing needs";
+        string op = maps ? "BatchNorm2D" : "BatchNorm";
+        string dims = maps ? $"batch, {channels}, {Spatial(layer.Input)}" : $"batch, {width}";
         writer.WriteLine($"// {layer.Spec.Name}: {what}");
         writer.WriteLine($"""
-            k.BatchNormBackward({Buffers.Act(layer.InputSlot, features)}, {Buffers.Act(layer.OutputGradient!, features)}, {Buffers.Act(layer.InputGradient!, features)}, {Buffers.Fixed(layer.Id + "Weight", features)},
-                {Buffers.Gradient(layer.Id + "Weight", features)}, {Buffers.Gradient(layer.Id + "Bias", features)}, {Buffers.Fixed(layer.Id + "SavedMean", features)}, {Buffers.Fixed(layer.Id + "SavedInvStd", features)}, batch, {features});
+            k.{op}Backward({Buffers.Act(layer.InputSlot, width)}, {Buffers.Act(layer.OutputGradient!, width)}, {Buffers.Act(layer.InputGradient!, width)}, {Buffers.Fixed(layer.Id + "Weight", channels)},
+                {Buffers.Gradient(layer.Id + "Weight", channels)}, {Buffers.Gradient(layer.Id + "Bias", channels)}, {Buffers.Fixed(layer.Id + "SavedMean", channels)}, {Buffers.Fixed(layer.Id + "SavedInvStd", channels)}, {dims});
             """);
     }
 }

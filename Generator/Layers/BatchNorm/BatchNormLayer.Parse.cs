@@ -7,17 +7,20 @@ using ModelGen.Generator.Parsing;
 namespace ModelGen.Generator.Layers.BatchNorm;
 
 /// <summary>The BatchNorm layer: batch statistics in training, running statistics at inference.</summary>
-internal static partial class BatchNormLayer
+internal sealed partial class BatchNormLayer : LayerKind
 {
-    public const string AttributeName = "ModelGen.BatchNormAttribute";
-    public const string DefaultNamePrefix = "norm";
+    public static BatchNormLayer Instance { get; } = new();
+
+    public override string AttributeName => "ModelGen.BatchNormAttribute";
+
+    public override string DefaultNamePrefix => "norm";
 
     // Keras' defaults, as ModelGen.BatchNormAttribute declares them.
     private const double DefaultMomentum = 0.99;
     private const double DefaultEpsilon = 1e-3;
 
     /// <summary>Reads [BatchNorm(Momentum = ..., Epsilon = ..., Name = ...)].</summary>
-    public static BatchNormSpec Parse(AttributeData attribute, string defaultName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    public override LayerSpec Parse(AttributeData attribute, string defaultName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         string name = AttributeArguments.NamedString(attribute, "Name") ?? defaultName;
         double momentum = AttributeArguments.NamedDouble(attribute, "Momentum", DefaultMomentum);

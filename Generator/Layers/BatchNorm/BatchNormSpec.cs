@@ -6,4 +6,6 @@ namespace ModelGen.Generator.Layers.BatchNorm;
 internal sealed record BatchNormSpec(string Name, double Momentum, double Epsilon) : LayerSpec(Name)
 {
     public override string Kind => "BatchNorm";
+
+    public override Layers.LayerKind Layer => BatchNormLayer.Instance;
 }

@@ -4,23 +4,25 @@ using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Layers.Dense;
 
-internal static partial class DenseLayer
+internal sealed partial class DenseLayer
 {
     /// <summary>weight (units, inputs), Glorot-uniform; bias (units), zeros.</summary>
-    public static IEnumerable<PlannedParameter> Parameters(LayerPlan layer)
+    public override IEnumerable<PlannedParameter> Parameters(LayerPlan layer)
     {
         yield return new PlannedParameter(layer.Id + "Weight", layer.Spec.Name + ".weight", 0, [layer.OutputWidth, layer.InputWidth], true, "GlorotUniform", layer.InputWidth, layer.OutputWidth, "");
         yield return new PlannedParameter(layer.Id + "Bias", layer.Spec.Name + ".bias", 0, [layer.OutputWidth], true, "Zeros", 0, 0, "");
     }
 
-    public static string Describe(DenseSpec spec) =>
+    public override string Describe(LayerSpec layer) => Describe((DenseSpec)layer);
+
+    private static string Describe(DenseSpec spec) =>
         spec.Activation == ActivationFunction.Linear ? $"Dense({spec.Units})" : $"Dense({spec.Units}, {spec.Activation})";
 
     /// <summary>
     /// y = x W^T (one GEMM), then bias and activation in place; a fused final layer keeps the logits and writes its
     /// activation to the output slot.
     /// </summary>
-    public static void EmitForward(IndentedTextWriter writer, LayerPlan layer)
+    public override void EmitForward(IndentedTextWriter writer, LayerPlan layer)
     {
         var spec = (DenseSpec)layer.Spec;
         int inputs = layer.InputWidth;
@@ -42,7 +44,7 @@ internal static partial class DenseLayer
     /// Through the activation in place (unless fused), then dWeight += dZ^T x and dBias += sum dZ (both accumulate),
     /// and dx = dZ W unless nothing below learns.
     /// </summary>
-    public static void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
+    public override void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
     {
         var spec = (DenseSpec)layer.Spec;
         int inputs = layer.InputWidth;

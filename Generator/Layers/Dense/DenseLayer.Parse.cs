@@ -7,13 +7,16 @@ using ModelGen.Generator.Parsing;
 namespace ModelGen.Generator.Layers.Dense;
 
 /// <summary>The Dense layer: a GEMM against the (units, inputs) weight, then bias and activation in one kernel.</summary>
-internal static partial class DenseLayer
+internal sealed partial class DenseLayer : LayerKind
 {
-    public const string AttributeName = "ModelGen.DenseAttribute";
-    public const string DefaultNamePrefix = "dense";
+    public static DenseLayer Instance { get; } = new();
+
+    public override string AttributeName => "ModelGen.DenseAttribute";
+
+    public override string DefaultNamePrefix => "dense";
 
     /// <summary>Reads [Dense(units, activation, Name = ...)].</summary>
-    public static DenseSpec Parse(AttributeData attribute, string defaultName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    public override LayerSpec Parse(AttributeData attribute, string defaultName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         string name = AttributeArguments.NamedString(attribute, "Name") ?? defaultName;
         int units = AttributeArguments.Int(attribute, 0, 0);

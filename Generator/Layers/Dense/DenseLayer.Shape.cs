@@ -4,11 +4,12 @@ using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Layers.Dense;
 
-internal static partial class DenseLayer
+internal sealed partial class DenseLayer
 {
     /// <summary>(B, F) -> (B, units); a multi-dimensional input needs a [Flatten] first.</summary>
-    public static Shape? InferShape(DenseSpec spec, Shape input, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    public override Shape? InferShape(LayerSpec layer, Shape input, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
+        var spec = (DenseSpec)layer;
         if (input.Rank != 1)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerNeedsFlatInputError, location, spec.Name, spec.Kind, input.WithBatch));
@@ -19,9 +20,17 @@ internal static partial class DenseLayer
     }
 
     /// <summary>Weight (units, inputs) and bias (units).</summary>
-    public static long TrainableCount(DenseSpec spec, Shape input) => (input.Size * spec.Units) + spec.Units;
+    public override long TrainableCount(LayerSpec layer, Shape input) => (input.Size * ((DenseSpec)layer).Units) + ((DenseSpec)layer).Units;
+
+    public override bool IsTrainable => true;
+
+    public override ActivationFunction? OutputActivation(LayerSpec spec) => ((DenseSpec)spec).Activation;
+
+    public override ActivationFunction FusableActivation(LayerSpec spec) => ((DenseSpec)spec).Activation;
 
     /// <summary>A multiply and an add per weight, one add per bias, and the activation per output.</summary>
-    public static long FlopsPerSample(DenseSpec spec, Shape input) =>
+    public override long FlopsPerSample(LayerSpec layer, Shape input) => layer is DenseSpec spec ? Flops(spec, input) : 0;
+
+    private static long Flops(DenseSpec spec, Shape input) =>
         (2 * input.Size * spec.Units) + spec.Units + ActivationFlops.PerSample(spec.Activation, spec.Units);
 }

@@ -6,4 +6,6 @@ namespace ModelGen.Generator.Layers.Dense;
 internal sealed record DenseSpec(string Name, int Units, ActivationFunction Activation) : LayerSpec(Name)
 {
     public override string Kind => "Dense";
+
+    public override Layers.LayerKind Layer => DenseLayer.Instance;
 }

@@ -3,15 +3,17 @@ using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Layers.Dropout;
 
-internal static partial class DropoutLayer
+internal sealed partial class DropoutLayer
 {
-    public static string Describe(DropoutSpec spec) => $"Dropout({Literals.Float(spec.Rate).TrimEnd('f')})";
+    public override string Describe(LayerSpec spec) => Describe((DropoutSpec)spec);
+
+    private static string Describe(DropoutSpec spec) => $"Dropout({Literals.Float(spec.Rate).TrimEnd('f')})";
 
     /// <summary>
     /// A fresh mask from the model's counter stream in training. At inference the identity: nothing at all when the
     /// next layer reads the dropout's input instead, else a copy.
     /// </summary>
-    public static void EmitForward(IndentedTextWriter writer, LayerPlan layer)
+    public override void EmitForward(IndentedTextWriter writer, LayerPlan layer)
     {
         var spec = (DropoutSpec)layer.Spec;
         int width = layer.OutputWidth;
@@ -33,7 +35,7 @@ internal static partial class DropoutLayer
     }
 
     /// <summary>dx = dy * mask, in place (the kernel allows it).</summary>
-    public static void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
+    public override void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
     {
         int width = layer.OutputWidth;
         string dy = Buffers.Act(layer.OutputGradient!, width);

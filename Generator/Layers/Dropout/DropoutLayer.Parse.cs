@@ -7,13 +7,16 @@ using ModelGen.Generator.Parsing;
 namespace ModelGen.Generator.Layers.Dropout;
 
 /// <summary>The Dropout layer: an inverted-dropout mask in training; at inference nothing (the next layer reads its input) or a copy.</summary>
-internal static partial class DropoutLayer
+internal sealed partial class DropoutLayer : LayerKind
 {
-    public const string AttributeName = "ModelGen.DropoutAttribute";
-    public const string DefaultNamePrefix = "dropout";
+    public static DropoutLayer Instance { get; } = new();
+
+    public override string AttributeName => "ModelGen.DropoutAttribute";
+
+    public override string DefaultNamePrefix => "dropout";
 
     /// <summary>Reads [Dropout(rate, Name = ...)].</summary>
-    public static DropoutSpec Parse(AttributeData attribute, string defaultName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    public override LayerSpec Parse(AttributeData attribute, string defaultName, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         string name = AttributeArguments.NamedString(attribute, "Name") ?? defaultName;
         double rate = AttributeArguments.Double(attribute, 0, 0);

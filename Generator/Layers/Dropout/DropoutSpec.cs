@@ -6,4 +6,6 @@ namespace ModelGen.Generator.Layers.Dropout;
 internal sealed record DropoutSpec(string Name, double Rate) : LayerSpec(Name)
 {
     public override string Kind => "Dropout";
+
+    public override Layers.LayerKind Layer => DropoutLayer.Instance;
 }

@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using ModelGen.Generator.Emit;
+using ModelGen.Generator.Model;
+
+namespace ModelGen.Generator.Layers;
+
+/// <summary>
+/// Everything the spine needs to know about one kind of layer, from its attribute to its backward pass. Each kind
+/// implements it in its own folder (Layers/&lt;Kind&gt;/) as one sealed partial class over its aspect files (Parse,
+/// Shape, Plan, Emit) and is listed once in <see cref="LayerRegistry"/>; the parser, the shape checker, the summary,
+/// the memory plan and the emitter only ever call these members. Instances are stateless singletons.
+/// </summary>
+internal abstract class LayerKind
+{
+    /// <summary>The attribute's metadata name: ModelGen.DenseAttribute.</summary>
+    public abstract string AttributeName { get; }
+
+    /// <summary>Keras' default name stem, numbered per kind from 0: dense, conv.</summary>
+    public abstract string DefaultNamePrefix { get; }
+
+    // ---- Parse: attribute -> spec (no symbol leaves this call).
+
+    /// <summary>Reads the attribute into the kind's spec, reporting invalid arguments at <paramref name="location"/>.</summary>
+    public abstract LayerSpec Parse(AttributeData attribute, string defaultName, LocationInfo? location, List<DiagnosticInfo> diagnostics);
+
+    // ---- Shape: per-sample output shape, sizes and cost.
+
+    /// <summary>The per-sample output shape for <paramref name="input"/>, or null after reporting why the layer cannot take it.</summary>
+    public abstract Shape? InferShape(LayerSpec spec, Shape input, LocationInfo? location, List<DiagnosticInfo> diagnostics);
+
+    /// <summary>Trainable floats (weights, biases, gamma and beta).</summary>
+    public virtual long TrainableCount(LayerSpec spec, Shape input) => 0;
+
+    /// <summary>Non-trainable floats kept with the weights (running statistics).</summary>
+    public virtual long StateCount(LayerSpec spec, Shape input) => 0;
+
+    /// <summary>The summary's FLOPs of one sample's inference pass.</summary>
+    public abstract long FlopsPerSample(LayerSpec spec, Shape input);
+
+    /// <summary>Whether the layer has trainable parameters (then the chain below it needs gradients).</summary>
+    public virtual bool IsTrainable => false;
+
+    /// <summary>
+    /// The activation that gives this layer's output its meaning when it ends the network, or null when the layer is
+    /// transparent to that question (a dropout: the identity at inference) and the layer before decides.
+    /// </summary>
+    public virtual ActivationFunction? OutputActivation(LayerSpec spec) => ActivationFunction.Linear;
+
+    /// <summary>The final activation a loss may fuse with when this layer ends the network (Linear: none).</summary>
+    public virtual ActivationFunction FusableActivation(LayerSpec spec) => ActivationFunction.Linear;
+
+    /// <summary>The layer's summary description in generated comments: Dense(64, ReLU).</summary>
+    public abstract string Describe(LayerSpec spec);
+
+    // ---- Plan: parameters, fixed scratch and activation slots.
+
+    /// <summary>The layer's tensors with PyTorch's names and layouts and their initialisers; offsets are placed by the plan.</summary>
+    public virtual IEnumerable<PlannedParameter> Parameters(LayerPlan layer) => [];
+
+    /// <summary>Per-model (not per-sample) scratch, such as saved batch statistics: name, floats and a comment.</summary>
+    public virtual IEnumerable<(string Name, int Length, string Comment)> FixedScratch(LayerPlan layer) => [];
+
+    /// <summary>Places the layer's per-sample forward slots (scratch, then output) and sets its output slot.</summary>
+    public virtual void PlaceForward(NetworkPlan plan, LayerPlan layer) => layer.OutputSlot = plan.AddOutputSlot(layer, "");
+
+    /// <summary>Whether inference may skip the layer, the next one reading its input (a dropout).</summary>
+    public virtual bool IsIdentityAtInference => false;
+
+    /// <summary>
+    /// Whether Backward emits a step for the layer, given that a trainable layer lies at or below it (an activation
+    /// fused into the loss has none: the loss gave its input's gradient).
+    /// </summary>
+    public virtual bool RunsBackward(LayerPlan layer) => true;
+
+    /// <summary>
+    /// Plans the layer's input gradient given <paramref name="current"/>, the buffer holding its output gradient,
+    /// and returns the buffer holding the input gradient for the layer below. By default a new buffer of the
+    /// input's width, only when a trainable layer lies below.
+    /// </summary>
+    public virtual GradientBuffer PlanBackward(NetworkPlan plan, LayerPlan layer, GradientBuffer current, int step, string inputGradient)
+    {
+        if (!layer.NeedsInputGradient)
+        {
+            return current;
+        }
+
+        var buffer = plan.NewBuffer(layer.InputWidth, step, inputGradient);
+        layer.InputGradient = buffer.Constant;
+        return buffer;
+    }
+
+    /// <summary>For kinds whose backward works in place: the input gradient overwrites the output gradient's buffer.</summary>
+    protected static GradientBuffer InPlace(LayerPlan layer, GradientBuffer current, string inputGradient)
+    {
+        current.Gradients.Add(inputGradient + " in place");
+        layer.InputGradient = current.Constant;
+        return current;
+    }
+
+    // ---- Emit: one or a few kernel calls per pass.
+
+    /// <summary>Writes the layer's Forward step: a comment naming it and its shapes, then its kernel calls.</summary>
+    public abstract void EmitForward(IndentedTextWriter writer, LayerPlan layer);
+
+    /// <summary>Writes the layer's Backward step (parameter gradients accumulate, input gradients overwrite).</summary>
+    public virtual void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
+    {
+    }
+}

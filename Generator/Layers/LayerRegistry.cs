@@ -1,0 +1,22 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace ModelGen.Generator.Layers;
+
+/// <summary>Every layer kind the generator knows, one line each; the parser finds a kind by its attribute's metadata name.</summary>
+internal static class LayerRegistry
+{
+    public static IReadOnlyList<LayerKind> Kinds { get; } =
+    [
+        Dense.DenseLayer.Instance,
+        BatchNorm.BatchNormLayer.Instance,
+        Dropout.DropoutLayer.Instance,
+        Activation.ActivationLayer.Instance,
+    ];
+
+    private static readonly Dictionary<string, LayerKind> s_byAttribute = Kinds.ToDictionary(kind => kind.AttributeName);
+
+    /// <summary>The kind declared by the attribute of this metadata name, or null when it is no layer attribute.</summary>
+    public static LayerKind? ByAttribute(string attributeName) =>
+        s_byAttribute.TryGetValue(attributeName, out var kind) ? kind : null;
+}
