@@ -1,24 +1,170 @@
 namespace ModelGen.Kernels.Cpu;
 
-// TEMPORARY STUB: replaced by the owner of this file.
+/// <summary>The convolutional operations: views validated here, the work done in Conv2DCpu, PoolingCpu and BatchNorm2DCpu.</summary>
 public sealed unsafe partial class CpuBackend
 {
     /// <inheritdoc/>
-    public void Conv2DForward(ModelGen.Kernels.Buf x, ModelGen.Kernels.Buf weight, ModelGen.Kernels.Buf bias, ModelGen.Kernels.Buf patches, ModelGen.Kernels.Buf rows, ModelGen.Kernels.Buf y, int batch, ModelGen.Kernels.Conv2DShape shape, ModelGen.Kernels.ActivationKind activation) => throw new System.NotSupportedException();
+    public void Conv2DForward(Buf x, Buf weight, Buf bias, Buf patches, Buf rows, Buf y, int batch, Conv2DShape shape, ActivationKind activation)
+    {
+        Check(shape);
+        if (activation is not (ActivationKind.Linear or ActivationKind.ReLU or ActivationKind.Sigmoid or ActivationKind.Tanh))
+        {
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Conv2D takes Linear, ReLU, Sigmoid or Tanh.");
+        }
+
+        long positions = Count(batch, shape.Positions);
+        Sized(x, Count(batch, shape.InputSize), nameof(x));
+        Sized(weight, shape.WeightSize, nameof(weight));
+        Sized(bias, shape.Filters, nameof(bias));
+        Sized(patches, positions * shape.PatchSize, nameof(patches));
+        Sized(rows, positions * shape.Filters, nameof(rows));
+        Sized(y, Count(batch, shape.OutputSize), nameof(y));
+        Conv2DCpu.Forward(_gemm, _base + x.Offset, _base + weight.Offset, _base + bias.Offset, _base + patches.Offset, _base + rows.Offset,
+            _base + y.Offset, batch, shape, activation);
+    }
+
     /// <inheritdoc/>
-    public void Conv2DBackward(ModelGen.Kernels.Buf x, ModelGen.Kernels.Buf weight, ModelGen.Kernels.Buf dy, ModelGen.Kernels.Buf patches, ModelGen.Kernels.Buf rows, ModelGen.Kernels.Buf dWeight, ModelGen.Kernels.Buf dBias, ModelGen.Kernels.Buf dx, int batch, ModelGen.Kernels.Conv2DShape shape) => throw new System.NotSupportedException();
+    public void Conv2DBackward(Buf x, Buf weight, Buf dy, Buf patches, Buf rows, Buf dWeight, Buf dBias, Buf dx, int batch, Conv2DShape shape)
+    {
+        Check(shape);
+        long positions = Count(batch, shape.Positions);
+        Sized(x, Count(batch, shape.InputSize), nameof(x));
+        Sized(weight, shape.WeightSize, nameof(weight));
+        Sized(dy, Count(batch, shape.OutputSize), nameof(dy));
+        Sized(patches, positions * shape.PatchSize, nameof(patches));
+        Sized(rows, positions * shape.Filters, nameof(rows));
+        Sized(dWeight, shape.WeightSize, nameof(dWeight));
+        Sized(dBias, shape.Filters, nameof(dBias));
+        float* dxp = null;
+        if (dx.Length != 0)
+        {
+            Sized(dx, Count(batch, shape.InputSize), nameof(dx));
+            dxp = _base + dx.Offset;
+        }
+
+        Conv2DCpu.Backward(_gemm, _base + weight.Offset, _base + dy.Offset, _base + patches.Offset, _base + rows.Offset,
+            _base + dWeight.Offset, _base + dBias.Offset, dxp, batch, shape);
+    }
+
     /// <inheritdoc/>
-    public void MaxPool2DForward(ModelGen.Kernels.Buf x, ModelGen.Kernels.Buf y, ModelGen.Kernels.Buf argmax, int batch, ModelGen.Kernels.Pool2DShape shape) => throw new System.NotSupportedException();
+    public void MaxPool2DForward(Buf x, Buf y, Buf argmax, int batch, Pool2DShape shape)
+    {
+        Check(shape);
+        long outputs = Count(batch, shape.OutputSize);
+        Sized(x, Count(batch, shape.InputSize), nameof(x));
+        Sized(y, outputs, nameof(y));
+        Sized(argmax, outputs, nameof(argmax));
+        PoolingCpu.MaxForward(_base + x.Offset, _base + y.Offset, _base + argmax.Offset, batch * shape.Channels, shape);
+    }
+
     /// <inheritdoc/>
-    public void MaxPool2DBackward(ModelGen.Kernels.Buf dy, ModelGen.Kernels.Buf argmax, ModelGen.Kernels.Buf dx, int batch, ModelGen.Kernels.Pool2DShape shape) => throw new System.NotSupportedException();
+    public void MaxPool2DBackward(Buf dy, Buf argmax, Buf dx, int batch, Pool2DShape shape)
+    {
+        Check(shape);
+        long outputs = Count(batch, shape.OutputSize);
+        Sized(dy, outputs, nameof(dy));
+        Sized(argmax, outputs, nameof(argmax));
+        Sized(dx, Count(batch, shape.InputSize), nameof(dx));
+        PoolingCpu.MaxBackward(_base + dy.Offset, _base + argmax.Offset, _base + dx.Offset, batch * shape.Channels, shape);
+    }
+
     /// <inheritdoc/>
-    public void AvgPool2DForward(ModelGen.Kernels.Buf x, ModelGen.Kernels.Buf y, int batch, ModelGen.Kernels.Pool2DShape shape) => throw new System.NotSupportedException();
+    public void AvgPool2DForward(Buf x, Buf y, int batch, Pool2DShape shape)
+    {
+        Check(shape);
+        Sized(x, Count(batch, shape.InputSize), nameof(x));
+        Sized(y, Count(batch, shape.OutputSize), nameof(y));
+        PoolingCpu.AvgForward(_base + x.Offset, _base + y.Offset, batch * shape.Channels, shape);
+    }
+
     /// <inheritdoc/>
-    public void AvgPool2DBackward(ModelGen.Kernels.Buf dy, ModelGen.Kernels.Buf dx, int batch, ModelGen.Kernels.Pool2DShape shape) => throw new System.NotSupportedException();
+    public void AvgPool2DBackward(Buf dy, Buf dx, int batch, Pool2DShape shape)
+    {
+        Check(shape);
+        Sized(dy, Count(batch, shape.OutputSize), nameof(dy));
+        Sized(dx, Count(batch, shape.InputSize), nameof(dx));
+        PoolingCpu.AvgBackward(_base + dy.Offset, _base + dx.Offset, batch * shape.Channels, shape);
+    }
+
     /// <inheritdoc/>
-    public void BatchNorm2DTraining(ModelGen.Kernels.Buf x, ModelGen.Kernels.Buf y, ModelGen.Kernels.Buf gamma, ModelGen.Kernels.Buf beta, ModelGen.Kernels.Buf runningMean, ModelGen.Kernels.Buf runningVar, ModelGen.Kernels.Buf savedMean, ModelGen.Kernels.Buf savedInvStd, int batch, int channels, int spatial, float momentum, float epsilon) => throw new System.NotSupportedException();
+    public void BatchNorm2DTraining(Buf x, Buf y, Buf gamma, Buf beta, Buf runningMean, Buf runningVar,
+        Buf savedMean, Buf savedInvStd, int batch, int channels, int spatial, float momentum, float epsilon)
+    {
+        long count = Count(batch, channels) * Count(1, spatial);
+        Sized(x, count, nameof(x));
+        Sized(y, count, nameof(y));
+        Sized(gamma, channels, nameof(gamma));
+        Sized(beta, channels, nameof(beta));
+        Sized(runningMean, channels, nameof(runningMean));
+        Sized(runningVar, channels, nameof(runningVar));
+        Sized(savedMean, channels, nameof(savedMean));
+        Sized(savedInvStd, channels, nameof(savedInvStd));
+        BatchNorm2DCpu.Training(_base + x.Offset, _base + y.Offset, _base + gamma.Offset, _base + beta.Offset, _base + runningMean.Offset,
+            _base + runningVar.Offset, _base + savedMean.Offset, _base + savedInvStd.Offset, batch, channels, spatial, momentum, epsilon);
+    }
+
     /// <inheritdoc/>
-    public void BatchNorm2DInference(ModelGen.Kernels.Buf x, ModelGen.Kernels.Buf y, ModelGen.Kernels.Buf gamma, ModelGen.Kernels.Buf beta, ModelGen.Kernels.Buf runningMean, ModelGen.Kernels.Buf runningVar, int batch, int channels, int spatial, float epsilon) => throw new System.NotSupportedException();
+    public void BatchNorm2DInference(Buf x, Buf y, Buf gamma, Buf beta, Buf runningMean, Buf runningVar,
+        int batch, int channels, int spatial, float epsilon)
+    {
+        long count = Count(batch, channels) * Count(1, spatial);
+        Sized(x, count, nameof(x));
+        Sized(y, count, nameof(y));
+        Sized(gamma, channels, nameof(gamma));
+        Sized(beta, channels, nameof(beta));
+        Sized(runningMean, channels, nameof(runningMean));
+        Sized(runningVar, channels, nameof(runningVar));
+        BatchNorm2DCpu.Inference(_base + x.Offset, _base + y.Offset, _base + gamma.Offset, _base + beta.Offset, _base + runningMean.Offset,
+            _base + runningVar.Offset, batch, channels, spatial, epsilon);
+    }
+
     /// <inheritdoc/>
-    public void BatchNorm2DBackward(ModelGen.Kernels.Buf x, ModelGen.Kernels.Buf dy, ModelGen.Kernels.Buf dx, ModelGen.Kernels.Buf gamma, ModelGen.Kernels.Buf dGamma, ModelGen.Kernels.Buf dBeta, ModelGen.Kernels.Buf savedMean, ModelGen.Kernels.Buf savedInvStd, int batch, int channels, int spatial) => throw new System.NotSupportedException();
+    public void BatchNorm2DBackward(Buf x, Buf dy, Buf dx, Buf gamma, Buf dGamma, Buf dBeta,
+        Buf savedMean, Buf savedInvStd, int batch, int channels, int spatial)
+    {
+        long count = Count(batch, channels) * Count(1, spatial);
+        Sized(x, count, nameof(x));
+        Sized(dy, count, nameof(dy));
+        Sized(dx, count, nameof(dx));
+        Sized(gamma, channels, nameof(gamma));
+        Sized(dGamma, channels, nameof(dGamma));
+        Sized(dBeta, channels, nameof(dBeta));
+        Sized(savedMean, channels, nameof(savedMean));
+        Sized(savedInvStd, channels, nameof(savedInvStd));
+        BatchNorm2DCpu.Backward(_base + x.Offset, _base + dy.Offset, _base + dx.Offset, _base + gamma.Offset, _base + dGamma.Offset,
+            _base + dBeta.Offset, _base + savedMean.Offset, _base + savedInvStd.Offset, batch, channels, spatial);
+    }
+
+    /// <summary>A convolution's sizes are positive, its strides at least 1, its padding not negative.</summary>
+    private static void Check(in Conv2DShape shape)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Channels, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Height, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Width, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Filters, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.KernelHeight, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.KernelWidth, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.StrideHeight, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.StrideWidth, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfNegative(shape.PadTop, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfNegative(shape.PadLeft, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.OutHeight, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.OutWidth, 1, nameof(shape));
+    }
+
+    /// <summary>A pooling window lies inside the input (valid padding) and the output size is the one it gives.</summary>
+    private static void Check(in Pool2DShape shape)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Channels, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.PoolHeight, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.PoolWidth, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.StrideHeight, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.StrideWidth, 1, nameof(shape));
+        if (shape.Height < shape.PoolHeight || shape.Width < shape.PoolWidth
+            || shape.OutHeight != ((shape.Height - shape.PoolHeight) / shape.StrideHeight) + 1
+            || shape.OutWidth != ((shape.Width - shape.PoolWidth) / shape.StrideWidth) + 1)
+        {
+            throw new ArgumentException($"The pooling shape {shape} is not a valid window over its input.", nameof(shape));
+        }
+    }
 }

@@ -1,0 +1,605 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using ModelGen.Kernels.Cpu.Gemm;
+using ModelGen.Kernels.Cpu.Ops;
+
+namespace ModelGen.Kernels.Cpu;
+
+/// <summary>
+/// 2-D convolution as im2col plus GEMM, channels first. x (B, C, H, W), weight (F, C, KH, KW), bias (F),
+/// y (B, F, OH, OW); P = OH * OW positions, K = C * KH * KW taps per position.
+/// <para>
+/// The default method (<see cref="ConvMethod.ChannelMajor"/>) lays patches out as (K, B * P): row (c, kh, kw)
+/// holds that tap for every position of the batch, so for stride 1 im2col and col2im move whole runs of input
+/// rows (copies and vector adds), and one GEMM over the whole batch, weight (F, K) x patches (K, B * P), gives
+/// rows (F, B * P), from which each (f, b) run of P outputs is a contiguous copy into y with the bias and the
+/// activation. The alternatives (a row per position with one GEMM and a transposing epilogue, or a GEMM per
+/// sample) stay for measurement and are tested the same way; see the report in the commit history.
+/// </para>
+/// </summary>
+internal static unsafe class Conv2DCpu
+{
+    /// <summary>Tile side of the blocked transposes of the row-major method.</summary>
+    private const int TransposeTile = 16;
+
+    /// <summary>How the convolution is laid out over the GEMM.</summary>
+    internal enum ConvMethod
+    {
+        /// <summary>patches (K, B * P); one GEMM weight x patches into rows (F, B * P); contiguous epilogue.</summary>
+        ChannelMajor,
+
+        /// <summary>patches (B * P, K); one GEMM patches x weight^T into rows (B * P, F); transposing epilogue.</summary>
+        RowMajor,
+
+        /// <summary>patches (B * P, K); a GEMM per sample, weight x patches_b^T straight into y_b (F, P).</summary>
+        PerSample,
+    }
+
+    /// <summary>Forces a vector width (512, 256, 128, or 1 for scalar) on this thread; 0 picks the widest. For tests.</summary>
+    [ThreadStatic]
+    internal static int ForcedWidth;
+
+    /// <summary>Forces a method on this thread; null picks the default. For tests and measurements.</summary>
+    [ThreadStatic]
+    internal static ConvMethod? ForcedMethod;
+
+    private static int Width => ForcedWidth == 0 ? 512 : ForcedWidth;
+
+    private static ConvMethod Method => ForcedMethod ?? ConvMethod.ChannelMajor;
+
+    /// <summary>
+    /// x (B, C, H, W), weight (F, C, KH, KW), bias (F), patches (B * P * K), rows (B * P * F), y (B, F, OH, OW):
+    /// y = act(conv(x, weight) + bias). patches keeps the unrolled input for <see cref="Backward"/>.
+    /// </summary>
+    public static void Forward(GemmCpu gemm, float* x, float* weight, float* bias, float* patches, float* rows, float* y,
+        int batch, in Conv2DShape s, ActivationKind activation)
+    {
+        int positions = s.Positions, taps = s.PatchSize, filters = s.Filters;
+        int all = batch * positions;
+        int width = Width;
+        switch (Method)
+        {
+            case ConvMethod.ChannelMajor:
+                ImageToColumnsChannelMajor(x, patches, batch, s);
+                gemm.Run(false, false, filters, all, taps, 1f, weight, patches, 0f, rows);
+                // rows (F, B * P) -> y (B, F, P): run (f, b) of P outputs is contiguous on both sides.
+                for (int b = 0; b < batch; b++)
+                {
+                    for (int f = 0; f < filters; f++)
+                    {
+                        BiasActivation(rows + ((long)f * all) + ((long)b * positions), y + ((((long)b * filters) + f) * positions),
+                            bias[f], positions, activation, width);
+                    }
+                }
+
+                break;
+            case ConvMethod.RowMajor:
+                ImageToColumnsRowMajor(x, patches, batch, s);
+                gemm.Run(false, true, all, filters, taps, 1f, patches, weight, 0f, rows);
+                for (int b = 0; b < batch; b++)
+                {
+                    float* yb = y + ((long)b * filters * positions);
+                    // rows_b (P, F) -> y_b (F, P), then bias and activation along each filter's contiguous run.
+                    Transpose(rows + ((long)b * positions * filters), yb, positions, filters);
+                    for (int f = 0; f < filters; f++)
+                    {
+                        float* run = yb + ((long)f * positions);
+                        BiasActivation(run, run, bias[f], positions, activation, width);
+                    }
+                }
+
+                break;
+            default:
+                ImageToColumnsRowMajor(x, patches, batch, s);
+                for (int b = 0; b < batch; b++)
+                {
+                    float* yb = y + ((long)b * filters * positions);
+                    gemm.Run(false, true, filters, positions, taps, 1f, weight, patches + ((long)b * positions * taps), 0f, yb);
+                    for (int f = 0; f < filters; f++)
+                    {
+                        float* run = yb + ((long)f * positions);
+                        BiasActivation(run, run, bias[f], positions, activation, width);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Backward of <see cref="Forward"/> from dy (B, F, OH, OW), the gradient of the pre-activation output:
+    /// dBias += sum over batch and positions of dy; dWeight (F, K) += dy x patches^T (patches as the forward left
+    /// them); when dx is not null, dpatches = weight^T x dy (into patches, now scratch) and dx (B, C, H, W) =
+    /// col2im(dpatches), each input summing the taps that read it.
+    /// </summary>
+    public static void Backward(GemmCpu gemm, float* weight, float* dy, float* patches, float* rows, float* dWeight, float* dBias,
+        float* dx, int batch, in Conv2DShape s)
+    {
+        int positions = s.Positions, taps = s.PatchSize, filters = s.Filters;
+        int all = batch * positions;
+        int width = Width;
+        switch (Method)
+        {
+            case ConvMethod.ChannelMajor:
+                // dBias: the sum of each (b, f) run, taken while dy (B, F, P) is copied into rows (F, B * P).
+                for (int b = 0; b < batch; b++)
+                {
+                    for (int f = 0; f < filters; f++)
+                    {
+                        dBias[f] += CopySum(dy + ((((long)b * filters) + f) * positions), rows + ((long)f * all) + ((long)b * positions), positions, width);
+                    }
+                }
+
+                // dWeight (F, K) += rows (F, B * P) x patches^T (B * P, K).
+                gemm.Run(false, true, filters, taps, all, 1f, rows, patches, 1f, dWeight);
+                if (dx != null)
+                {
+                    // dpatches (K, B * P) = weight^T (K, F) x rows (F, B * P), then scattered back onto dx.
+                    gemm.Run(true, false, taps, all, filters, 1f, weight, rows, 0f, patches);
+                    ColumnsToImageChannelMajor(patches, dx, batch, s, width);
+                }
+
+                break;
+            case ConvMethod.RowMajor:
+                for (int b = 0; b < batch; b++)
+                {
+                    float* dyb = dy + ((long)b * filters * positions);
+                    Transpose(dyb, rows + ((long)b * positions * filters), filters, positions);
+                    for (int f = 0; f < filters; f++)
+                    {
+                        dBias[f] += Sum(dyb + ((long)f * positions), positions, width);
+                    }
+                }
+
+                // dWeight (F, K) += rows^T (F, B * P) x patches (B * P, K).
+                gemm.Run(true, false, filters, taps, all, 1f, rows, patches, 1f, dWeight);
+                if (dx != null)
+                {
+                    // dpatches (B * P, K) = rows (B * P, F) x weight (F, K).
+                    gemm.Run(false, false, all, taps, filters, 1f, rows, weight, 0f, patches);
+                    ColumnsToImageRowMajor(patches, dx, batch, s);
+                }
+
+                break;
+            default:
+                for (int b = 0; b < batch; b++)
+                {
+                    float* dyb = dy + ((long)b * filters * positions);
+                    for (int f = 0; f < filters; f++)
+                    {
+                        dBias[f] += Sum(dyb + ((long)f * positions), positions, width);
+                    }
+
+                    // dWeight (F, K) += dy_b (F, P) x patches_b (P, K).
+                    gemm.Run(false, false, filters, taps, positions, 1f, dyb, patches + ((long)b * positions * taps), 1f, dWeight);
+                }
+
+                if (dx != null)
+                {
+                    for (int b = 0; b < batch; b++)
+                    {
+                        // dpatches_b (P, K) = dy_b^T (P, F) x weight (F, K).
+                        gemm.Run(true, false, positions, taps, filters, 1f, dy + ((long)b * filters * positions), weight, 0f,
+                            patches + ((long)b * positions * taps));
+                    }
+
+                    ColumnsToImageRowMajor(patches, dx, batch, s);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The output columns [lo, hi) whose tap at kernel column <paramref name="kw"/> lands inside the input row:
+    /// 0 &lt;= ow * SW - PL + kw &lt; W.
+    /// </summary>
+    private static (int Lo, int Hi) ValidColumns(in Conv2DShape s, int kw)
+    {
+        int first = s.PadLeft - kw; // ow * SW >= first
+        int lo = first <= 0 ? 0 : (first + s.StrideWidth - 1) / s.StrideWidth;
+        int last = s.Width - 1 + s.PadLeft - kw; // ow * SW <= last
+        int hi = last < 0 ? 0 : Math.Min(s.OutWidth, (last / s.StrideWidth) + 1);
+        return (Math.Min(lo, hi), hi);
+    }
+
+    /// <summary>x (B, C, H, W) -> patches (K, B * P): patches[(c, kh, kw), (b, oh, ow)] = x[b, c, oh SH - PT + kh, ow SW - PL + kw] or 0.</summary>
+    private static void ImageToColumnsChannelMajor(float* x, float* patches, int batch, in Conv2DShape s)
+    {
+        int positions = s.Positions, all = batch * positions, plane = s.Height * s.Width;
+        int ow = s.OutWidth, sw = s.StrideWidth;
+        for (int b = 0; b < batch; b++)
+        {
+            for (int c = 0; c < s.Channels; c++)
+            {
+                // The (b, c) plane stays in L1 while its KH * KW patch rows are written.
+                float* src = x + ((((long)b * s.Channels) + c) * plane);
+                for (int kh = 0; kh < s.KernelHeight; kh++)
+                {
+                    for (int kw = 0; kw < s.KernelWidth; kw++)
+                    {
+                        int tap = (((c * s.KernelHeight) + kh) * s.KernelWidth) + kw;
+                        float* dst = patches + ((long)tap * all) + ((long)b * positions);
+                        (int lo, int hi) = ValidColumns(s, kw);
+                        int shift = kw - s.PadLeft;
+                        for (int oh = 0; oh < s.OutHeight; oh++, dst += ow)
+                        {
+                            int ih = (oh * s.StrideHeight) - s.PadTop + kh;
+                            if ((uint)ih >= (uint)s.Height)
+                            {
+                                new Span<float>(dst, ow).Clear();
+                                continue;
+                            }
+
+                            float* row = src + ((long)ih * s.Width);
+                            new Span<float>(dst, lo).Clear();
+                            if (sw == 1)
+                            {
+                                new ReadOnlySpan<float>(row + lo + shift, hi - lo).CopyTo(new Span<float>(dst + lo, hi - lo));
+                            }
+                            else
+                            {
+                                for (int o = lo; o < hi; o++)
+                                {
+                                    dst[o] = row[(o * sw) + shift];
+                                }
+                            }
+
+                            new Span<float>(dst + hi, ow - hi).Clear();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dpatches (K, B * P) -> dx (B, C, H, W): dx = 0, then every tap adds its gradient to the input it read.</summary>
+    private static void ColumnsToImageChannelMajor(float* patches, float* dx, int batch, in Conv2DShape s, int width)
+    {
+        int positions = s.Positions, all = batch * positions, plane = s.Height * s.Width;
+        int ow = s.OutWidth, sw = s.StrideWidth;
+        new Span<float>(dx, batch * s.InputSize).Clear();
+        for (int b = 0; b < batch; b++)
+        {
+            for (int c = 0; c < s.Channels; c++)
+            {
+                float* dst = dx + ((((long)b * s.Channels) + c) * plane);
+                for (int kh = 0; kh < s.KernelHeight; kh++)
+                {
+                    for (int kw = 0; kw < s.KernelWidth; kw++)
+                    {
+                        int tap = (((c * s.KernelHeight) + kh) * s.KernelWidth) + kw;
+                        float* src = patches + ((long)tap * all) + ((long)b * positions);
+                        (int lo, int hi) = ValidColumns(s, kw);
+                        int shift = kw - s.PadLeft;
+                        for (int oh = 0; oh < s.OutHeight; oh++, src += ow)
+                        {
+                            int ih = (oh * s.StrideHeight) - s.PadTop + kh;
+                            if ((uint)ih >= (uint)s.Height)
+                            {
+                                continue; // a padding row: nothing to give back
+                            }
+
+                            float* row = dst + ((long)ih * s.Width);
+                            if (sw == 1)
+                            {
+                                AddTo(row + lo + shift, src + lo, hi - lo, width);
+                            }
+                            else
+                            {
+                                for (int o = lo; o < hi; o++)
+                                {
+                                    row[(o * sw) + shift] += src[o];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>x (B, C, H, W) -> patches (B * P, K): one row of K taps per output position, padding taps 0.</summary>
+    private static void ImageToColumnsRowMajor(float* x, float* patches, int batch, in Conv2DShape s)
+    {
+        int taps = s.PatchSize, plane = s.Height * s.Width, kwidth = s.KernelWidth;
+        float* dst = patches;
+        for (int b = 0; b < batch; b++)
+        {
+            float* xb = x + ((long)b * s.InputSize);
+            for (int oh = 0; oh < s.OutHeight; oh++)
+            {
+                for (int ow = 0; ow < s.OutWidth; ow++, dst += taps)
+                {
+                    int ih0 = (oh * s.StrideHeight) - s.PadTop, iw0 = (ow * s.StrideWidth) - s.PadLeft;
+                    bool inside = iw0 >= 0 && iw0 + kwidth <= s.Width;
+                    float* d = dst;
+                    for (int c = 0; c < s.Channels; c++)
+                    {
+                        float* src = xb + ((long)c * plane);
+                        for (int kh = 0; kh < s.KernelHeight; kh++, d += kwidth)
+                        {
+                            int ih = ih0 + kh;
+                            if ((uint)ih >= (uint)s.Height)
+                            {
+                                new Span<float>(d, kwidth).Clear();
+                                continue;
+                            }
+
+                            float* row = src + ((long)ih * s.Width) + iw0;
+                            if (inside)
+                            {
+                                for (int kw = 0; kw < kwidth; kw++)
+                                {
+                                    d[kw] = row[kw];
+                                }
+                            }
+                            else
+                            {
+                                for (int kw = 0; kw < kwidth; kw++)
+                                {
+                                    d[kw] = (uint)(iw0 + kw) < (uint)s.Width ? row[kw] : 0f;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dpatches (B * P, K) -> dx (B, C, H, W): dx = 0, then each tap's gradient added to the input it read.</summary>
+    private static void ColumnsToImageRowMajor(float* patches, float* dx, int batch, in Conv2DShape s)
+    {
+        int taps = s.PatchSize, plane = s.Height * s.Width, kwidth = s.KernelWidth;
+        new Span<float>(dx, batch * s.InputSize).Clear();
+        float* src = patches;
+        for (int b = 0; b < batch; b++)
+        {
+            float* xb = dx + ((long)b * s.InputSize);
+            for (int oh = 0; oh < s.OutHeight; oh++)
+            {
+                for (int ow = 0; ow < s.OutWidth; ow++, src += taps)
+                {
+                    int ih0 = (oh * s.StrideHeight) - s.PadTop, iw0 = (ow * s.StrideWidth) - s.PadLeft;
+                    float* d = src;
+                    for (int c = 0; c < s.Channels; c++)
+                    {
+                        float* dst = xb + ((long)c * plane);
+                        for (int kh = 0; kh < s.KernelHeight; kh++, d += kwidth)
+                        {
+                            int ih = ih0 + kh;
+                            if ((uint)ih >= (uint)s.Height)
+                            {
+                                continue;
+                            }
+
+                            float* row = dst + ((long)ih * s.Width) + iw0;
+                            for (int kw = 0; kw < kwidth; kw++)
+                            {
+                                if ((uint)(iw0 + kw) < (uint)s.Width)
+                                {
+                                    row[kw] += d[kw];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>src (R, C) -> dst (C, R), in square tiles so both sides stay in cache.</summary>
+    private static void Transpose(float* src, float* dst, int rowCount, int columnCount)
+    {
+        for (int r0 = 0; r0 < rowCount; r0 += TransposeTile)
+        {
+            int r1 = Math.Min(rowCount, r0 + TransposeTile);
+            for (int c0 = 0; c0 < columnCount; c0 += TransposeTile)
+            {
+                int c1 = Math.Min(columnCount, c0 + TransposeTile);
+                for (int c = c0; c < c1; c++)
+                {
+                    float* d = dst + ((long)c * rowCount);
+                    for (int r = r0; r < r1; r++)
+                    {
+                        d[r] = src[((long)r * columnCount) + c];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dst (N) = act(src (N) + bias); src and dst may be the same run.</summary>
+    private static void BiasActivation(float* src, float* dst, float bias, int n, ActivationKind activation, int width)
+    {
+        switch (activation)
+        {
+            case ActivationKind.Linear: BiasRun(src, dst, bias, n, relu: false, width); break;
+            case ActivationKind.ReLU: BiasRun(src, dst, bias, n, relu: true, width); break;
+            case ActivationKind.Sigmoid:
+                BiasRun(src, dst, bias, n, relu: false, width);
+                SigmoidOp.Forward(new ReadOnlySpan<float>(dst, n), new Span<float>(dst, n));
+                break;
+            case ActivationKind.Tanh:
+                BiasRun(src, dst, bias, n, relu: false, width);
+                TanhOp.Forward(new ReadOnlySpan<float>(dst, n), new Span<float>(dst, n));
+                break;
+            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, "Conv2D takes Linear, ReLU, Sigmoid or Tanh.");
+        }
+    }
+
+    /// <summary>dst (N) = src (N) + bias, then max(., 0) when <paramref name="relu"/>.</summary>
+    private static void BiasRun(float* src, float* dst, float bias, int n, bool relu, int width)
+    {
+        int i = 0;
+        if (width >= 512 && Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> vb = Vector512.Create(bias);
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> v = Vector512.Load(src + i) + vb;
+                (relu ? Vector512.MaxNative(v, Vector512<float>.Zero) : v).Store(dst + i);
+            }
+        }
+
+        if (width >= 256 && Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> vb = Vector256.Create(bias);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> v = Vector256.Load(src + i) + vb;
+                (relu ? Vector256.MaxNative(v, Vector256<float>.Zero) : v).Store(dst + i);
+            }
+        }
+
+        if (width >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> vb = Vector128.Create(bias);
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Vector128<float> v = Vector128.Load(src + i) + vb;
+                (relu ? Vector128.MaxNative(v, Vector128<float>.Zero) : v).Store(dst + i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            float v = src[i] + bias;
+            dst[i] = relu ? ReluOp.Invoke(v) : v;
+        }
+    }
+
+    /// <summary>dst (N) += src (N).</summary>
+    private static void AddTo(float* dst, float* src, int n, int width)
+    {
+        int i = 0;
+        if (width >= 512 && Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                (Vector512.Load(dst + i) + Vector512.Load(src + i)).Store(dst + i);
+            }
+        }
+
+        if (width >= 256 && Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                (Vector256.Load(dst + i) + Vector256.Load(src + i)).Store(dst + i);
+            }
+        }
+
+        if (width >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                (Vector128.Load(dst + i) + Vector128.Load(src + i)).Store(dst + i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            dst[i] += src[i];
+        }
+    }
+
+    /// <summary>dst (N) = src (N); returns the sum of src.</summary>
+    private static float CopySum(float* src, float* dst, int n, int width)
+    {
+        int i = 0;
+        float total = 0f;
+        if (width >= 512 && Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> acc = Vector512<float>.Zero;
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> v = Vector512.Load(src + i);
+                v.Store(dst + i);
+                acc += v;
+            }
+
+            total += Vector512.Sum(acc);
+        }
+
+        if (width >= 256 && Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> acc = Vector256<float>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> v = Vector256.Load(src + i);
+                v.Store(dst + i);
+                acc += v;
+            }
+
+            total += Vector256.Sum(acc);
+        }
+
+        if (width >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> acc = Vector128<float>.Zero;
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Vector128<float> v = Vector128.Load(src + i);
+                v.Store(dst + i);
+                acc += v;
+            }
+
+            total += Vector128.Sum(acc);
+        }
+
+        for (; i < n; i++)
+        {
+            total += dst[i] = src[i];
+        }
+
+        return total;
+    }
+
+    /// <summary>The sum of src (N).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sum(float* src, int n, int width)
+    {
+        int i = 0;
+        float total = 0f;
+        if (width >= 512 && Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> acc = Vector512<float>.Zero;
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                acc += Vector512.Load(src + i);
+            }
+
+            total += Vector512.Sum(acc);
+        }
+
+        if (width >= 256 && Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> acc = Vector256<float>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                acc += Vector256.Load(src + i);
+            }
+
+            total += Vector256.Sum(acc);
+        }
+
+        if (width >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> acc = Vector128<float>.Zero;
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                acc += Vector128.Load(src + i);
+            }
+
+            total += Vector128.Sum(acc);
+        }
+
+        for (; i < n; i++)
+        {
+            total += src[i];
+        }
+
+        return total;
+    }
+}

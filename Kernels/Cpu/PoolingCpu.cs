@@ -1,0 +1,252 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace ModelGen.Kernels.Cpu;
+
+/// <summary>
+/// Max and average pooling over channels-first maps, valid windows only: x (B, C, H, W), y (B, C, OH, OW), each of
+/// the B * C planes pooled on its own. The 2x2 stride-2 max pool (the one on the hot path of small CNNs) has a
+/// vector path that splits each pair of input rows into even and odd columns; every other window runs the
+/// general scalar loop.
+/// </summary>
+internal static unsafe class PoolingCpu
+{
+    /// <summary>Forces a vector width (512, 256, 128, or 1 for scalar) on this thread; 0 picks the widest. For tests.</summary>
+    [ThreadStatic]
+    internal static int ForcedWidth;
+
+    private static int Width => ForcedWidth == 0 ? 512 : ForcedWidth;
+
+    /// <summary>
+    /// x (B, C, H, W), y and argmax (B, C, OH, OW): y = the window's maximum, argmax = h * W + w of the winner in its
+    /// plane (a float). The first maximum in row-major window order wins; the first NaN wins over any number.
+    /// </summary>
+    public static void MaxForward(float* x, float* y, float* argmax, int planes, in Pool2DShape s)
+    {
+        int inPlane = s.Height * s.Width, outPlane = s.OutHeight * s.OutWidth, width = Width;
+        bool fast = s.PoolHeight == 2 && s.PoolWidth == 2 && s.StrideHeight == 2 && s.StrideWidth == 2;
+        for (int p = 0; p < planes; p++)
+        {
+            float* xp = x + ((long)p * inPlane), yp = y + ((long)p * outPlane), ap = argmax + ((long)p * outPlane);
+            for (int oh = 0; oh < s.OutHeight; oh++)
+            {
+                float* yr = yp + ((long)oh * s.OutWidth), ar = ap + ((long)oh * s.OutWidth);
+                int ow = 0;
+                if (fast)
+                {
+                    ow = MaxRow2x2(xp, yr, ar, oh * 2, s.Width, s.OutWidth, width);
+                }
+
+                for (; ow < s.OutWidth; ow++)
+                {
+                    int h0 = oh * s.StrideHeight, w0 = ow * s.StrideWidth;
+                    int bestAt = (h0 * s.Width) + w0;
+                    float best = xp[bestAt];
+                    for (int kh = 0; kh < s.PoolHeight; kh++)
+                    {
+                        int rowAt = (h0 + kh) * s.Width;
+                        for (int kw = 0; kw < s.PoolWidth; kw++)
+                        {
+                            float v = xp[rowAt + w0 + kw];
+                            if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
+                            {
+                                best = v;
+                                bestAt = rowAt + w0 + kw;
+                            }
+                        }
+                    }
+
+                    yr[ow] = best;
+                    ar[ow] = bestAt;
+                }
+            }
+        }
+    }
+
+    /// <summary>dx (B, C, H, W) = 0, then dx[argmax] += dy for each output of dy (B, C, OH, OW).</summary>
+    public static void MaxBackward(float* dy, float* argmax, float* dx, int planes, in Pool2DShape s)
+    {
+        int inPlane = s.Height * s.Width, outPlane = s.OutHeight * s.OutWidth;
+        new Span<float>(dx, planes * inPlane).Clear();
+        for (int p = 0; p < planes; p++)
+        {
+            float* dyp = dy + ((long)p * outPlane), ap = argmax + ((long)p * outPlane), dxp = dx + ((long)p * inPlane);
+            for (int o = 0; o < outPlane; o++)
+            {
+                dxp[(int)ap[o]] += dyp[o];
+            }
+        }
+    }
+
+    /// <summary>x (B, C, H, W) -> y (B, C, OH, OW): the mean of each PH x PW window.</summary>
+    public static void AvgForward(float* x, float* y, int planes, in Pool2DShape s)
+    {
+        int inPlane = s.Height * s.Width, outPlane = s.OutHeight * s.OutWidth;
+        float scale = 1f / (s.PoolHeight * s.PoolWidth);
+        bool global = s.PoolHeight == s.Height && s.PoolWidth == s.Width;
+        for (int p = 0; p < planes; p++)
+        {
+            float* xp = x + ((long)p * inPlane), yp = y + ((long)p * outPlane);
+            if (global)
+            {
+                yp[0] = TensorPrimitives.Sum(new ReadOnlySpan<float>(xp, inPlane)) * scale;
+                continue;
+            }
+
+            for (int oh = 0; oh < s.OutHeight; oh++)
+            {
+                for (int ow = 0; ow < s.OutWidth; ow++)
+                {
+                    float* w = xp + (oh * s.StrideHeight * s.Width) + (ow * s.StrideWidth);
+                    float sum = 0f;
+                    for (int kh = 0; kh < s.PoolHeight; kh++, w += s.Width)
+                    {
+                        for (int kw = 0; kw < s.PoolWidth; kw++)
+                        {
+                            sum += w[kw];
+                        }
+                    }
+
+                    yp[(oh * s.OutWidth) + ow] = sum * scale;
+                }
+            }
+        }
+    }
+
+    /// <summary>dy (B, C, OH, OW) -> dx (B, C, H, W): dx = 0, then dy / (PH * PW) added over each window.</summary>
+    public static void AvgBackward(float* dy, float* dx, int planes, in Pool2DShape s)
+    {
+        int inPlane = s.Height * s.Width, outPlane = s.OutHeight * s.OutWidth;
+        float scale = 1f / (s.PoolHeight * s.PoolWidth);
+        new Span<float>(dx, planes * inPlane).Clear();
+        for (int p = 0; p < planes; p++)
+        {
+            float* dyp = dy + ((long)p * outPlane), dxp = dx + ((long)p * inPlane);
+            for (int oh = 0; oh < s.OutHeight; oh++)
+            {
+                for (int ow = 0; ow < s.OutWidth; ow++)
+                {
+                    float g = dyp[(oh * s.OutWidth) + ow] * scale;
+                    float* w = dxp + (oh * s.StrideHeight * s.Width) + (ow * s.StrideWidth);
+                    for (int kh = 0; kh < s.PoolHeight; kh++, w += s.Width)
+                    {
+                        for (int kw = 0; kw < s.PoolWidth; kw++)
+                        {
+                            w[kw] += g;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One output row of the 2x2 stride-2 max pool, vectorised over outputs: input rows h0 and h0 + 1 of the plane
+    /// split into even and odd columns, four candidates compared in window order. Returns how many outputs it
+    /// wrote (whole vectors); the caller finishes the row.
+    /// </summary>
+    private static int MaxRow2x2(float* plane, float* y, float* argmax, int h0, int w, int outWidth, int width)
+    {
+        float* r0 = plane + ((long)h0 * w), r1 = r0 + w;
+        int o = 0;
+        if (width >= 512 && Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> lanes = Vector512<float>.Indices * 2f, below = Vector512.Create((float)w), diagonal = Vector512.Create((float)(w + 1));
+            for (; o <= outWidth - Vector512<float>.Count; o += Vector512<float>.Count)
+            {
+                (Vector512<float> a0, Vector512<float> a1) = Split512(r0 + (2 * o));
+                (Vector512<float> b0, Vector512<float> b1) = Split512(r1 + (2 * o));
+                Vector512<float> best = a0, at = Vector512<float>.Zero;
+                Take(a1, Vector512<float>.One, ref best, ref at);
+                Take(b0, below, ref best, ref at);
+                Take(b1, diagonal, ref best, ref at);
+                best.Store(y + o);
+                (Vector512.Create((float)((h0 * w) + (2 * o))) + lanes + at).Store(argmax + o);
+            }
+        }
+
+        if (width >= 256 && Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> lanes = Vector256<float>.Indices * 2f, below = Vector256.Create((float)w), diagonal = Vector256.Create((float)(w + 1));
+            for (; o <= outWidth - Vector256<float>.Count; o += Vector256<float>.Count)
+            {
+                (Vector256<float> a0, Vector256<float> a1) = Split256(r0 + (2 * o));
+                (Vector256<float> b0, Vector256<float> b1) = Split256(r1 + (2 * o));
+                Vector256<float> best = a0, at = Vector256<float>.Zero;
+                Take(a1, Vector256<float>.One, ref best, ref at);
+                Take(b0, below, ref best, ref at);
+                Take(b1, diagonal, ref best, ref at);
+                best.Store(y + o);
+                (Vector256.Create((float)((h0 * w) + (2 * o))) + lanes + at).Store(argmax + o);
+            }
+        }
+
+        if (width >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> lanes = Vector128<float>.Indices * 2f, below = Vector128.Create((float)w), diagonal = Vector128.Create((float)(w + 1));
+            for (; o <= outWidth - Vector128<float>.Count; o += Vector128<float>.Count)
+            {
+                (Vector128<float> a0, Vector128<float> a1) = Split128(r0 + (2 * o));
+                (Vector128<float> b0, Vector128<float> b1) = Split128(r1 + (2 * o));
+                Vector128<float> best = a0, at = Vector128<float>.Zero;
+                Take(a1, Vector128<float>.One, ref best, ref at);
+                Take(b0, below, ref best, ref at);
+                Take(b1, diagonal, ref best, ref at);
+                best.Store(y + o);
+                (Vector128.Create((float)((h0 * w) + (2 * o))) + lanes + at).Store(argmax + o);
+            }
+        }
+
+        return o;
+    }
+
+    /// <summary>32 consecutive floats -> their 16 even and 16 odd elements (a float pair is one ulong, low half first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float> Even, Vector512<float> Odd) Split512(float* row)
+    {
+        Vector512<ulong> lo = Vector512.Load((ulong*)row), hi = Vector512.Load((ulong*)(row + 16));
+        return (Vector512.Narrow(lo, hi).AsSingle(), Vector512.Narrow(lo >>> 32, hi >>> 32).AsSingle());
+    }
+
+    /// <summary>16 consecutive floats -> their 8 even and 8 odd elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> Even, Vector256<float> Odd) Split256(float* row)
+    {
+        Vector256<ulong> lo = Vector256.Load((ulong*)row), hi = Vector256.Load((ulong*)(row + 8));
+        return (Vector256.Narrow(lo, hi).AsSingle(), Vector256.Narrow(lo >>> 32, hi >>> 32).AsSingle());
+    }
+
+    /// <summary>8 consecutive floats -> their 4 even and 4 odd elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<float> Even, Vector128<float> Odd) Split128(float* row)
+    {
+        Vector128<ulong> lo = Vector128.Load((ulong*)row), hi = Vector128.Load((ulong*)(row + 4));
+        return (Vector128.Narrow(lo, hi).AsSingle(), Vector128.Narrow(lo >>> 32, hi >>> 32).AsSingle());
+    }
+
+    /// <summary>Where v beats best (greater, or the first NaN), best = v and at = offset.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(Vector512<float> v, Vector512<float> offset, ref Vector512<float> best, ref Vector512<float> at)
+    {
+        Vector512<float> wins = Vector512.GreaterThan(v, best) | Vector512.AndNot(Vector512.Equals(best, best), Vector512.Equals(v, v));
+        best = Vector512.ConditionalSelect(wins, v, best);
+        at = Vector512.ConditionalSelect(wins, offset, at);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(Vector256<float> v, Vector256<float> offset, ref Vector256<float> best, ref Vector256<float> at)
+    {
+        Vector256<float> wins = Vector256.GreaterThan(v, best) | Vector256.AndNot(Vector256.Equals(best, best), Vector256.Equals(v, v));
+        best = Vector256.ConditionalSelect(wins, v, best);
+        at = Vector256.ConditionalSelect(wins, offset, at);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(Vector128<float> v, Vector128<float> offset, ref Vector128<float> best, ref Vector128<float> at)
+    {
+        Vector128<float> wins = Vector128.GreaterThan(v, best) | Vector128.AndNot(Vector128.Equals(best, best), Vector128.Equals(v, v));
+        best = Vector128.ConditionalSelect(wins, v, best);
+        at = Vector128.ConditionalSelect(wins, offset, at);
+    }
+}
