@@ -17,6 +17,8 @@ internal static class Comparison
         ("hotel_mlp.infer_b512_samples_per_s", "hotel_mlp.infer_b512_samples_per_s", false),
         ("hotel_mlp.infer_b1_latency_us", "hotel_mlp.infer_b1_latency_us", true),
         ("cnn.train_samples_per_s", "cnn.train_samples_per_s", false),
+        ("cnn.step_ms", "cnn.step_ms", true),
+        ("cnn.infer_b128_samples_per_s", "cnn.infer_b128_samples_per_s", false), // the peer has no CNN inference figure
         ("lstm.train_samples_per_s", "lstm.train_samples_per_s", false),
         ("gru.train_samples_per_s", "gru.train_samples_per_s", false),
         ("rnn_tanh.train_samples_per_s", "rnn_tanh.train_samples_per_s", false),
@@ -34,12 +36,17 @@ internal static class Comparison
         string[] Keys(string label) => rounds <= 1 ? [$"{label}/t{threads}"] : [.. Enumerable.Range(1, rounds).Select(r => $"{label}-r{r}/t{threads}")];
         JsonNode?[] ours = [.. Keys(oursLabel).Select(k => oursAll?[k])];
         JsonNode?[] peer = [.. Keys(peerLabel).Select(k => peerAll?[k])];
+
+        // Only the workloads of this run: the JSON files keep figures of earlier runs under the same keys (a run of
+        // --workloads cnn must not list hotel figures from another day). Files without the list show everything.
+        string[] run = [.. ours.SelectMany(o => o?["meta"]?["sections_run"] as JsonArray ?? []).Select(w => (string?)w).OfType<string>()];
+        bool InRun(string dotted) => run.Length == 0 || run.Contains(dotted.Split('.')[0] switch { "gemm_gflops" => "gemm", var w => w });
         Console.WriteLine($"\n== {oursLabel} vs {peerLabel}, {threads} thread(s), {Math.Max(1, rounds)} round(s) (medians{(rounds > 1 ? ", best round" : "")}; speed-up above 1 means ModelGen is faster)");
         Console.WriteLine($"{"figure",-40} {"ModelGen",12} {"peer",12} {"speed-up",9}  peer figure");
         foreach (var (oursName, peerName, lowerIsBetter) in s_rows)
         {
             double? a = Best(ours, oursName, lowerIsBetter), b = Best(peer, peerName, lowerIsBetter);
-            if (a is null && b is null)
+            if ((a is null && b is null) || !InRun(oursName))
             {
                 continue;
             }
@@ -48,10 +55,13 @@ internal static class Comparison
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{oursName,-40} {Format(a),12} {Format(b),12} {ratio,9}  {peerName}"));
         }
 
-        long? alloc = ours.Select(o => (long?)o?["hotel_mlp"]?["alloc_bytes_per_step"]).Max();
-        if (alloc is not null)
+        foreach (string workload in (string[])["hotel_mlp", "cnn"])
         {
-            Console.WriteLine($"{"hotel_mlp.alloc_bytes_per_step",-40} {alloc,12}");
+            long? alloc = ours.Select(o => (long?)o?[workload]?["alloc_bytes_per_step"]).Max();
+            if (alloc is not null && InRun(workload))
+            {
+                Console.WriteLine($"{workload + ".alloc_bytes_per_step",-40} {alloc,12}");
+            }
         }
     }
 
