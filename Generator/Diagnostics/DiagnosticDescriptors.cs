@@ -88,6 +88,20 @@ internal static class DiagnosticDescriptors
         "MG1008", "Unknown enum value", "{0} value {1} is not a member of ModelGen.{0}", LayerCategory);
 
     /// <summary>
+    /// MG1009, at the layer's attribute: "Layer '{0}' ({1}) has {2} {3}; it must be at least 1". Filters, kernel and
+    /// window sizes, and strides of the windowed layers (Conv2D, MaxPool2D, AvgPool2D).
+    /// </summary>
+    public static readonly DiagnosticDescriptor LayerArgumentNotPositiveError = Create(
+        "MG1009", "Layer argument not positive", "Layer '{0}' ({1}) has {2} {3}; it must be at least 1", LayerCategory);
+
+    /// <summary>
+    /// MG1010, at the layer's attribute: "Layer '{0}' ({1}) cannot apply {2}: {3}". A softmax normalises the features of
+    /// a flat sample, so a layer whose output is a map cannot end in one.
+    /// </summary>
+    public static readonly DiagnosticDescriptor ActivationNotSupportedError = Create(
+        "MG1010", "Activation not supported by the layer", "Layer '{0}' ({1}) cannot apply {2}: {3}", LayerCategory);
+
+    /// <summary>
     /// MG2001, at the layer's attribute: "Layer '{0}' ({1}) expects a 1-D input (B, F) but gets {2}; insert [Flatten] before it".
     /// Dense, BatchNorm and a softmax Activation work on (B, F); Dropout and element-wise activations take any shape.
     /// </summary>
@@ -108,6 +122,21 @@ internal static class DiagnosticDescriptors
     /// <summary>MG2003, at the layer's attribute: "Layer '{0}' ({1}) makes model '{2}' too large: {3} need {4} floats, more than 2147483647".</summary>
     public static readonly DiagnosticDescriptor ModelTooLargeError = Create(
         "MG2003", "Model too large", "Layer '{0}' ({1}) makes model '{2}' too large: {3} need {4} floats, more than 2147483647", ShapeCategory);
+
+    /// <summary>
+    /// MG2004, at the layer's attribute: "Layer '{0}' ({1}) expects feature maps (B, C, H, W) but gets {2}; declare the
+    /// input as [Input(channels, height, width)], and keep the layer before any [Flatten] or [Dense]".
+    /// </summary>
+    public static readonly DiagnosticDescriptor LayerNeedsMapsError = Create(
+        "MG2004", "Layer needs feature maps", "Layer '{0}' ({1}) expects feature maps (B, C, H, W) but gets {2}; declare the input as [Input(channels, height, width)], and keep the layer before any [Flatten] or [Dense]", ShapeCategory);
+
+    /// <summary>
+    /// MG2005, at the layer's attribute: "Layer '{0}' ({1}) has a {2} window larger than its input {3} ({4} with its
+    /// padding), so its output would be empty; use a window of at most {5}{6}". A convolution kernel or a pooling
+    /// window must fit its (padded) input.
+    /// </summary>
+    public static readonly DiagnosticDescriptor WindowLargerThanInputError = Create(
+        "MG2005", "Window larger than its input", "Layer '{0}' ({1}) has a {2} window larger than its input {3} ({4} with its padding), so its output would be empty; use a window of at most {5}{6}", ShapeCategory);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());

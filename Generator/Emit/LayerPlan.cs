@@ -57,6 +57,9 @@ internal sealed class LayerPlan
     /// <summary>For a Dense layer whose activation is fused into the loss: where it keeps the logits.</summary>
     public string? LogitsSlot { get; set; }
 
+    /// <summary>Per-sample scratch slots a kind places for itself (Conv2D's patches, MaxPool2D's arg-max), in its own order.</summary>
+    public System.Collections.Generic.List<string> ScratchSlots { get; } = [];
+
     /// <summary>For a Dropout layer: its mask.</summary>
     public string? MaskSlot { get; set; }
 

@@ -20,8 +20,12 @@ internal static class Literals
 
     public static string Loss(LossFunction loss) => "global::ModelGen.Kernels.LossKind." + loss;
 
-    /// <summary>The layer name as the prefix of its constants: dense0 becomes Dense0.</summary>
-    public static string Pascal(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
+    /// <summary>The layer name as the prefix of its constants: dense0 becomes Dense0, max_pool0 MaxPool0.</summary>
+    public static string Pascal(string name)
+    {
+        var parts = name.Split(['_'], System.StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length == 0 ? name : string.Concat(System.Linq.Enumerable.Select(parts, part => char.ToUpperInvariant(part[0]) + part.Substring(1)));
+    }
 
     /// <summary>The activation in prose: "the sigmoid", "ReLU".</summary>
     public static string ActivationProse(ActivationFunction function) => function switch

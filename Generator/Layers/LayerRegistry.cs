@@ -12,6 +12,11 @@ internal static class LayerRegistry
         BatchNorm.BatchNormLayer.Instance,
         Dropout.DropoutLayer.Instance,
         Activation.ActivationLayer.Instance,
+        Conv2D.Conv2DLayer.Instance,
+        MaxPool2D.MaxPool2DLayer.Instance,
+        AvgPool2D.AvgPool2DLayer.Instance,
+        GlobalAvgPool2D.GlobalAvgPool2DLayer.Instance,
+        Flatten.FlattenLayer.Instance,
     ];
 
     private static readonly Dictionary<string, LayerKind> s_byAttribute = Kinds.ToDictionary(kind => kind.AttributeName);

@@ -153,6 +153,54 @@ public sealed class DiagnosticsTests
         "Layer 'activation0' (Activation(Softmax)) expects a 1-D input (B, F) but gets (B, 2, 3); insert [Flatten] before it");
 
     [Fact]
+    public Task LayerNeedsFlatInputError_DenseAfterConvolutionWithoutFlatten() => VerifyAsync(
+        Model("[Model][Input(1, 8, 8)][Conv2D(4, 3)][MaxPool2D(2)]\n[{|#0:Dense(10)|}]"),
+        DiagnosticDescriptors.LayerNeedsFlatInputError,
+        "Layer 'dense0' (Dense) expects a 1-D input (B, F) but gets (B, 4, 3, 3); insert [Flatten] before it");
+
+    [Fact]
+    public Task LayerArgumentNotPositiveError_ConvolutionStrideZero() => VerifyAsync(
+        Model("[Model][Input(1, 8, 8)]\n[{|#0:Conv2D(4, 3, Stride = 0)|}]"),
+        DiagnosticDescriptors.LayerArgumentNotPositiveError,
+        "Layer 'conv0' (Conv2D) has stride 0; it must be at least 1");
+
+    [Fact]
+    public Task LayerArgumentNotPositiveError_PoolWindowZero() => VerifyAsync(
+        Model("[Model][Input(1, 8, 8)]\n[{|#0:MaxPool2D(0)|}]"),
+        DiagnosticDescriptors.LayerArgumentNotPositiveError,
+        "Layer 'max_pool0' (MaxPool2D) has pool size 0; it must be at least 1");
+
+    [Fact]
+    public Task ActivationNotSupportedError_SoftmaxConvolution() => VerifyAsync(
+        Model("[Model][Input(1, 8, 8)]\n[{|#0:Conv2D(4, 3, Activation = Activation.Softmax)|}]"),
+        DiagnosticDescriptors.ActivationNotSupportedError,
+        "Layer 'conv0' (Conv2D) cannot apply Softmax: a softmax normalises a flat sample; end the maps with [Flatten] and a [Dense(classes, Activation.Softmax)]");
+
+    [Fact]
+    public Task LayerNeedsMapsError_ConvolutionAfterFlatInput() => VerifyAsync(
+        Model("[Model][Input(784)]\n[{|#0:Conv2D(32, 3)|}]"),
+        DiagnosticDescriptors.LayerNeedsMapsError,
+        "Layer 'conv0' (Conv2D) expects feature maps (B, C, H, W) but gets (B, 784); declare the input as [Input(channels, height, width)], and keep the layer before any [Flatten] or [Dense]");
+
+    [Fact]
+    public Task LayerNeedsMapsError_PoolingAfterFlatten() => VerifyAsync(
+        Model("[Model][Input(1, 8, 8)][Flatten]\n[{|#0:MaxPool2D(2)|}]"),
+        DiagnosticDescriptors.LayerNeedsMapsError,
+        "Layer 'max_pool0' (MaxPool2D) expects feature maps (B, C, H, W) but gets (B, 64); declare the input as [Input(channels, height, width)], and keep the layer before any [Flatten] or [Dense]");
+
+    [Fact]
+    public Task WindowLargerThanInputError_KernelLargerThanMap() => VerifyAsync(
+        Model("[Model][Input(1, 4, 6)]\n[{|#0:Conv2D(8, 5)|}]"),
+        DiagnosticDescriptors.WindowLargerThanInputError,
+        "Layer 'conv0' (Conv2D) has a 5x5 window larger than its input (B, 1, 4, 6) (4x6 with its padding), so its output would be empty; use a window of at most 4x5, or Padding = Padding.Same, or fewer pooling layers before it");
+
+    [Fact]
+    public Task WindowLargerThanInputError_PoolAfterPoolsShrankTheMap() => VerifyAsync(
+        Model("[Model][Input(1, 6, 6)][MaxPool2D(2)][MaxPool2D(2)]\n[{|#0:MaxPool2D(2)|}]"),
+        DiagnosticDescriptors.WindowLargerThanInputError,
+        "Layer 'max_pool2' (MaxPool2D) has a 2x2 window larger than its input (B, 1, 1, 1) (1x1 with its padding), so its output would be empty; use a window of at most 1x1, or fewer pooling layers before it");
+
+    [Fact]
     public Task LossOutputMismatchError_SoftmaxWithBinaryCrossEntropy() => VerifyAsync(
         Model("[{|#0:Model(Loss = Loss.BinaryCrossEntropy)|}][Input(3)][Dense(4, Activation.Softmax)]"),
         DiagnosticDescriptors.LossOutputMismatchError,

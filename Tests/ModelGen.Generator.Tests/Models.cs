@@ -105,4 +105,60 @@ internal static class Models
         [Dropout(0.3)]
         public partial class Margin;
         """;
+
+    /// <summary>The CNN of DESIGN.md section 6: two convolutions with max pooling, Flatten, a softmax head fused with the loss.</summary>
+    public const string Cnn = """
+        using ModelGen;
+
+        namespace Demo;
+
+        [Model(Loss = Loss.SparseCategoricalCrossEntropy)]
+        [Input(1, 28, 28)]
+        [Conv2D(32, 3, Activation = Activation.ReLU)]
+        [MaxPool2D(2)]
+        [Conv2D(64, 3, Activation = Activation.ReLU)]
+        [MaxPool2D(2)]
+        [Flatten]
+        [Dense(128, Activation.ReLU)]
+        [Dense(10, Activation.Softmax)]
+        public partial class FashionNet;
+        """;
+
+    /// <summary>
+    /// Every map kind: a first convolution that needs no input gradient, same padding with stride 2 and a non-square
+    /// kernel, BatchNorm per channel, dropout on maps skipped at inference through a Flatten, average and global pooling.
+    /// </summary>
+    public const string Maps = """
+        using ModelGen;
+
+        namespace Demo;
+
+        [Model(Loss = Loss.MeanSquaredError)]
+        [Input(3, 9, 7)]
+        [Conv2D(8, 3, 2, Stride = 2, Padding = Padding.Same, Name = "stem")]
+        [BatchNorm]
+        [Activation(Activation.ReLU)]
+        [AvgPool2D(2, Stride = 1)]
+        [Conv2D(4, 1, Activation = Activation.Tanh)]
+        [Dropout(0.25)]
+        [GlobalAvgPool2D]
+        [Dense(2)]
+        public partial class MapZoo;
+        """;
+
+    /// <summary>Dropout on maps, then Flatten: at inference the dense layer reads the pooling's output.</summary>
+    public const string FlattenAfterDropout = """
+        using ModelGen;
+
+        namespace Demo;
+
+        [Model(Loss = Loss.BinaryCrossEntropy)]
+        [Input(2, 6, 6)]
+        [Conv2D(3, 3, Activation = Activation.ReLU)]
+        [MaxPool2D(2)]
+        [Dropout(0.5)]
+        [Flatten]
+        [Dense(1, Activation.Sigmoid)]
+        public partial class Spots;
+        """;
 }

@@ -31,6 +31,15 @@ public sealed class SnapshotTests
     [Fact]
     public Task Gate_DropoutsSkippedAtInferenceExceptTheLogits_MatchesSnapshot() => VerifySnapshotAsync(Models.DropoutLogits, "Demo.Gate.g.cs");
 
+    [Fact]
+    public Task FashionNet_Convolutional_MatchesSnapshot() => VerifySnapshotAsync(Models.Cnn, "Demo.FashionNet.g.cs");
+
+    [Fact]
+    public Task MapZoo_EveryMapKind_MatchesSnapshot() => VerifySnapshotAsync(Models.Maps, "Demo.MapZoo.g.cs");
+
+    [Fact]
+    public Task Spots_FlattenReadsThroughSkippedDropout_MatchesSnapshot() => VerifySnapshotAsync(Models.FlattenAfterDropout, "Demo.Spots.g.cs");
+
     /// <summary>A model in the global namespace: its file is named after the class alone.</summary>
     [Fact]
     public Task HousePrice_GlobalNamespace_MatchesSnapshot() => VerifySnapshotAsync(Models.Regression, "HousePrice.g.cs");
