@@ -21,62 +21,72 @@ public sealed partial class GpuBackend
     /// <inheritdoc/>
     public void Conv2DForward(Buf x, Buf weight, Buf bias, Buf patches, Buf rows, Buf y, int batch, Conv2DShape shape, ActivationKind activation)
     {
-        ConvSizes sizes = CheckConv2D(batch, shape);
-        if (activation is < ActivationKind.Linear or > ActivationKind.Tanh)
+        Check(shape);
+        if (activation is not (ActivationKind.Linear or ActivationKind.ReLU or ActivationKind.Sigmoid or ActivationKind.Tanh))
         {
-            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Conv2D supports the Linear, ReLU, Sigmoid and Tanh activations.");
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Conv2D takes Linear, ReLU, Sigmoid or Tanh.");
         }
 
-        ArrayView<float> xv = Sized(x, sizes.Input, nameof(x)), wv = Sized(weight, sizes.Weight, nameof(weight));
+        // The patches and rows scratch is checked as the CPU back end checks it, though the direct kernels never touch it.
+        long positions = Count(batch, shape.Positions);
+        ArrayView<float> xv = Sized(x, Count(batch, shape.InputSize), nameof(x));
+        ArrayView<float> wv = Sized(weight, shape.WeightSize, nameof(weight));
         ArrayView<float> bv = Sized(bias, shape.Filters, nameof(bias));
-        Sized(patches, sizes.Patches, nameof(patches));
-        Sized(rows, sizes.Rows, nameof(rows));
-        Conv2DKernels.Forward(xv, wv, bv, Sized(y, sizes.Output, nameof(y)), shape, activation);
+        Sized(patches, positions * shape.PatchSize, nameof(patches));
+        Sized(rows, positions * shape.Filters, nameof(rows));
+        ArrayView<float> yv = Sized(y, Count(batch, shape.OutputSize), nameof(y));
+        Conv2DKernels.Forward(xv, wv, bv, yv, shape, activation);
     }
 
     /// <inheritdoc/>
     public void Conv2DBackward(Buf x, Buf weight, Buf dy, Buf patches, Buf rows, Buf dWeight, Buf dBias, Buf dx, int batch, Conv2DShape shape)
     {
-        ConvSizes sizes = CheckConv2D(batch, shape);
-        ArrayView<float> xv = Sized(x, sizes.Input, nameof(x)), wv = Sized(weight, sizes.Weight, nameof(weight));
-        ArrayView<float> dyv = Sized(dy, sizes.Output, nameof(dy));
-        Sized(patches, sizes.Patches, nameof(patches));
-        Sized(rows, sizes.Rows, nameof(rows));
-        ArrayView<float> dWeightView = Sized(dWeight, sizes.Weight, nameof(dWeight)), dBiasView = Sized(dBias, shape.Filters, nameof(dBias));
-        ArrayView<float> dxv = dx.Length != 0 ? Sized(dx, sizes.Input, nameof(dx)) : View(dx, nameof(dx));
+        Check(shape);
+        long positions = Count(batch, shape.Positions);
+        ArrayView<float> xv = Sized(x, Count(batch, shape.InputSize), nameof(x));
+        ArrayView<float> wv = Sized(weight, shape.WeightSize, nameof(weight));
+        ArrayView<float> dyv = Sized(dy, Count(batch, shape.OutputSize), nameof(dy));
+        Sized(patches, positions * shape.PatchSize, nameof(patches));
+        Sized(rows, positions * shape.Filters, nameof(rows));
+        ArrayView<float> dWeightView = Sized(dWeight, shape.WeightSize, nameof(dWeight));
+        ArrayView<float> dBiasView = Sized(dBias, shape.Filters, nameof(dBias));
+        ArrayView<float> dxv = dx.Length != 0 ? Sized(dx, Count(batch, shape.InputSize), nameof(dx)) : xv.SubView(0, 0);
         Conv2DKernels.Backward(xv, wv, dyv, dWeightView, dBiasView, dxv, batch, shape);
     }
 
     /// <inheritdoc/>
     public void MaxPool2DForward(Buf x, Buf y, Buf argmax, int batch, Pool2DShape shape)
     {
-        (long input, long output) = CheckPool2D(batch, shape);
-        ArrayView<float> xv = Sized(x, input, nameof(x)), yv = Sized(y, output, nameof(y));
-        PoolingKernels.MaxForward(xv, yv, Sized(argmax, output, nameof(argmax)), shape);
+        Check(shape);
+        long outputs = Count(batch, shape.OutputSize);
+        ArrayView<float> xv = Sized(x, Count(batch, shape.InputSize), nameof(x));
+        ArrayView<float> yv = Sized(y, outputs, nameof(y));
+        PoolingKernels.MaxForward(xv, yv, Sized(argmax, outputs, nameof(argmax)), shape);
     }
 
     /// <inheritdoc/>
     public void MaxPool2DBackward(Buf dy, Buf argmax, Buf dx, int batch, Pool2DShape shape)
     {
-        (long input, long output) = CheckPool2D(batch, shape);
-        ArrayView<float> dyv = Sized(dy, output, nameof(dy)), argmaxView = Sized(argmax, output, nameof(argmax));
-        PoolingKernels.MaxBackward(dyv, argmaxView, Sized(dx, input, nameof(dx)), shape);
+        Check(shape);
+        long outputs = Count(batch, shape.OutputSize);
+        ArrayView<float> dyv = Sized(dy, outputs, nameof(dy)), argmaxView = Sized(argmax, outputs, nameof(argmax));
+        PoolingKernels.MaxBackward(dyv, argmaxView, Sized(dx, Count(batch, shape.InputSize), nameof(dx)), shape);
     }
 
     /// <inheritdoc/>
     public void AvgPool2DForward(Buf x, Buf y, int batch, Pool2DShape shape)
     {
-        (long input, long output) = CheckPool2D(batch, shape);
-        ArrayView<float> xv = Sized(x, input, nameof(x));
-        PoolingKernels.AvgForward(xv, Sized(y, output, nameof(y)), shape);
+        Check(shape);
+        ArrayView<float> xv = Sized(x, Count(batch, shape.InputSize), nameof(x));
+        PoolingKernels.AvgForward(xv, Sized(y, Count(batch, shape.OutputSize), nameof(y)), shape);
     }
 
     /// <inheritdoc/>
     public void AvgPool2DBackward(Buf dy, Buf dx, int batch, Pool2DShape shape)
     {
-        (long input, long output) = CheckPool2D(batch, shape);
-        ArrayView<float> dyv = Sized(dy, output, nameof(dy));
-        PoolingKernels.AvgBackward(dyv, Sized(dx, input, nameof(dx)), shape);
+        Check(shape);
+        ArrayView<float> dyv = Sized(dy, Count(batch, shape.OutputSize), nameof(dy));
+        PoolingKernels.AvgBackward(dyv, Sized(dx, Count(batch, shape.InputSize), nameof(dx)), shape);
     }
 
     /// <inheritdoc/>
@@ -117,64 +127,42 @@ public sealed partial class GpuBackend
         BatchNorm2DKernels.Backward(xv, dyv, dxv, dGammaView, dBetaView, args, spatial);
     }
 
-    /// <summary>The floats each view of a convolution needs for a whole batch (long: no overflow before the arena check).</summary>
-    private readonly record struct ConvSizes(long Input, long Weight, long Patches, long Rows, long Output);
-
-    /// <summary>Refuses a negative batch or size, a stride below 1 or negative padding; the sizes of every view otherwise.</summary>
-    private static ConvSizes CheckConv2D(int batch, Conv2DShape shape)
+    /// <summary>A convolution's sizes are positive, its strides at least 1, its padding not negative (as the CPU back end refuses).</summary>
+    private static void Check(in Conv2DShape shape)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(batch);
-        if (shape.Channels < 0 || shape.Height < 0 || shape.Width < 0 || shape.Filters < 0 || shape.KernelHeight < 0 || shape.KernelWidth < 0
-            || shape.PadTop < 0 || shape.PadLeft < 0 || shape.OutHeight < 0 || shape.OutWidth < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(shape), shape, "Conv2D sizes and padding must not be negative.");
-        }
-
-        if (shape.StrideHeight < 1 || shape.StrideWidth < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(shape), shape, "Conv2D strides must be at least 1.");
-        }
-
-        long positions = (long)shape.OutHeight * shape.OutWidth;
-        long patch = (long)shape.Channels * shape.KernelHeight * shape.KernelWidth;
-        return new ConvSizes(
-            Input: (long)batch * shape.Channels * shape.Height * shape.Width,
-            Weight: shape.Filters * patch,
-            Patches: batch * positions * patch,
-            Rows: batch * positions * shape.Filters,
-            Output: batch * positions * shape.Filters);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Channels, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Height, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Width, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Filters, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.KernelHeight, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.KernelWidth, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.StrideHeight, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.StrideWidth, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfNegative(shape.PadTop, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfNegative(shape.PadLeft, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.OutHeight, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.OutWidth, 1, nameof(shape));
     }
 
     /// <summary>
-    /// Refuses a negative batch or size, a window or stride below 1, or windows reaching past the input (pooling
-    /// has no padding); the floats of the input and of the output otherwise.
+    /// A pooling window lies inside the input (valid padding) and the output size is the one it gives (as the CPU
+    /// back end refuses); the kernels rely on it, since a window past the input would read outside its plane.
     /// </summary>
-    private static (long Input, long Output) CheckPool2D(int batch, Pool2DShape shape)
+    private static void Check(in Pool2DShape shape)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(batch);
-        if (shape.Channels < 0 || shape.Height < 0 || shape.Width < 0 || shape.OutHeight < 0 || shape.OutWidth < 0)
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Channels, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.PoolHeight, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.PoolWidth, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.StrideHeight, 1, nameof(shape));
+        ArgumentOutOfRangeException.ThrowIfLessThan(shape.StrideWidth, 1, nameof(shape));
+        if (shape.Height < shape.PoolHeight || shape.Width < shape.PoolWidth
+            || shape.OutHeight != ((shape.Height - shape.PoolHeight) / shape.StrideHeight) + 1
+            || shape.OutWidth != ((shape.Width - shape.PoolWidth) / shape.StrideWidth) + 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(shape), shape, "Pool2D sizes must not be negative.");
+            throw new ArgumentException($"The pooling shape {shape} is not a valid window over its input.", nameof(shape));
         }
-
-        if (shape.PoolHeight < 1 || shape.PoolWidth < 1 || shape.StrideHeight < 1 || shape.StrideWidth < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(shape), shape, "Pool2D windows and strides must be at least 1.");
-        }
-
-        if ((shape.OutHeight > 0 && ((long)(shape.OutHeight - 1) * shape.StrideHeight) + shape.PoolHeight > shape.Height)
-            || (shape.OutWidth > 0 && ((long)(shape.OutWidth - 1) * shape.StrideWidth) + shape.PoolWidth > shape.Width))
-        {
-            throw new ArgumentOutOfRangeException(nameof(shape), shape, "Pool2D windows must lie inside the input (no padding).");
-        }
-
-        long planes = (long)batch * shape.Channels;
-        return (planes * shape.Height * shape.Width, planes * shape.OutHeight * shape.OutWidth);
     }
 
-    private static long Count2D(int batch, int channels, int spatial)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(spatial);
-        return Count(batch, channels) * spatial;
-    }
+    /// <summary>B C S elements, refused as the CPU back end refuses them (a negative S is reported as Count's features).</summary>
+    private static long Count2D(int batch, int channels, int spatial) => Count(batch, channels) * Count(1, spatial);
 }

@@ -9,7 +9,7 @@ namespace ModelGen.Kernels.Gpu.Parity;
 /// end) from the same seeded data, and every output view is compared. The test project runs the suite on
 /// ILGPU's CPU accelerator; Tools/GpuCheck runs it on CUDA.
 /// </summary>
-public static class ParitySuite
+public static partial class ParitySuite
 {
     /// <summary>Element-wise float work: the same formula, so a few ulps (exp and tanh may differ by an ulp or two).</summary>
     public const double Elementwise = 1e-5;
@@ -307,6 +307,7 @@ public static class ParitySuite
         }
 
         AddOptimizers(Add);
+        AddConv2DCases(Add);
         return cases;
     }
 
