@@ -19,6 +19,12 @@ namespace ModelGen.Kernels.Cpu;
 /// </summary>
 internal static unsafe class Conv2DCpu
 {
+    /// <summary>
+    /// At or below this many taps per position (C * KH * KW, e.g. 9 for a first 3x3 layer on one channel) the
+    /// weight gradient is dot products straight from dy: the GEMM's tiles would be mostly empty there.
+    /// </summary>
+    private const int SmallTaps = 16;
+
     /// <summary>Tile side of the blocked transposes of the row-major method.</summary>
     private const int TransposeTile = 16;
 
@@ -60,7 +66,7 @@ internal static unsafe class Conv2DCpu
         switch (Method)
         {
             case ConvMethod.ChannelMajor:
-                ImageToColumnsChannelMajor(x, patches, batch, s);
+                ImageToColumnsChannelMajor(x, patches, batch, s, width);
                 gemm.Run(false, false, filters, all, taps, 1f, weight, patches, 0f, rows);
                 // rows (F, B * P) -> y (B, F, P): run (f, b) of P outputs is contiguous on both sides.
                 for (int b = 0; b < batch; b++)
@@ -121,17 +127,36 @@ internal static unsafe class Conv2DCpu
         switch (Method)
         {
             case ConvMethod.ChannelMajor:
-                // dBias: the sum of each (b, f) run, taken while dy (B, F, P) is copied into rows (F, B * P).
-                for (int b = 0; b < batch; b++)
+                if (taps <= SmallTaps)
                 {
-                    for (int f = 0; f < filters; f++)
+                    // Few taps: dWeight and dBias as dot products over dy as it is; rows only when dx needs them.
+                    SmallTapsWeightGradient(dy, patches, dWeight, dBias, batch, s, width);
+                    if (dx != null)
                     {
-                        dBias[f] += CopySum(dy + ((((long)b * filters) + f) * positions), rows + ((long)f * all) + ((long)b * positions), positions, width);
+                        for (int b = 0; b < batch; b++)
+                        {
+                            for (int f = 0; f < filters; f++)
+                            {
+                                CopyRun(dy + ((((long)b * filters) + f) * positions), rows + ((long)f * all) + ((long)b * positions), positions, width);
+                            }
+                        }
                     }
                 }
+                else
+                {
+                    // dBias: the sum of each (b, f) run, taken while dy (B, F, P) is copied into rows (F, B * P).
+                    for (int b = 0; b < batch; b++)
+                    {
+                        for (int f = 0; f < filters; f++)
+                        {
+                            dBias[f] += CopySum(dy + ((((long)b * filters) + f) * positions), rows + ((long)f * all) + ((long)b * positions), positions, width);
+                        }
+                    }
 
-                // dWeight (F, K) += rows (F, B * P) x patches^T (B * P, K).
-                gemm.Run(false, true, filters, taps, all, 1f, rows, patches, 1f, dWeight);
+                    // dWeight (F, K) += rows (F, B * P) x patches^T (B * P, K).
+                    gemm.Run(false, true, filters, taps, all, 1f, rows, patches, 1f, dWeight);
+                }
+
                 if (dx != null)
                 {
                     // dpatches (K, B * P) = weight^T (K, F) x rows (F, B * P), then scattered back onto dx.
@@ -191,6 +216,119 @@ internal static unsafe class Conv2DCpu
     }
 
     /// <summary>
+    /// dy (B, F, P), patches (K, B * P) -> dWeight (F, K) += sum over b, p of dy[b, f, p] patches[t, (b, p)] and
+    /// dBias (F) += sum of dy, one sample at a time (its patch rows stay in cache while every filter's run meets
+    /// them), four taps per pass over a run.
+    /// </summary>
+    private static void SmallTapsWeightGradient(float* dy, float* patches, float* dWeight, float* dBias, int batch, in Conv2DShape s, int width)
+    {
+        int positions = s.Positions, taps = s.PatchSize, filters = s.Filters;
+        long all = (long)batch * positions;
+        for (int b = 0; b < batch; b++)
+        {
+            float* pb = patches + ((long)b * positions);
+            for (int f = 0; f < filters; f++)
+            {
+                float* g = dy + ((((long)b * filters) + f) * positions);
+                dBias[f] += Sum(g, positions, width);
+                for (int t = 0; t < taps; t += 4)
+                {
+                    Dot4(g, pb + (t * all), all, Math.Min(4, taps - t), positions, dWeight + ((long)f * taps) + t, width);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// result[j] += g (N) . rows[j] (N) for the <paramref name="count"/> (1 to 4) rows at p, p + stride, ...
+    /// (missing rows read the first one again and are not stored).
+    /// </summary>
+    private static void Dot4(float* g, float* p, long stride, int count, int n, float* result, int width)
+    {
+        float* p0 = p, p1 = count > 1 ? p + stride : p, p2 = count > 2 ? p + (2 * stride) : p, p3 = count > 3 ? p + (3 * stride) : p;
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        int i = 0;
+        if (width >= 512 && Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> v = Vector512.Load(g + i);
+                a0 = Vector512.FusedMultiplyAdd(v, Vector512.Load(p0 + i), a0);
+                a1 = Vector512.FusedMultiplyAdd(v, Vector512.Load(p1 + i), a1);
+                a2 = Vector512.FusedMultiplyAdd(v, Vector512.Load(p2 + i), a2);
+                a3 = Vector512.FusedMultiplyAdd(v, Vector512.Load(p3 + i), a3);
+            }
+
+            s0 += Vector512.Sum(a0);
+            s1 += Vector512.Sum(a1);
+            s2 += Vector512.Sum(a2);
+            s3 += Vector512.Sum(a3);
+        }
+
+        if (width >= 256 && Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> v = Vector256.Load(g + i);
+                a0 = Vector256.FusedMultiplyAdd(v, Vector256.Load(p0 + i), a0);
+                a1 = Vector256.FusedMultiplyAdd(v, Vector256.Load(p1 + i), a1);
+                a2 = Vector256.FusedMultiplyAdd(v, Vector256.Load(p2 + i), a2);
+                a3 = Vector256.FusedMultiplyAdd(v, Vector256.Load(p3 + i), a3);
+            }
+
+            s0 += Vector256.Sum(a0);
+            s1 += Vector256.Sum(a1);
+            s2 += Vector256.Sum(a2);
+            s3 += Vector256.Sum(a3);
+        }
+
+        if (width >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> a0 = Vector128<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Vector128<float> v = Vector128.Load(g + i);
+                a0 = Vector128.FusedMultiplyAdd(v, Vector128.Load(p0 + i), a0);
+                a1 = Vector128.FusedMultiplyAdd(v, Vector128.Load(p1 + i), a1);
+                a2 = Vector128.FusedMultiplyAdd(v, Vector128.Load(p2 + i), a2);
+                a3 = Vector128.FusedMultiplyAdd(v, Vector128.Load(p3 + i), a3);
+            }
+
+            s0 += Vector128.Sum(a0);
+            s1 += Vector128.Sum(a1);
+            s2 += Vector128.Sum(a2);
+            s3 += Vector128.Sum(a3);
+        }
+
+        for (; i < n; i++)
+        {
+            float v = g[i];
+            s0 += v * p0[i];
+            s1 += v * p1[i];
+            s2 += v * p2[i];
+            s3 += v * p3[i];
+        }
+
+        result[0] += s0;
+        if (count > 1)
+        {
+            result[1] += s1;
+        }
+
+        if (count > 2)
+        {
+            result[2] += s2;
+        }
+
+        if (count > 3)
+        {
+            result[3] += s3;
+        }
+    }
+
+    /// <summary>
     /// The output columns [lo, hi) whose tap at kernel column <paramref name="kw"/> lands inside the input row:
     /// 0 &lt;= ow * SW - PL + kw &lt; W.
     /// </summary>
@@ -204,7 +342,7 @@ internal static unsafe class Conv2DCpu
     }
 
     /// <summary>x (B, C, H, W) -> patches (K, B * P): patches[(c, kh, kw), (b, oh, ow)] = x[b, c, oh SH - PT + kh, ow SW - PL + kw] or 0.</summary>
-    private static void ImageToColumnsChannelMajor(float* x, float* patches, int batch, in Conv2DShape s)
+    private static void ImageToColumnsChannelMajor(float* x, float* patches, int batch, in Conv2DShape s, int width)
     {
         int positions = s.Positions, all = batch * positions, plane = s.Height * s.Width;
         int ow = s.OutWidth, sw = s.StrideWidth;
@@ -232,10 +370,14 @@ internal static unsafe class Conv2DCpu
                             }
 
                             float* row = src + ((long)ih * s.Width);
-                            new Span<float>(dst, lo).Clear();
+                            if (lo > 0)
+                            {
+                                new Span<float>(dst, lo).Clear();
+                            }
+
                             if (sw == 1)
                             {
-                                new ReadOnlySpan<float>(row + lo + shift, hi - lo).CopyTo(new Span<float>(dst + lo, hi - lo));
+                                CopyRun(row + lo + shift, dst + lo, hi - lo, width);
                             }
                             else
                             {
@@ -245,7 +387,10 @@ internal static unsafe class Conv2DCpu
                                 }
                             }
 
-                            new Span<float>(dst + hi, ow - hi).Clear();
+                            if (hi < ow)
+                            {
+                                new Span<float>(dst + hi, ow - hi).Clear();
+                            }
                         }
                     }
                 }
@@ -467,6 +612,41 @@ internal static unsafe class Conv2DCpu
         {
             float v = src[i] + bias;
             dst[i] = relu ? ReluOp.Invoke(v) : v;
+        }
+    }
+
+    /// <summary>dst (N) = src (N): the short runs of im2col (a map's row) without a call into the library per run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun(float* src, float* dst, int n, int width)
+    {
+        int i = 0;
+        if (width >= 512 && Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512.Load(src + i).Store(dst + i);
+            }
+        }
+
+        if (width >= 256 && Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256.Load(src + i).Store(dst + i);
+            }
+        }
+
+        if (width >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Vector128.Load(src + i).Store(dst + i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            dst[i] = src[i];
         }
     }
 
