@@ -78,5 +78,6 @@ internal static class Comparison
         return node is JsonObject stats ? (double?)stats["median"] : null;
     }
 
-    private static string Format(double? value) => value is null ? "-" : value.Value.ToString("F1", CultureInfo.InvariantCulture);
+    // Two decimals below 10 (batch-1 latency in us, a step in ms), as Report prints them.
+    private static string Format(double? value) => value is null ? "-" : value.Value.ToString(value.Value < 10 ? "F2" : "F1", CultureInfo.InvariantCulture);
 }

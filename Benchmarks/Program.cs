@@ -6,18 +6,19 @@ using ModelGen.Benchmarks;
 // The standard workloads of DESIGN.md section 6, reported as the peer script (shared/peers/torch_workloads.py)
 // reports them, so the two JSON files line up key by key under "<label>/t<threads>".
 var threadsOption = new Option<int>("--threads") { Description = "Worker threads of the CPU back end.", DefaultValueFactory = _ => 1 };
-var workloadsOption = new Option<string>("--workloads") { Description = "Comma-separated: gemm,hotel_mlp,floor.", DefaultValueFactory = _ => "gemm,hotel_mlp" };
+var workloadsOption = new Option<string>("--workloads") { Description = "Comma-separated: gemm,hotel_mlp,cnn,floor.", DefaultValueFactory = _ => "gemm,hotel_mlp,cnn" };
 var jsonOption = new Option<string?>("--json") { Description = "Merge the results into this JSON file under <label>/t<threads>." };
 var labelOption = new Option<string>("--label") { Description = "The key prefix in the JSON file.", DefaultValueFactory = _ => "modelgen" };
 var budgetOption = new Option<double>("--budget") { Description = "Seconds of timed repetitions per measurement (soft).", DefaultValueFactory = _ => 6.0 };
 var epochsOption = new Option<int>("--mlp-epochs") { Description = "Most timed hotel epochs.", DefaultValueFactory = _ => 8 };
 var profileOption = new Option<int>("--profile-hotel") { Description = "Time every kernel call of one hotel training step over this many repetitions (no benchmark runs).", DefaultValueFactory = _ => 0 };
+var profileCnnOption = new Option<int>("--profile-cnn") { Description = "Time every kernel call of one CNN training step (and one inference batch) over this many repetitions (no benchmark runs).", DefaultValueFactory = _ => 0 };
 var roundsOption = new Option<int>("--rounds") { Description = "With --compare-peer: how many alternating rounds compare.sh ran.", DefaultValueFactory = _ => 1 };
 var peerOption = new Option<string?>("--compare-peer") { Description = "Print the comparison of --json's results with this peer JSON file (no benchmark runs)." };
 
 var root = new RootCommand("ModelGen standard workloads (DESIGN.md section 6)")
 {
-    threadsOption, workloadsOption, jsonOption, labelOption, budgetOption, epochsOption, peerOption, profileOption, roundsOption,
+    threadsOption, workloadsOption, jsonOption, labelOption, budgetOption, epochsOption, peerOption, profileOption, profileCnnOption, roundsOption,
 };
 
 root.SetAction(parse =>
@@ -29,6 +30,12 @@ root.SetAction(parse =>
     {
         HotelProfile.Run(threads, reps);
         HotelProfile.RunLatency(threads, reps * 20);
+        return 0;
+    }
+
+    if (parse.GetValue(profileCnnOption) is int cnnSteps and > 0)
+    {
+        CnnProfile.Run(threads, cnnSteps);
         return 0;
     }
 
@@ -58,11 +65,14 @@ root.SetAction(parse =>
             case "hotel_mlp":
                 results["hotel_mlp"] = Report.ToJson(HotelWorkload.Run(threads, budget, parse.GetValue(epochsOption)));
                 break;
+            case "cnn":
+                results["cnn"] = Report.ToJson(CnnWorkload.Run(threads, budget));
+                break;
             case "floor":
                 results["floor"] = Report.ToJson(FloorWorkload.Run(threads));
                 break;
             default:
-                Console.Error.WriteLine($"Unknown workload '{workload}'; known: gemm, hotel_mlp, floor (cnn, lstm, gru, rnn_tanh, transformer_enc join as their layers land).");
+                Console.Error.WriteLine($"Unknown workload '{workload}'; known: gemm, hotel_mlp, cnn, floor (lstm, gru, rnn_tanh, transformer_enc join as their layers land).");
                 return 2;
         }
     }
