@@ -32,3 +32,29 @@ public partial class MapNet;
 [Dense(6, Activation.Tanh)]
 [Dense(4, Activation.Softmax)]
 public partial class SmallCnn;
+
+/// <summary>The twin of Fixtures/make_torch_conv_fixture.py's TorchConvNet: PyTorch's names and layouts load as they are.</summary>
+[Model(Loss = Loss.SparseCategoricalCrossEntropy)]
+[Input(2, 9, 8)]
+[Conv2D(4, 3, Stride = 2, Padding = Padding.Same, Activation = Activation.ReLU)]
+[BatchNorm]
+[MaxPool2D(2, Stride = 1)]
+[Conv2D(6, 2, Activation = Activation.Tanh)]
+[AvgPool2D(2, Stride = 1)]
+[Flatten]
+[Dense(5, Activation.Softmax)]
+public partial class TorchConvNet;
+
+/// <summary>The CNN of DESIGN.md section 6 with dropout and BatchNorm on maps, at a small size, for training tests.</summary>
+[Model(Loss = Loss.SparseCategoricalCrossEntropy)]
+[Input(1, 12, 12)]
+[Conv2D(8, 3, Activation = Activation.ReLU)]
+[BatchNorm]
+[MaxPool2D(2)]
+[Conv2D(16, 3, Padding = Padding.Same, Activation = Activation.ReLU)]
+[Dropout(0.25)]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(32, Activation.ReLU)]
+[Dense(4, Activation.Softmax)]
+public partial class TrainCnn;
