@@ -13,12 +13,13 @@ internal static class HistoryPlots
     {
         string loss = Path.Combine(folder, "loss.png");
         string accuracy = Path.Combine(folder, "accuracy.png");
-        AtomicWrite.Bytes(loss, Render(history, "Cross-entropy", "loss", "val_loss"));
-        AtomicWrite.Bytes(accuracy, Render(history, "Accuracy", "accuracy", "val_accuracy"));
+        // The losses fall and the accuracies rise, so each legend goes where its curves end up away from it.
+        AtomicWrite.Bytes(loss, Render(history, "Cross-entropy", Alignment.UpperRight, "loss", "val_loss"));
+        AtomicWrite.Bytes(accuracy, Render(history, "Accuracy", Alignment.LowerRight, "accuracy", "val_accuracy"));
         return (loss, accuracy);
     }
 
-    private static byte[] Render(History history, string title, params string[] keys)
+    private static byte[] Render(History history, string title, Alignment legend, params string[] keys)
     {
         var plot = new Plot();
         double[] epochs = [.. Enumerable.Range(0, history.Epochs).Select(e => (double)e)];
@@ -31,7 +32,7 @@ internal static class HistoryPlots
 
         plot.Title(title);
         plot.XLabel("epoch");
-        plot.ShowLegend();
+        plot.ShowLegend(legend);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 }
