@@ -25,6 +25,9 @@ internal static unsafe class Conv2DCpu
     /// </summary>
     private const int SmallTaps = 16;
 
+    /// <summary>Floats of patches (or rows) per chunk of the channel-major method.</summary>
+    private const long ChunkFloats = 1L << 16;
+
     /// <summary>Tile side of the blocked transposes of the row-major method.</summary>
     private const int TransposeTile = 16;
 
@@ -44,6 +47,10 @@ internal static unsafe class Conv2DCpu
     /// <summary>Forces a vector width (512, 256, 128, or 1 for scalar) on this thread; 0 picks the widest. For tests.</summary>
     [ThreadStatic]
     internal static int ForcedWidth;
+
+    /// <summary>Forces the samples per chunk of the channel-major method on this thread; 0 picks by size. For tests and measurements.</summary>
+    [ThreadStatic]
+    internal static int ForcedChunk;
 
     /// <summary>Forces a method on this thread; null picks the default. For tests and measurements.</summary>
     [ThreadStatic]
@@ -66,16 +73,11 @@ internal static unsafe class Conv2DCpu
         switch (Method)
         {
             case ConvMethod.ChannelMajor:
-                ImageToColumnsChannelMajor(x, patches, batch, s, width);
-                gemm.Run(false, false, filters, all, taps, 1f, weight, patches, 0f, rows);
-                // rows (F, B * P) -> y (B, F, P): run (f, b) of P outputs is contiguous on both sides.
-                for (int b = 0; b < batch; b++)
+                for (int b0 = 0, chunk = Chunk(batch, s); b0 < batch; b0 += chunk)
                 {
-                    for (int f = 0; f < filters; f++)
-                    {
-                        BiasActivation(rows + ((long)f * all) + ((long)b * positions), y + ((((long)b * filters) + f) * positions),
-                            bias[f], positions, activation, width);
-                    }
+                    int count = Math.Min(chunk, batch - b0);
+                    ForwardChannelMajor(gemm, x + ((long)b0 * s.InputSize), weight, bias, patches + ((long)b0 * positions * taps),
+                        rows + ((long)b0 * positions * filters), y + ((long)b0 * s.OutputSize), count, s, activation, width);
                 }
 
                 break;
@@ -127,41 +129,11 @@ internal static unsafe class Conv2DCpu
         switch (Method)
         {
             case ConvMethod.ChannelMajor:
-                if (taps <= SmallTaps)
+                for (int b0 = 0, chunk = Chunk(batch, s); b0 < batch; b0 += chunk)
                 {
-                    // Few taps: dWeight and dBias as dot products over dy as it is; rows only when dx needs them.
-                    SmallTapsWeightGradient(dy, patches, dWeight, dBias, batch, s, width);
-                    if (dx != null)
-                    {
-                        for (int b = 0; b < batch; b++)
-                        {
-                            for (int f = 0; f < filters; f++)
-                            {
-                                CopyRun(dy + ((((long)b * filters) + f) * positions), rows + ((long)f * all) + ((long)b * positions), positions, width);
-                            }
-                        }
-                    }
-                }
-                else
-                {
-                    // dBias: the sum of each (b, f) run, taken while dy (B, F, P) is copied into rows (F, B * P).
-                    for (int b = 0; b < batch; b++)
-                    {
-                        for (int f = 0; f < filters; f++)
-                        {
-                            dBias[f] += CopySum(dy + ((((long)b * filters) + f) * positions), rows + ((long)f * all) + ((long)b * positions), positions, width);
-                        }
-                    }
-
-                    // dWeight (F, K) += rows (F, B * P) x patches^T (B * P, K).
-                    gemm.Run(false, true, filters, taps, all, 1f, rows, patches, 1f, dWeight);
-                }
-
-                if (dx != null)
-                {
-                    // dpatches (K, B * P) = weight^T (K, F) x rows (F, B * P), then scattered back onto dx.
-                    gemm.Run(true, false, taps, all, filters, 1f, weight, rows, 0f, patches);
-                    ColumnsToImageChannelMajor(patches, dx, batch, s, width);
+                    int count = Math.Min(chunk, batch - b0);
+                    BackwardChannelMajor(gemm, weight, dy + ((long)b0 * s.OutputSize), patches + ((long)b0 * positions * taps),
+                        rows + ((long)b0 * positions * filters), dWeight, dBias, dx == null ? null : dx + ((long)b0 * s.InputSize), count, s, width);
                 }
 
                 break;
@@ -212,6 +184,102 @@ internal static unsafe class Conv2DCpu
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Samples per chunk of the channel-major method: each chunk's patches (K, chunk * P) are unrolled, multiplied
+    /// and used while they are still in cache, rather than the whole batch's going out to memory and back.
+    /// </summary>
+    private static int Chunk(int batch, in Conv2DShape s)
+    {
+        if (ForcedChunk > 0)
+        {
+            return ForcedChunk;
+        }
+
+        if (s.PatchSize <= SmallTaps)
+        {
+            return Math.Max(batch, 1); // the dot-product weight gradient gains nothing from chunks
+        }
+
+        long perSample = (long)s.Positions * Math.Max(s.PatchSize, s.Filters);
+        return (int)Math.Clamp(ChunkFloats / Math.Max(perSample, 1), 1, Math.Max(batch, 1));
+    }
+
+    /// <summary>One chunk of <see cref="Forward"/> (channel-major): x (B, C, H, W) -> patches (K, B * P) -> rows (F, B * P) -> y (B, F, P).</summary>
+    private static void ForwardChannelMajor(GemmCpu gemm, float* x, float* weight, float* bias, float* patches, float* rows, float* y,
+        int batch, in Conv2DShape s, ActivationKind activation, int width)
+    {
+        int positions = s.Positions, taps = s.PatchSize, filters = s.Filters;
+        int all = batch * positions;
+        ImageToColumnsChannelMajor(x, patches, batch, s, width);
+        // One sample: rows (F, P) is y's layout already, so the product goes straight into y.
+        float* target = batch == 1 ? y : rows;
+        gemm.Run(false, false, filters, all, taps, 1f, weight, patches, 0f, target);
+        // rows (F, B * P) -> y (B, F, P): run (f, b) of P outputs is contiguous on both sides.
+        for (int b = 0; b < batch; b++)
+        {
+            for (int f = 0; f < filters; f++)
+            {
+                BiasActivation(target + ((long)f * all) + ((long)b * positions), y + ((((long)b * filters) + f) * positions),
+                    bias[f], positions, activation, width);
+            }
+        }
+    }
+
+    /// <summary>One chunk of <see cref="Backward"/> (channel-major), dWeight and dBias accumulated chunk after chunk.</summary>
+    private static void BackwardChannelMajor(GemmCpu gemm, float* weight, float* dy, float* patches, float* rows, float* dWeight, float* dBias,
+        float* dx, int batch, in Conv2DShape s, int width)
+    {
+        int positions = s.Positions, taps = s.PatchSize, filters = s.Filters;
+        int all = batch * positions;
+        if (taps <= SmallTaps)
+        {
+            // Few taps: dWeight and dBias as dot products over dy as it is; rows only when dx needs them.
+            SmallTapsWeightGradient(dy, patches, dWeight, dBias, batch, s, width);
+            if (dx != null)
+            {
+                for (int b = 0; b < batch; b++)
+                {
+                    for (int f = 0; f < filters; f++)
+                    {
+                        CopyRun(dy + ((((long)b * filters) + f) * positions), rows + ((long)f * all) + ((long)b * positions), positions, width);
+                    }
+                }
+            }
+        }
+        else if (batch == 1)
+        {
+            // One sample: dy (F, P) is rows' layout already.
+            rows = dy;
+            for (int f = 0; f < filters; f++)
+            {
+                dBias[f] += Sum(dy + ((long)f * positions), positions, width);
+            }
+
+            gemm.Run(false, true, filters, taps, all, 1f, rows, patches, 1f, dWeight);
+        }
+        else
+        {
+            // dBias: the sum of each (b, f) run, taken while dy (B, F, P) is copied into rows (F, B * P).
+            for (int b = 0; b < batch; b++)
+            {
+                for (int f = 0; f < filters; f++)
+                {
+                    dBias[f] += CopySum(dy + ((((long)b * filters) + f) * positions), rows + ((long)f * all) + ((long)b * positions), positions, width);
+                }
+            }
+
+            // dWeight (F, K) += rows (F, B * P) x patches^T (B * P, K).
+            gemm.Run(false, true, filters, taps, all, 1f, rows, patches, 1f, dWeight);
+        }
+
+        if (dx != null)
+        {
+            // dpatches (K, B * P) = weight^T (K, F) x rows (F, B * P), then scattered back onto dx.
+            gemm.Run(true, false, taps, all, filters, 1f, weight, rows, 0f, patches);
+            ColumnsToImageChannelMajor(patches, dx, batch, s, width);
         }
     }
 

@@ -25,9 +25,11 @@ public sealed class Conv2DPerfTests(ITestOutputHelper output)
         Buf bias = arena.Put(TestData.Uniform(random, s.Filters)), y = arena.Zeros(Batch * s.OutputSize), dy = arena.Put(TestData.Uniform(random, Batch * s.OutputSize));
         Buf patches = arena.Zeros(patchCount), rows = arena.Zeros(rowCount);
         Buf dw = arena.Zeros(s.WeightSize), db = arena.Zeros(s.Filters), dx = withDx ? arena.Zeros(Batch * s.InputSize) : default;
-        foreach (Method method in new[] { Method.ChannelMajor, Method.RowMajor, Method.PerSample })
+        foreach ((Method method, int chunk) in new[] { (Method.ChannelMajor, 0), (Method.ChannelMajor, 128),
+            (Method.ChannelMajor, 16), (Method.ChannelMajor, 4), (Method.ChannelMajor, 1), (Method.RowMajor, 0), (Method.PerSample, 0) })
         {
             Conv2DCpu.ForcedMethod = method;
+            Conv2DCpu.ForcedChunk = chunk;
             try
             {
                 double forward = double.MaxValue, backward = double.MaxValue;
@@ -42,12 +44,13 @@ public sealed class Conv2DPerfTests(ITestOutputHelper output)
                     backward = Math.Min(backward, Stopwatch.GetElapsedTime(middle, end).TotalMilliseconds);
                 }
 
-                output.WriteLine($"{name} {s.Channels}x{s.Height}x{s.Width} -> {s.Filters}x{s.OutHeight}x{s.OutWidth}, batch {Batch}, {method}: " +
+                output.WriteLine($"{name} {s.Channels}x{s.Height}x{s.Width} -> {s.Filters}x{s.OutHeight}x{s.OutWidth}, batch {Batch}, {method}{(chunk > 0 ? $" chunk {chunk}" : "")}: " +
                     $"forward {forward:F2} ms, backward{(withDx ? "" : " (no dx)")} {backward:F2} ms, total {forward + backward:F2} ms");
             }
             finally
             {
                 Conv2DCpu.ForcedMethod = null;
+                Conv2DCpu.ForcedChunk = 0;
             }
         }
     }

@@ -75,6 +75,27 @@ public sealed class Conv2DTests
         RunBackward(Named["same 7x5 stride 2"], 3, (Method)methodId, width: 0, withDx: false);
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ChannelMajorInChunks_MatchesReference(int chunk)
+    {
+        Conv2DCpu.ForcedChunk = chunk;
+        try
+        {
+            foreach (string name in new[] { "1 channel 7x5", "same 7x5 stride 2", "wide 4x33" })
+            {
+                RunForward(Named[name], 3, Method.ChannelMajor, ActivationKind.ReLU, width: 0);
+                RunBackward(Named[name], 3, Method.ChannelMajor, width: 0, withDx: true);
+                RunBackward(Named[name], 3, Method.ChannelMajor, width: 0, withDx: false);
+            }
+        }
+        finally
+        {
+            Conv2DCpu.ForcedChunk = 0;
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Widths))]
     public void EachVectorWidth_MatchesReference(int width)
     {
