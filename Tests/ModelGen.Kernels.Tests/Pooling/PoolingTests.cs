@@ -1,0 +1,207 @@
+using ModelGen.Kernels.Cpu;
+using ModelGen.Kernels.Tests.Reference;
+
+namespace ModelGen.Kernels.Tests.Pooling;
+
+public sealed class PoolingTests
+{
+    /// <summary>Windows by name: the 2x2 stride-2 fast path (even, odd and wide maps), overlapping and gapped windows, 1x1 maps, global windows.</summary>
+    private static readonly Dictionary<string, Pool2DShape> Named = new()
+    {
+        ["2x2 s2 even 8x8"] = Shape(3, 8, 8, 2, 2, 2, 2),
+        ["2x2 s2 odd 7x5"] = Shape(2, 7, 5, 2, 2, 2, 2),
+        ["2x2 s2 wide 4x70"] = Shape(2, 4, 70, 2, 2, 2, 2),
+        ["3x3 s1 overlapping"] = Shape(2, 7, 6, 3, 3, 1, 1),
+        ["3x2 s(2,1) overlapping"] = Shape(1, 9, 7, 3, 2, 2, 1),
+        ["2x2 s3 gaps"] = Shape(2, 8, 8, 2, 2, 3, 3),
+        ["1x1 map"] = Shape(4, 1, 1, 1, 1, 1, 1),
+        ["global 5x3"] = Shape(3, 5, 3, 5, 3, 1, 1),
+    };
+
+    public static TheoryData<string, int> Cases()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (string name in Named.Keys)
+        {
+            data.Add(name, 1);
+            data.Add(name, 3);
+        }
+
+        return data;
+    }
+
+    public static TheoryData<int> Widths() => new() { 512, 256, 128, 1 };
+
+    private static Pool2DShape Shape(int c, int h, int w, int ph, int pw, int sh, int sw) =>
+        new(c, h, w, ph, pw, sh, sw, ((h - ph) / sh) + 1, ((w - pw) / sw) + 1);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MaxForward_MatchesReference(string name, int batch) => RunMaxForward(Named[name], batch, width: 0, ties: false);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MaxForward_FirstMaximumWinsTies(string name, int batch) => RunMaxForward(Named[name], batch, width: 0, ties: true);
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void MaxForward_EachVectorWidth(int width)
+    {
+        foreach (string name in new[] { "2x2 s2 wide 4x70", "2x2 s2 odd 7x5" })
+        {
+            RunMaxForward(Named[name], 3, width, ties: false);
+            RunMaxForward(Named[name], 3, width, ties: true);
+            RunMaxNaN(width);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(256)]
+    [InlineData(1)]
+    public void MaxForward_NaNWins(int width) => RunMaxNaN(width);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MaxBackward_MatchesFiniteDifferences(string name, int batch)
+    {
+        Pool2DShape s = Named[name];
+        var random = new Random(42);
+        float[] x = TestData.Uniform(random, batch * s.InputSize), dy = TestData.Uniform(random, batch * s.OutputSize);
+        using var arena = new TestArena();
+        Buf xv = arena.Put(x), yv = arena.Zeros(dy.Length), av = arena.Zeros(dy.Length), dyv = arena.Put(dy);
+        Buf dxv = arena.Put(TestData.Uniform(random, x.Length)); // garbage: the backward overwrites
+        arena.Backend.MaxPool2DForward(xv, yv, av, batch, s);
+
+        arena.Backend.MaxPool2DBackward(dyv, av, dxv, batch, s);
+
+        double Objective(double[] xs) => PoolingReference.MaxForward(xs, batch, s).Y.Select((v, i) => v * dy[i]).Sum();
+        TestData.Close(TestData.NumericGradient(Objective, TestData.ToDouble(x)), arena.Get(dxv), Tolerance.Gradient, "dx");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void AvgForward_MatchesReference(string name, int batch)
+    {
+        Pool2DShape s = Named[name];
+        var random = new Random(42);
+        float[] x = TestData.Uniform(random, batch * s.InputSize);
+        using var arena = new TestArena();
+        Buf xv = arena.Put(x), yv = arena.Put(TestData.Uniform(random, batch * s.OutputSize));
+
+        arena.Backend.AvgPool2DForward(xv, yv, batch, s);
+
+        TestData.Close(PoolingReference.AvgForward(TestData.ToDouble(x), batch, s), arena.Get(yv), Tolerance.Elementwise, "y");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void AvgBackward_MatchesFiniteDifferences(string name, int batch)
+    {
+        Pool2DShape s = Named[name];
+        var random = new Random(42);
+        float[] x = TestData.Uniform(random, batch * s.InputSize), dy = TestData.Uniform(random, batch * s.OutputSize);
+        using var arena = new TestArena();
+        Buf dyv = arena.Put(dy), dxv = arena.Put(TestData.Uniform(random, x.Length));
+
+        arena.Backend.AvgPool2DBackward(dyv, dxv, batch, s);
+
+        double Objective(double[] xs) => PoolingReference.AvgForward(xs, batch, s).Select((v, i) => v * dy[i]).Sum();
+        TestData.Close(TestData.NumericGradient(Objective, TestData.ToDouble(x)), arena.Get(dxv), Tolerance.Gradient, "dx");
+    }
+
+    [Fact]
+    public void WarmCalls_AllocateNothing()
+    {
+        Pool2DShape s = Shape(8, 12, 12, 2, 2, 2, 2), g = Shape(8, 12, 12, 3, 3, 1, 1);
+        const int batch = 4;
+        using var arena = new TestArena();
+        Buf x = arena.Put(TestData.Uniform(new Random(42), batch * s.InputSize)), dx = arena.Zeros(batch * s.InputSize);
+        Buf y = arena.Zeros(batch * g.OutputSize), a = arena.Zeros(batch * g.OutputSize);
+        void Step()
+        {
+            arena.Backend.MaxPool2DForward(x, y, a, batch, s);
+            arena.Backend.MaxPool2DBackward(y, a, dx, batch, s);
+            arena.Backend.MaxPool2DForward(x, y, a, batch, g);
+            arena.Backend.AvgPool2DForward(x, y, batch, g);
+            arena.Backend.AvgPool2DBackward(y, dx, batch, g);
+        }
+
+        Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Validation_RejectsInconsistentShapes()
+    {
+        using var arena = new TestArena();
+        Buf v = arena.Zeros(1000);
+        Assert.Throws<ArgumentException>(() => arena.Backend.AvgPool2DForward(v, v, 1, new Pool2DShape(1, 4, 4, 2, 2, 2, 2, 3, 2)));
+        Assert.Throws<ArgumentException>(() => arena.Backend.AvgPool2DForward(v, v, 1, new Pool2DShape(1, 1, 4, 2, 2, 2, 2, 0, 2)));
+    }
+
+    private static void RunMaxForward(Pool2DShape s, int batch, int width, bool ties)
+    {
+        var random = new Random(42);
+        float[] x = TestData.Uniform(random, batch * s.InputSize);
+        if (ties)
+        {
+            // Few distinct values: most windows hold their maximum more than once.
+            x = x.Select(v => MathF.Round(v * 2f) / 2f).ToArray();
+        }
+
+        using var arena = new TestArena();
+        Buf xv = arena.Put(x), yv = arena.Zeros(batch * s.OutputSize), av = arena.Zeros(batch * s.OutputSize);
+
+        PoolingCpu.ForcedWidth = width;
+        try
+        {
+            arena.Backend.MaxPool2DForward(xv, yv, av, batch, s);
+        }
+        finally
+        {
+            PoolingCpu.ForcedWidth = 0;
+        }
+
+        (double[] y, int[] argmax) = PoolingReference.MaxForward(TestData.ToDouble(x), batch, s);
+        TestData.Close(y, arena.Get(yv), 0, $"y (width {width})");
+        Assert.Equal(argmax.Select(i => (float)i).ToArray(), arena.Get(av));
+    }
+
+    /// <summary>NaNs scattered over a 2x2 stride-2 pool and a general one: the window's first NaN wins.</summary>
+    private static void RunMaxNaN(int width)
+    {
+        foreach (Pool2DShape s in new[] { Shape(2, 6, 70, 2, 2, 2, 2), Shape(2, 7, 7, 3, 3, 2, 2) })
+        {
+            var random = new Random(42);
+            float[] x = TestData.Uniform(random, 2 * s.InputSize);
+            for (int i = 0; i < x.Length; i += 1 + random.Next(9))
+            {
+                x[i] = float.NaN;
+            }
+
+            using var arena = new TestArena();
+            Buf xv = arena.Put(x), yv = arena.Zeros(2 * s.OutputSize), av = arena.Zeros(2 * s.OutputSize);
+            PoolingCpu.ForcedWidth = width;
+            try
+            {
+                arena.Backend.MaxPool2DForward(xv, yv, av, 2, s);
+            }
+            finally
+            {
+                PoolingCpu.ForcedWidth = 0;
+            }
+
+            (double[] y, int[] argmax) = PoolingReference.MaxForward(TestData.ToDouble(x), 2, s);
+            float[] actual = arena.Get(yv);
+            for (int i = 0; i < y.Length; i++)
+            {
+                Assert.True(double.IsNaN(y[i]) ? float.IsNaN(actual[i]) : actual[i] == y[i], $"y[{i}]: expected {y[i]} but got {actual[i]} (width {width})");
+            }
+
+            Assert.Equal(argmax.Select(i => (float)i).ToArray(), arena.Get(av));
+        }
+    }
+}
