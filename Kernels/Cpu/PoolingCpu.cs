@@ -25,35 +25,35 @@ internal static unsafe class PoolingCpu
     public static void MaxForward(float* x, float* y, float* argmax, int planes, in Pool2DShape s)
     {
         int inPlane = s.Height * s.Width, outPlane = s.OutHeight * s.OutWidth, width = Width;
-        bool fast = s.PoolHeight == 2 && s.PoolWidth == 2 && s.StrideHeight == 2 && s.StrideWidth == 2;
+        // The geometry in locals: read through the shape's reference, it would be reloaded after every store.
+        int inWidth = s.Width, outHeight = s.OutHeight, outWidth = s.OutWidth;
+        int poolHeight = s.PoolHeight, poolWidth = s.PoolWidth, strideHeight = s.StrideHeight, strideWidth = s.StrideWidth;
+        bool fast = poolHeight == 2 && poolWidth == 2 && strideHeight == 2 && strideWidth == 2;
         for (int p = 0; p < planes; p++)
         {
             float* xp = x + ((long)p * inPlane), yp = y + ((long)p * outPlane), ap = argmax + ((long)p * outPlane);
-            for (int oh = 0; oh < s.OutHeight; oh++)
+            for (int oh = 0; oh < outHeight; oh++)
             {
-                float* yr = yp + ((long)oh * s.OutWidth), ar = ap + ((long)oh * s.OutWidth);
+                float* yr = yp + ((long)oh * outWidth), ar = ap + ((long)oh * outWidth);
                 int ow = 0;
                 if (fast)
                 {
-                    ow = MaxRow2x2(xp, yr, ar, oh * 2, s.Width, s.OutWidth, width);
+                    ow = MaxRow2x2(xp, yr, ar, oh * 2, inWidth, outWidth, width);
                 }
 
-                for (; ow < s.OutWidth; ow++)
+                for (; ow < outWidth; ow++)
                 {
-                    int h0 = oh * s.StrideHeight, w0 = ow * s.StrideWidth;
-                    int bestAt = (h0 * s.Width) + w0;
-                    float best = xp[bestAt];
-                    for (int kh = 0; kh < s.PoolHeight; kh++)
+                    int at = (oh * strideHeight * inWidth) + (ow * strideWidth), bestAt = at;
+                    float best = xp[at];
+                    for (int kh = 0; kh < poolHeight; kh++, at += inWidth)
                     {
-                        int rowAt = (h0 + kh) * s.Width;
-                        for (int kw = 0; kw < s.PoolWidth; kw++)
+                        for (int kw = 0; kw < poolWidth; kw++)
                         {
-                            float v = xp[rowAt + w0 + kw];
-                            if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
-                            {
-                                best = v;
-                                bestAt = rowAt + w0 + kw;
-                            }
+                            // Selects rather than a branch: on real data which element wins is unpredictable.
+                            float v = xp[at + kw];
+                            bool take = (v > best) | (float.IsNaN(v) & !float.IsNaN(best));
+                            best = take ? v : best;
+                            bestAt = take ? at + kw : bestAt;
                         }
                     }
 
@@ -144,61 +144,106 @@ internal static unsafe class PoolingCpu
     /// <summary>
     /// One output row of the 2x2 stride-2 max pool, vectorised over outputs: input rows h0 and h0 + 1 of the plane
     /// split into even and odd columns, four candidates compared in window order. Returns how many outputs it
-    /// wrote (whole vectors); the caller finishes the row.
+    /// wrote (the whole row, or none when the row is narrower than the narrowest vector allowed); the caller
+    /// finishes the row.
     /// </summary>
     private static int MaxRow2x2(float* plane, float* y, float* argmax, int h0, int w, int outWidth, int width)
     {
         float* r0 = plane + ((long)h0 * w), r1 = r0 + w;
-        int o = 0;
-        if (width >= 512 && Vector512.IsHardwareAccelerated)
+        int o = 0, rowBase = h0 * w;
+        // Each width finishes with one vector that overlaps the previous one (recomputing a few outputs, to the same
+        // values) rather than leaving a scalar tail: the scalar compare is branchy and costs more than the vector.
+        if (width >= 512 && Vector512.IsHardwareAccelerated && outWidth >= Vector512<float>.Count)
         {
-            Vector512<float> lanes = Vector512<float>.Indices * 2f, below = Vector512.Create((float)w), diagonal = Vector512.Create((float)(w + 1));
             for (; o <= outWidth - Vector512<float>.Count; o += Vector512<float>.Count)
             {
-                (Vector512<float> a0, Vector512<float> a1) = Split512(r0 + (2 * o));
-                (Vector512<float> b0, Vector512<float> b1) = Split512(r1 + (2 * o));
-                Vector512<float> best = a0, at = Vector512<float>.Zero;
-                Take(a1, Vector512<float>.One, ref best, ref at);
-                Take(b0, below, ref best, ref at);
-                Take(b1, diagonal, ref best, ref at);
-                best.Store(y + o);
-                (Vector512.Create((float)((h0 * w) + (2 * o))) + lanes + at).Store(argmax + o);
+                Max2x2(r0, r1, y, argmax, o, rowBase, w, Vector512<float>.Zero);
             }
+
+            if (o < outWidth)
+            {
+                Max2x2(r0, r1, y, argmax, outWidth - Vector512<float>.Count, rowBase, w, Vector512<float>.Zero);
+            }
+
+            return outWidth;
         }
 
-        if (width >= 256 && Vector256.IsHardwareAccelerated)
+        if (width >= 256 && Vector256.IsHardwareAccelerated && outWidth >= Vector256<float>.Count)
         {
-            Vector256<float> lanes = Vector256<float>.Indices * 2f, below = Vector256.Create((float)w), diagonal = Vector256.Create((float)(w + 1));
             for (; o <= outWidth - Vector256<float>.Count; o += Vector256<float>.Count)
             {
-                (Vector256<float> a0, Vector256<float> a1) = Split256(r0 + (2 * o));
-                (Vector256<float> b0, Vector256<float> b1) = Split256(r1 + (2 * o));
-                Vector256<float> best = a0, at = Vector256<float>.Zero;
-                Take(a1, Vector256<float>.One, ref best, ref at);
-                Take(b0, below, ref best, ref at);
-                Take(b1, diagonal, ref best, ref at);
-                best.Store(y + o);
-                (Vector256.Create((float)((h0 * w) + (2 * o))) + lanes + at).Store(argmax + o);
+                Max2x2(r0, r1, y, argmax, o, rowBase, w, Vector256<float>.Zero);
             }
+
+            if (o < outWidth)
+            {
+                Max2x2(r0, r1, y, argmax, outWidth - Vector256<float>.Count, rowBase, w, Vector256<float>.Zero);
+            }
+
+            return outWidth;
         }
 
-        if (width >= 128 && Vector128.IsHardwareAccelerated)
+        if (width >= 128 && Vector128.IsHardwareAccelerated && outWidth >= Vector128<float>.Count)
         {
-            Vector128<float> lanes = Vector128<float>.Indices * 2f, below = Vector128.Create((float)w), diagonal = Vector128.Create((float)(w + 1));
             for (; o <= outWidth - Vector128<float>.Count; o += Vector128<float>.Count)
             {
-                (Vector128<float> a0, Vector128<float> a1) = Split128(r0 + (2 * o));
-                (Vector128<float> b0, Vector128<float> b1) = Split128(r1 + (2 * o));
-                Vector128<float> best = a0, at = Vector128<float>.Zero;
-                Take(a1, Vector128<float>.One, ref best, ref at);
-                Take(b0, below, ref best, ref at);
-                Take(b1, diagonal, ref best, ref at);
-                best.Store(y + o);
-                (Vector128.Create((float)((h0 * w) + (2 * o))) + lanes + at).Store(argmax + o);
+                Max2x2(r0, r1, y, argmax, o, rowBase, w, Vector128<float>.Zero);
             }
+
+            if (o < outWidth)
+            {
+                Max2x2(r0, r1, y, argmax, outWidth - Vector128<float>.Count, rowBase, w, Vector128<float>.Zero);
+            }
+
+            return outWidth;
         }
 
-        return o;
+        return 0;
+    }
+
+    /// <summary>Outputs o .. o + 15 of a 2x2 stride-2 row from input rows r0, r1 (the last parameter picks the width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Max2x2(float* r0, float* r1, float* y, float* argmax, int o, int rowBase, int w, Vector512<float> width)
+    {
+        _ = width;
+        (Vector512<float> a0, Vector512<float> a1) = Split512(r0 + (2 * o));
+        (Vector512<float> b0, Vector512<float> b1) = Split512(r1 + (2 * o));
+        Vector512<float> best = a0, at = Vector512<float>.Zero;
+        Take(a1, Vector512<float>.One, ref best, ref at);
+        Take(b0, Vector512.Create((float)w), ref best, ref at);
+        Take(b1, Vector512.Create((float)(w + 1)), ref best, ref at);
+        best.Store(y + o);
+        (Vector512.Create((float)(rowBase + (2 * o))) + (Vector512<float>.Indices * 2f) + at).Store(argmax + o);
+    }
+
+    /// <summary>Outputs o .. o + 7.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Max2x2(float* r0, float* r1, float* y, float* argmax, int o, int rowBase, int w, Vector256<float> width)
+    {
+        _ = width;
+        (Vector256<float> a0, Vector256<float> a1) = Split256(r0 + (2 * o));
+        (Vector256<float> b0, Vector256<float> b1) = Split256(r1 + (2 * o));
+        Vector256<float> best = a0, at = Vector256<float>.Zero;
+        Take(a1, Vector256<float>.One, ref best, ref at);
+        Take(b0, Vector256.Create((float)w), ref best, ref at);
+        Take(b1, Vector256.Create((float)(w + 1)), ref best, ref at);
+        best.Store(y + o);
+        (Vector256.Create((float)(rowBase + (2 * o))) + (Vector256<float>.Indices * 2f) + at).Store(argmax + o);
+    }
+
+    /// <summary>Outputs o .. o + 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Max2x2(float* r0, float* r1, float* y, float* argmax, int o, int rowBase, int w, Vector128<float> width)
+    {
+        _ = width;
+        (Vector128<float> a0, Vector128<float> a1) = Split128(r0 + (2 * o));
+        (Vector128<float> b0, Vector128<float> b1) = Split128(r1 + (2 * o));
+        Vector128<float> best = a0, at = Vector128<float>.Zero;
+        Take(a1, Vector128<float>.One, ref best, ref at);
+        Take(b0, Vector128.Create((float)w), ref best, ref at);
+        Take(b1, Vector128.Create((float)(w + 1)), ref best, ref at);
+        best.Store(y + o);
+        (Vector128.Create((float)(rowBase + (2 * o))) + (Vector128<float>.Indices * 2f) + at).Store(argmax + o);
     }
 
     /// <summary>32 consecutive floats -> their 16 even and 16 odd elements (a float pair is one ulong, low half first).</summary>

@@ -54,4 +54,34 @@ public sealed class Conv2DPerfTests(ITestOutputHelper output)
             }
         }
     }
+
+    [Theory]
+    [Trait("Category", "Perf")]
+    [InlineData(32, 26, 26)]
+    [InlineData(64, 11, 11)]
+    public void MaxPool2x2_BenchmarkShapes_ReportsMilliseconds(int channels, int height, int width)
+    {
+        var s = new Pool2DShape(channels, height, width, 2, 2, 2, 2, height / 2, width / 2);
+        using var arena = new TestArena((2 * Batch * s.InputSize) + (2 * Batch * s.OutputSize));
+        Buf x = arena.Put(TestData.Uniform(new Random(42), Batch * s.InputSize)), dx = arena.Zeros(Batch * s.InputSize);
+        Buf y = arena.Zeros(Batch * s.OutputSize), a = arena.Zeros(Batch * s.OutputSize);
+        foreach (int vectorWidth in new[] { 0, 256, 128, 1 })
+        {
+        PoolingCpu.ForcedWidth = vectorWidth;
+        double forward = double.MaxValue, backward = double.MaxValue;
+        for (int r = 0; r < Repeats + 1; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            arena.Backend.MaxPool2DForward(x, y, a, Batch, s);
+            long middle = Stopwatch.GetTimestamp();
+            arena.Backend.MaxPool2DBackward(y, a, dx, Batch, s);
+            long end = Stopwatch.GetTimestamp();
+            forward = Math.Min(forward, Stopwatch.GetElapsedTime(start, middle).TotalMilliseconds);
+            backward = Math.Min(backward, Stopwatch.GetElapsedTime(middle, end).TotalMilliseconds);
+        }
+
+        PoolingCpu.ForcedWidth = 0;
+        output.WriteLine($"max pool 2x2 {channels}x{height}x{width}, batch {Batch}, width {vectorWidth}: forward {forward:F2} ms, backward {backward:F2} ms");
+        }
+    }
 }
