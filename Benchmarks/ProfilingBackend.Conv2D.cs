@@ -14,8 +14,8 @@ internal sealed partial class ProfilingBackend
     public void MaxPool2DForward(Buf x, Buf y, Buf argmax, int batch, Pool2DShape shape) =>
         Time($"MaxPool2DForward {Describe(batch, shape)}", () => inner.MaxPool2DForward(x, y, argmax, batch, shape));
 
-    public void MaxPool2DBackward(Buf dy, Buf argmax, Buf dx, int batch, Pool2DShape shape) =>
-        Time($"MaxPool2DBackward {Describe(batch, shape)}", () => inner.MaxPool2DBackward(dy, argmax, dx, batch, shape));
+    public void MaxPool2DBackward(Buf dy, Buf argmax, Buf reluOutput, Buf dx, int batch, Pool2DShape shape) =>
+        Time($"MaxPool2DBackward {Describe(batch, shape)}{(reluOutput.Length == 0 ? "" : " + ReLU")}", () => inner.MaxPool2DBackward(dy, argmax, reluOutput, dx, batch, shape));
 
     public void AvgPool2DForward(Buf x, Buf y, int batch, Pool2DShape shape) =>
         Time($"AvgPool2DForward {Describe(batch, shape)}", () => inner.AvgPool2DForward(x, y, batch, shape));

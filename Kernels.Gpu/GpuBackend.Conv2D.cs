@@ -65,12 +65,13 @@ public sealed partial class GpuBackend
     }
 
     /// <inheritdoc/>
-    public void MaxPool2DBackward(Buf dy, Buf argmax, Buf dx, int batch, Pool2DShape shape)
+    public void MaxPool2DBackward(Buf dy, Buf argmax, Buf reluOutput, Buf dx, int batch, Pool2DShape shape)
     {
         Check(shape);
         long outputs = Count(batch, shape.OutputSize);
         ArrayView<float> dyv = Sized(dy, outputs, nameof(dy)), argmaxView = Sized(argmax, outputs, nameof(argmax));
-        PoolingKernels.MaxBackward(dyv, argmaxView, Sized(dx, Count(batch, shape.InputSize), nameof(dx)), shape);
+        ArrayView<float> relu = reluOutput.Length == 0 ? default : Sized(reluOutput, outputs, nameof(reluOutput));
+        PoolingKernels.MaxBackward(dyv, argmaxView, relu, Sized(dx, Count(batch, shape.InputSize), nameof(dx)), shape);
     }
 
     /// <inheritdoc/>

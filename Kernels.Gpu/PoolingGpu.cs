@@ -11,7 +11,7 @@ namespace ModelGen.Kernels.Gpu;
 internal sealed class PoolingGpu(Accelerator accelerator)
 {
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Pool2DShape>? _maxForward;
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Pool2DShape>? _maxBackward;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Pool2DShape, int>? _maxBackward;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, Pool2DShape>? _avgForward;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, Pool2DShape>? _avgBackward;
 
@@ -28,15 +28,17 @@ internal sealed class PoolingGpu(Accelerator accelerator)
     }
 
     /// <summary>dy and argmax (B, C, OH, OW), dx (B, C, H, W): each dy added at its window's arg-max; overwrites dx.</summary>
-    public void MaxBackward(ArrayView<float> dy, ArrayView<float> argmax, ArrayView<float> dx, Pool2DShape shape)
+    public void MaxBackward(ArrayView<float> dy, ArrayView<float> argmax, ArrayView<float> reluOutput, ArrayView<float> dx, Pool2DShape shape)
     {
         if (dx.Length == 0)
         {
             return;
         }
 
-        _maxBackward ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Pool2DShape>(MaxPool2DBackwardKernel);
-        _maxBackward((int)dx.Length, dy, argmax, dx, shape);
+        // Without a fused ReLU the kernel never reads its reluOutput view: dy stands in for it.
+        bool fused = reluOutput.Length > 0;
+        _maxBackward ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Pool2DShape, int>(MaxPool2DBackwardKernel);
+        _maxBackward((int)dx.Length, dy, argmax, fused ? reluOutput : dy, dx, shape, fused ? 1 : 0);
     }
 
     /// <summary>x (B, C, H, W), y (B, C, OH, OW): window means.</summary>
@@ -98,7 +100,7 @@ internal sealed class PoolingGpu(Accelerator accelerator)
     /// dy and argmax (B, C, OH, OW), dx (B, C, H, W), one input per thread (overwrites): dx[h, w] = the sum of
     /// dy over the windows holding (h, w) whose arg-max is h W + w, in output order.
     /// </summary>
-    internal static void MaxPool2DBackwardKernel(Index1D index, ArrayView<float> dy, ArrayView<float> argmax, ArrayView<float> dx, Pool2DShape s)
+    internal static void MaxPool2DBackwardKernel(Index1D index, ArrayView<float> dy, ArrayView<float> argmax, ArrayView<float> reluOutput, ArrayView<float> dx, Pool2DShape s, int fusedRelu)
     {
         int i = index;
         int w = i % s.Width, rest = i / s.Width;
@@ -113,7 +115,7 @@ internal sealed class PoolingGpu(Accelerator accelerator)
             for (int ow = ow0; ow < ow1; ow++)
             {
                 int o = start + (oh * s.OutWidth) + ow;
-                if (argmax[o] == self)
+                if (argmax[o] == self && (fusedRelu == 0 || reluOutput[o] > 0f))
                 {
                     sum += dy[o];
                 }

@@ -27,8 +27,13 @@ public partial interface IBackend
     /// </summary>
     void MaxPool2DForward(Buf x, Buf y, Buf argmax, int batch, Pool2DShape shape);
 
-    /// <summary>dx (B, C, H, W) = 0, then each dy (B, C, OH, OW) added at its window's arg-max (overlapping windows add up). Overwrites dx.</summary>
-    void MaxPool2DBackward(Buf dy, Buf argmax, Buf dx, int batch, Pool2DShape shape);
+    /// <summary>
+    /// dx (B, C, H, W) = 0, then each dy (B, C, OH, OW) added at its window's arg-max (overlapping windows add up).
+    /// Overwrites dx. When <paramref name="reluOutput"/> is not empty it is the pool's output y (B, C, OH, OW) over a
+    /// ReLU's output, and the ReLU's backward is fused: dy passes only where y &gt; 0 (the ReLU's output at the
+    /// arg-max is y, and where y is 0 every input of the window is), so the layer before needs no ReLU backward pass.
+    /// </summary>
+    void MaxPool2DBackward(Buf dy, Buf argmax, Buf reluOutput, Buf dx, int batch, Pool2DShape shape);
 
     /// <summary>y (B, C, OH, OW) = the mean of each window of x (B, C, H, W) (a window of H x W is a global average).</summary>
     void AvgPool2DForward(Buf x, Buf y, int batch, Pool2DShape shape);

@@ -60,6 +60,15 @@ internal sealed class LayerPlan
     /// <summary>Per-sample scratch slots a kind places for itself (Conv2D's patches, MaxPool2D's arg-max), in its own order.</summary>
     public System.Collections.Generic.List<string> ScratchSlots { get; } = [];
 
+    /// <summary>
+    /// The layer's output is a ReLU's and the next layer's backward applies the ReLU's derivative (a max pool routes
+    /// dy only where its pooled output is positive): this layer's backward starts below the ReLU.
+    /// </summary>
+    public bool ReluBackwardDoneByNext { get; set; }
+
+    /// <summary>For a layer that applies the previous layer's ReLU derivative in its own backward (see <see cref="ReluBackwardDoneByNext"/>).</summary>
+    public bool FusesPreviousRelu { get; set; }
+
     /// <summary>For a Dropout layer: its mask.</summary>
     public string? MaskSlot { get; set; }
 

@@ -69,6 +69,11 @@ internal sealed class NetworkPlan
         plan.PlaceLayers();
         plan.PlaceParameters();
         plan.PlaceActivations();
+        for (int i = 1; i < plan.Layers.Count; i++)
+        {
+            plan.Layers[i].Kind.FuseWithPrevious(plan.Layers[i], plan.Layers[i - 1]);
+        }
+
         plan.PlanGradients();
         return plan;
     }

@@ -64,6 +64,17 @@ internal abstract class LayerKind
     /// <summary>Places the layer's per-sample forward slots (scratch, then output) and sets its output slot.</summary>
     public virtual void PlaceForward(NetworkPlan plan, LayerPlan layer) => layer.OutputSlot = plan.AddOutputSlot(layer, "");
 
+    /// <summary>
+    /// Whether the layer's output is a ReLU's that the layer applies itself, and whose backward (the first step of the
+    /// layer's own backward) the next layer may take over.
+    /// </summary>
+    public virtual bool EndsInRelu(LayerPlan layer) => false;
+
+    /// <summary>Lets a layer take over work of the one before it (both planned); by default nothing.</summary>
+    public virtual void FuseWithPrevious(LayerPlan layer, LayerPlan previous)
+    {
+    }
+
     /// <summary>Whether inference may skip the layer, the next one reading its input (a dropout).</summary>
     public virtual bool IsIdentityAtInference => false;
 

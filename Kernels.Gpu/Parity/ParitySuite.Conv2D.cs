@@ -82,7 +82,16 @@ public static partial class ParitySuite
                 Buf x = a.Random(inputs), y = a.Garbage(outputs), argmax = a.Garbage(outputs);
                 Buf dy = a.Random(outputs), dx = a.Garbage(inputs);
                 a.Backend.MaxPool2DForward(x, y, argmax, batch, shape);
-                a.Backend.MaxPool2DBackward(dy, argmax, dx, batch, shape);
+                a.Backend.MaxPool2DBackward(dy, argmax, default, dx, batch, shape);
+                a.Output("dx", dx);
+            });
+            add($"MaxPool2DBackward ReLU{geometry}", Reduction, a =>
+            {
+                Buf x = a.Random(inputs, -1f, 1f), y = a.Garbage(outputs), argmax = a.Garbage(outputs);
+                Buf dy = a.Random(outputs), dx = a.Garbage(inputs);
+                a.Backend.Activation(x, x, batch, shape.InputSize, ActivationKind.ReLU);
+                a.Backend.MaxPool2DForward(x, y, argmax, batch, shape);
+                a.Backend.MaxPool2DBackward(dy, argmax, y, dx, batch, shape);
                 a.Output("dx", dx);
             });
             add($"AvgPool2DForward{geometry}", Reduction, a =>
@@ -116,7 +125,7 @@ public static partial class ParitySuite
             Buf x = a.Integers(tieInputs, 3), y = a.Garbage(tieOutputs), argmax = a.Garbage(tieOutputs);
             Buf dy = a.Random(tieOutputs), dx = a.Garbage(tieInputs);
             a.Backend.MaxPool2DForward(x, y, argmax, tieBatch, tieShape);
-            a.Backend.MaxPool2DBackward(dy, argmax, dx, tieBatch, tieShape);
+            a.Backend.MaxPool2DBackward(dy, argmax, default, dx, tieBatch, tieShape);
             a.Output("dx", dx);
         });
 

@@ -58,14 +58,21 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void MaxPool2DBackward(Buf dy, Buf argmax, Buf dx, int batch, Pool2DShape shape)
+    public void MaxPool2DBackward(Buf dy, Buf argmax, Buf reluOutput, Buf dx, int batch, Pool2DShape shape)
     {
         Check(shape);
         long outputs = Count(batch, shape.OutputSize);
         Sized(dy, outputs, nameof(dy));
         Sized(argmax, outputs, nameof(argmax));
         Sized(dx, Count(batch, shape.InputSize), nameof(dx));
-        PoolingCpu.MaxBackward(_base + dy.Offset, _base + argmax.Offset, _base + dx.Offset, batch * shape.Channels, shape);
+        float* relu = null;
+        if (reluOutput.Length != 0)
+        {
+            Sized(reluOutput, outputs, nameof(reluOutput));
+            relu = _base + reluOutput.Offset;
+        }
+
+        PoolingCpu.MaxBackward(_base + dy.Offset, _base + argmax.Offset, relu, _base + dx.Offset, batch * shape.Channels, shape);
     }
 
     /// <inheritdoc/>

@@ -65,16 +65,18 @@ internal static unsafe class PoolingCpu
     }
 
     /// <summary>dx (B, C, H, W) = 0, then dx[argmax] += dy for each output of dy (B, C, OH, OW).</summary>
-    public static void MaxBackward(float* dy, float* argmax, float* dx, int planes, in Pool2DShape s)
+    public static void MaxBackward(float* dy, float* argmax, float* reluOutput, float* dx, int planes, in Pool2DShape s)
     {
         int inPlane = s.Height * s.Width, outPlane = s.OutHeight * s.OutWidth;
         new Span<float>(dx, planes * inPlane).Clear();
         for (int p = 0; p < planes; p++)
         {
             float* dyp = dy + ((long)p * outPlane), ap = argmax + ((long)p * outPlane), dxp = dx + ((long)p * inPlane);
+            float* yp = reluOutput == null ? null : reluOutput + ((long)p * outPlane);
             for (int o = 0; o < outPlane; o++)
             {
-                dxp[(int)ap[o]] += dyp[o];
+                // Fused ReLU backward: the ReLU's output at the arg-max is the pooled value.
+                dxp[(int)ap[o]] += yp == null || yp[o] > 0f ? dyp[o] : 0f;
             }
         }
     }

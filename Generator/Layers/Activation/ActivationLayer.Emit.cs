@@ -25,6 +25,12 @@ internal sealed partial class ActivationLayer
         var spec = (ActivationSpec)layer.Spec;
         int width = layer.OutputWidth;
         string dy = Buffers.Act(layer.OutputGradient!, width);
+        if (layer.ReluBackwardDoneByNext)
+        {
+            writer.WriteLine($"// {spec.Name}: nothing to do, the next layer's backward applied the ReLU's derivative");
+            return;
+        }
+
         writer.WriteLine($"// {spec.Name}: through {spec.Function} in place");
         writer.WriteLine($"k.ActivationBackward({Buffers.Act(layer.OutputSlot, width)}, {dy}, {dy}, batch, {width}, {Literals.Activation(spec.Function)});");
     }

@@ -37,6 +37,8 @@ internal sealed partial class ActivationLayer
         }
     }
 
+    public override bool EndsInRelu(LayerPlan layer) => ((ActivationSpec)layer.Spec).Function == ActivationFunction.ReLU && !layer.FusedIntoLoss;
+
     /// <summary>Fused into the loss, the activation has no backward step: the loss gave its input's gradient.</summary>
     public override bool RunsBackward(LayerPlan layer) => !layer.FusedIntoLoss;
 

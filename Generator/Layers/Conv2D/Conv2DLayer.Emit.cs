@@ -50,8 +50,9 @@ internal sealed partial class Conv2DLayer
         var g = Geometry(spec, layer.Input);
         int outputs = layer.OutputWidth;
         string dy = Buffers.Act(layer.OutputGradient!, outputs);
-        bool throughActivation = spec.Activation != ActivationFunction.Linear;
-        string first = throughActivation ? $"through {spec.Activation} in place, then " : "";
+        bool throughActivation = spec.Activation != ActivationFunction.Linear && !layer.ReluBackwardDoneByNext;
+        string first = throughActivation ? $"through {spec.Activation} in place, then "
+            : layer.ReluBackwardDoneByNext ? "dy already through ReLU (fused into the pool's backward), " : "";
         string input = layer.NeedsInputGradient ? $", dx {layer.Input} = col2im(dy W)" : "; the input needs no gradient";
         writer.WriteLine($"// {spec.Name}: {first}dWeight ({g.Filters}, {g.Channels}, {g.KernelHeight}, {g.KernelWidth}) += dy^T patches, dBias += sum dy{input}");
         if (throughActivation)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using ModelGen.Generator.Emit;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Layers.Conv2D;
@@ -47,6 +48,8 @@ internal sealed partial class Conv2DLayer
     public override bool IsTrainable => true;
 
     public override ActivationFunction? OutputActivation(LayerSpec spec) => ((Conv2DSpec)spec).Activation;
+
+    public override bool EndsInRelu(LayerPlan layer) => ((Conv2DSpec)layer.Spec).Activation == ActivationFunction.ReLU;
 
     public override string Describe(LayerSpec layer)
     {

@@ -31,11 +31,26 @@ internal sealed class MaxPool2DLayer : Pool2DKind
         writer.WriteLine($"k.MaxPool2DForward({Buffers.Act(layer.ForwardInput, layer.InputWidth)}, {Buffers.Act(layer.OutputSlot, layer.OutputWidth)}, {Buffers.Act(layer.ScratchSlots[0], layer.OutputWidth)}, batch, {g.Literal});");
     }
 
-    /// <summary>dx = 0, then each dy added at its window's arg-max.</summary>
+    /// <summary>
+    /// After a layer that ends in a ReLU, the pool takes over the ReLU's backward: the ReLU's output at the arg-max is
+    /// the pooled value, so dy passes where that is positive, and the layer before skips its pass over the whole map.
+    /// </summary>
+    public override void FuseWithPrevious(LayerPlan layer, LayerPlan previous)
+    {
+        if (previous.Kind.EndsInRelu(previous))
+        {
+            previous.ReluBackwardDoneByNext = true;
+            layer.FusesPreviousRelu = true;
+        }
+    }
+
+    /// <summary>dx = 0, then each dy added at its window's arg-max (only where the pooled ReLU output is positive, when fused).</summary>
     public override void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
     {
         var g = Geometry(layer.Spec, layer.Input);
-        writer.WriteLine($"// {layer.Spec.Name}: dx {layer.Input} = dy routed to each window's arg-max");
-        writer.WriteLine($"k.MaxPool2DBackward({Buffers.Act(layer.OutputGradient!, layer.OutputWidth)}, {Buffers.Act(layer.ScratchSlots[0], layer.OutputWidth)}, {Buffers.Act(layer.InputGradient!, layer.InputWidth)}, batch, {g.Literal});");
+        string relu = layer.FusesPreviousRelu ? Buffers.Act(layer.OutputSlot, layer.OutputWidth) : "default";
+        string fused = layer.FusesPreviousRelu ? " where the pooled output is positive (the ReLU before, fused)" : "";
+        writer.WriteLine($"// {layer.Spec.Name}: dx {layer.Input} = dy routed to each window's arg-max{fused}");
+        writer.WriteLine($"k.MaxPool2DBackward({Buffers.Act(layer.OutputGradient!, layer.OutputWidth)}, {Buffers.Act(layer.ScratchSlots[0], layer.OutputWidth)}, {relu}, {Buffers.Act(layer.InputGradient!, layer.InputWidth)}, batch, {g.Literal});");
     }
 }

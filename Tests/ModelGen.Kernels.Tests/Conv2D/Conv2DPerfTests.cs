@@ -74,7 +74,7 @@ public sealed class Conv2DPerfTests(ITestOutputHelper output)
             long start = Stopwatch.GetTimestamp();
             arena.Backend.MaxPool2DForward(x, y, a, Batch, s);
             long middle = Stopwatch.GetTimestamp();
-            arena.Backend.MaxPool2DBackward(y, a, dx, Batch, s);
+            arena.Backend.MaxPool2DBackward(y, a, default, dx, Batch, s);
             long end = Stopwatch.GetTimestamp();
             forward = Math.Min(forward, Stopwatch.GetElapsedTime(start, middle).TotalMilliseconds);
             backward = Math.Min(backward, Stopwatch.GetElapsedTime(middle, end).TotalMilliseconds);

@@ -73,9 +73,33 @@ public sealed class PoolingTests
         Buf dxv = arena.Put(TestData.Uniform(random, x.Length)); // garbage: the backward overwrites
         arena.Backend.MaxPool2DForward(xv, yv, av, batch, s);
 
-        arena.Backend.MaxPool2DBackward(dyv, av, dxv, batch, s);
+        arena.Backend.MaxPool2DBackward(dyv, av, default, dxv, batch, s);
 
         double Objective(double[] xs) => PoolingReference.MaxForward(xs, batch, s).Y.Select((v, i) => v * dy[i]).Sum();
+        TestData.Close(TestData.NumericGradient(Objective, TestData.ToDouble(x)), arena.Get(dxv), Tolerance.Gradient, "dx");
+    }
+
+    /// <summary>
+    /// With the pool's output given, the ReLU before it is differentiated too: dx is the gradient of
+    /// sum(dy * maxpool(relu(x))) with respect to x, against finite differences of that composition.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MaxBackward_FusedRelu_MatchesFiniteDifferencesOfReluThenPool(string name, int batch)
+    {
+        Pool2DShape s = Named[name];
+        var random = new Random(43);
+        float[] x = TestData.Uniform(random, batch * s.InputSize), dy = TestData.Uniform(random, batch * s.OutputSize);
+        float[] relu = [.. x.Select(v => Math.Max(v, 0f))];
+        using var arena = new TestArena();
+        Buf rv = arena.Put(relu), yv = arena.Zeros(dy.Length), av = arena.Zeros(dy.Length), dyv = arena.Put(dy);
+        Buf dxv = arena.Put(TestData.Uniform(random, x.Length));
+        arena.Backend.MaxPool2DForward(rv, yv, av, batch, s);
+
+        arena.Backend.MaxPool2DBackward(dyv, av, yv, dxv, batch, s);
+
+        double Objective(double[] xs) =>
+            PoolingReference.MaxForward([.. xs.Select(v => Math.Max(v, 0.0))], batch, s).Y.Select((v, i) => v * dy[i]).Sum();
         TestData.Close(TestData.NumericGradient(Objective, TestData.ToDouble(x)), arena.Get(dxv), Tolerance.Gradient, "dx");
     }
 
@@ -121,7 +145,7 @@ public sealed class PoolingTests
         void Step()
         {
             arena.Backend.MaxPool2DForward(x, y, a, batch, s);
-            arena.Backend.MaxPool2DBackward(y, a, dx, batch, s);
+            arena.Backend.MaxPool2DBackward(y, a, default, dx, batch, s);
             arena.Backend.MaxPool2DForward(x, y, a, batch, g);
             arena.Backend.AvgPool2DForward(x, y, batch, g);
             arena.Backend.AvgPool2DBackward(y, dx, batch, g);
