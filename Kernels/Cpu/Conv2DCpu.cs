@@ -77,7 +77,18 @@ internal static unsafe class Conv2DCpu
         switch (Method)
         {
             case ConvMethod.ChannelMajor:
-                for (int b0 = 0, chunk = Chunk(batch, s); b0 < batch; b0 += chunk)
+            {
+                int chunk = Chunk(batch, s);
+                if (chunk == 1 && taps > SmallTaps && gemm.CanPrepack(filters, taps))
+                {
+                    // Chunks of one sample: the weight packed once for the whole batch, the samples split over the threads.
+                    SampleJob job = SampleJob.For(gemm, x, gemm.PrepackA(weight, false, filters, taps), bias, patches, y, null, null, batch, s, activation, width);
+                    gemm.Parallel(job, Math.Min(gemm.Threads, batch));
+                    job.Clear();
+                    break;
+                }
+
+                for (int b0 = 0; b0 < batch; b0 += chunk)
                 {
                     int count = Math.Min(chunk, batch - b0);
                     ForwardChannelMajor(gemm, x + ((long)b0 * s.InputSize), weight, bias, patches + ((long)b0 * positions * taps),
@@ -85,6 +96,7 @@ internal static unsafe class Conv2DCpu
                 }
 
                 break;
+            }
             case ConvMethod.RowMajor:
                 ImageToColumnsRowMajor(x, patches, batch, s);
                 gemm.Run(false, true, all, filters, taps, 1f, patches, weight, 0f, rows);
@@ -133,14 +145,38 @@ internal static unsafe class Conv2DCpu
         switch (Method)
         {
             case ConvMethod.ChannelMajor:
-                for (int b0 = 0, chunk = Chunk(batch, s); b0 < batch; b0 += chunk)
+            {
+                int chunk = Chunk(batch, s);
+                // Chunks of one sample with dx: weight^T packed once for the whole batch. On one thread each sample's dx
+                // follows its weight gradient while its patches are in cache; on more, dx comes after the whole weight
+                // gradient (patches become dpatches), the samples split over the threads.
+                SampleJob? job = dx != null && chunk == 1 && taps > SmallTaps && gemm.CanPrepack(taps, filters)
+                    ? SampleJob.For(gemm, null, gemm.PrepackA(weight, true, taps, filters), null, patches, null, dy, dx, batch, s, ActivationKind.Linear, width)
+                    : null;
+                bool interleave = job != null && gemm.Threads == 1;
+                for (int b0 = 0; b0 < batch; b0 += chunk)
                 {
                     int count = Math.Min(chunk, batch - b0);
                     BackwardChannelMajor(gemm, weight, dy + ((long)b0 * s.OutputSize), patches + ((long)b0 * positions * taps),
-                        rows + ((long)b0 * positions * filters), dWeight, dBias, dx == null ? null : dx + ((long)b0 * s.InputSize), count, s, width);
+                        rows + ((long)b0 * positions * filters), dWeight, dBias, dx == null || job != null ? null : dx + ((long)b0 * s.InputSize), count, s, width);
+                    if (interleave)
+                    {
+                        job!.Sample(0, b0);
+                    }
+                }
+
+                if (job != null)
+                {
+                    if (!interleave)
+                    {
+                        gemm.Parallel(job, Math.Min(gemm.Threads, batch));
+                    }
+
+                    job.Clear();
                 }
 
                 break;
+            }
             case ConvMethod.RowMajor:
                 for (int b = 0; b < batch; b++)
                 {
@@ -188,6 +224,80 @@ internal static unsafe class Conv2DCpu
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Chunks of one sample over a prepacked weight, samples split into contiguous ranges over the threads (each sample's
+    /// result is the same whichever thread computes it). Forward (dy null): im2col, weight x patches_b straight into y_b,
+    /// bias and activation. Backward (dy set): dpatches_b (K, P) = weight^T x dy_b into patches_b, col2im into dx_b.
+    /// One instance per calling thread, made on first use.
+    /// </summary>
+    private sealed class SampleJob : IParallelJob
+    {
+        [ThreadStatic]
+        private static SampleJob? t_instance;
+
+        private GemmCpu? _gemm;
+        private float* _x, _packed, _bias, _patches, _y, _dy, _dx;
+        private int _batch, _width;
+        private Conv2DShape _shape;
+        private ActivationKind _activation;
+
+        public static SampleJob For(GemmCpu gemm, float* x, float* packed, float* bias, float* patches, float* y, float* dy, float* dx,
+            int batch, in Conv2DShape s, ActivationKind activation, int width)
+        {
+            SampleJob job = t_instance ??= new SampleJob();
+            job._gemm = gemm;
+            job._x = x;
+            job._packed = packed;
+            job._bias = bias;
+            job._patches = patches;
+            job._y = y;
+            job._dy = dy;
+            job._dx = dx;
+            (job._batch, job._shape, job._activation, job._width) = (batch, s, activation, width);
+            return job;
+        }
+
+        public void Clear()
+        {
+            _gemm = null;
+            _x = _packed = _bias = _patches = _y = _dy = _dx = null;
+        }
+
+        public void Execute(int part, int parts)
+        {
+            for (int b = _batch * part / parts, end = _batch * (part + 1) / parts; b < end; b++)
+            {
+                Sample(part, b);
+            }
+        }
+
+        /// <summary>Sample b of the job, with workspace <paramref name="part"/>.</summary>
+        public void Sample(int part, int b)
+        {
+            ref readonly Conv2DShape s = ref _shape;
+            int positions = s.Positions, taps = s.PatchSize, filters = s.Filters;
+            {
+                float* patches = _patches + ((long)b * positions * taps);
+                if (_dy == null)
+                {
+                    float* y = _y + ((long)b * s.OutputSize);
+                    ImageToColumnsChannelMajor(_x + ((long)b * s.InputSize), patches, 1, s, _width);
+                    _gemm!.RunPrepacked(part, _packed, filters, positions, taps, false, patches, 0f, y, positions);
+                    for (int f = 0; f < filters; f++)
+                    {
+                        float* run = y + ((long)f * positions);
+                        BiasActivation(run, run, _bias[f], positions, _activation, _width);
+                    }
+                }
+                else
+                {
+                    _gemm!.RunPrepacked(part, _packed, taps, positions, filters, false, _dy + ((long)b * s.OutputSize), 0f, patches, positions);
+                    ColumnsToImageChannelMajor(patches, _dx + ((long)b * s.InputSize), 1, s, _width);
+                }
+            }
         }
     }
 

@@ -26,6 +26,9 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     private readonly GemmWorkspace[] _workspaces;
     private readonly WorkerPool? _pool;
 
+    // One operand packed whole by PrepackA and reused across many products (a convolution's weight).
+    private readonly GemmWorkspace _prepacked;
+
     // The product in flight, read by the pool's workers.
     private bool _transA, _transB, _splitRows;
     private int _m, _n, _k;
@@ -57,6 +60,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
             _workspaces[t] = new GemmWorkspace(_mc * KC, KC * _nc, _mr * _nr);
         }
 
+        _prepacked = new GemmWorkspace(_mc * KC, 0, 0);
         _pool = threads > 1 ? new WorkerPool(threads - 1) : null;
     }
 
@@ -117,6 +121,90 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
         }
 
         _a = _b = _c = null;
+    }
+
+    /// <summary>Threads a job may be split over: the pool's workers plus the calling thread.</summary>
+    internal int Threads => _workspaces.Length;
+
+    /// <summary>
+    /// Runs <paramref name="parts"/> parts of a caller's job on the pool; part t may use workspace t through
+    /// <see cref="RunPrepacked"/>. Not while a product of this GEMM is in flight.
+    /// </summary>
+    internal void Parallel(IParallelJob job, int parts)
+    {
+        if (_pool is null || parts <= 1)
+        {
+            for (int part = 0; part < parts; part++)
+            {
+                job.Execute(part, parts);
+            }
+
+            return;
+        }
+
+        _pool.Run(job, parts);
+    }
+
+    /// <summary>Whether op(A) (M, K) fits the prepacked buffer whole.</summary>
+    internal bool CanPrepack(int m, int k) => (long)((m + _mr - 1) / _mr) * _mr * k <= (long)_mc * KC;
+
+    /// <summary>
+    /// Packs op(A) (M, K) whole, as ceil(M / MR) slivers of (K, MR), into the prepacked buffer (see
+    /// <see cref="CanPrepack"/>), for products by <see cref="RunPrepacked"/>; the previous prepacked operand is lost.
+    /// </summary>
+    internal float* PrepackA(float* a, bool transA, int m, int k)
+    {
+        float* dst = _prepacked.PackA;
+        GemmPacking.PackA(a, transA, m, k, 0, m, 0, k, _mr, dst);
+        return dst;
+    }
+
+    /// <summary>
+    /// C (M, N) with row stride ldc = A (M, K), prepacked by <see cref="PrepackA"/>, times op(B) (K, N) + beta * C,
+    /// on the calling thread with workspace <paramref name="part"/>. The result does not depend on which part runs
+    /// it. Depths up to 1.5 KC go in one block, so C is written once.
+    /// </summary>
+    internal void RunPrepacked(int part, float* aPacked, int m, int n, int k, bool transB, float* b, float beta, float* c, nint ldc)
+    {
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        GemmWorkspace workspace = _workspaces[part];
+        int mr = _mr, nr = _nr;
+        int kcMax = k <= KC + (KC / 2) ? k : KC;
+        int ncMax = Math.Max(nr, (int)((long)KC * _nc / Math.Max(kcMax, 1) / nr * nr));
+        for (int jc = 0; jc < n; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                float blockBeta = pc == 0 ? beta : 1f;
+                GemmPacking.PackB(b, transB, n, k, pc, kc, jc, nc, nr, workspace.PackB);
+                for (int jr = 0; jr < nc; jr += nr)
+                {
+                    int cols = Math.Min(nr, nc - jr);
+                    float* bSliver = workspace.PackB + ((nint)jr * kc);
+                    for (int ir = 0; ir < m; ir += mr)
+                    {
+                        int rows = Math.Min(mr, m - ir);
+                        float* aSliver = aPacked + ((nint)ir * k) + ((nint)pc * mr);
+                        float* cTile = c + ((ir * ldc) + jc + jr);
+                        if (rows == mr && cols == nr)
+                        {
+                            Micro(kc, aSliver, bSliver, cTile, ldc, 1f, blockBeta);
+                        }
+                        else
+                        {
+                            Micro(kc, aSliver, bSliver, workspace.Tile, nr, 1f, 0f);
+                            WriteEdge(workspace.Tile, nr, cTile, ldc, rows, cols, 1f, blockBeta);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// <inheritdoc/>

@@ -95,6 +95,46 @@ public sealed class Conv2DTests
         }
     }
 
+    /// <summary>
+    /// Chunks of one sample over the prepacked weight split the samples over the threads (forward, dx) and keep dW on
+    /// the GEMM's own split: 1 and 2 threads give the same bits, on the benchmark's second layer at a small batch.
+    /// </summary>
+    [Fact]
+    public void OneSampleChunks_TwoThreads_BitwiseAsOne()
+    {
+        Conv2DShape s = Valid(32, 13, 13, 64, 3, 3, 1, 1);
+        const int batch = 5;
+        var random = new Random(42);
+        float[] x = TestData.Uniform(random, batch * s.InputSize), w = TestData.Uniform(random, s.WeightSize);
+        float[] bias = TestData.Uniform(random, s.Filters), dy = TestData.Uniform(random, batch * s.OutputSize);
+        float[][] Run(int threads)
+        {
+            int patchCount = batch * s.Positions * s.PatchSize, rowCount = batch * s.Positions * s.Filters;
+            using var arena = new TestArena((2 * batch * s.InputSize) + patchCount + rowCount + (2 * batch * s.OutputSize) + (3 * s.WeightSize) + 1024, threads);
+            Buf xv = arena.Put(x), wv = arena.Put(w), bv = arena.Put(bias), dyv = arena.Put(dy), y = arena.Zeros(batch * s.OutputSize);
+            Buf patches = arena.Zeros(patchCount), rows = arena.Zeros(rowCount);
+            Buf dw = arena.Zeros(s.WeightSize), db = arena.Zeros(s.Filters), dx = arena.Zeros(batch * s.InputSize);
+            arena.Backend.Conv2DForward(xv, wv, bv, patches, rows, y, batch, s, ActivationKind.ReLU);
+            float[] forward = arena.Get(y);
+            arena.Backend.Conv2DBackward(xv, wv, dyv, patches, rows, dw, db, dx, batch, s);
+            return [forward, arena.Get(dw), arena.Get(db), arena.Get(dx)];
+        }
+
+        Conv2DCpu.ForcedChunk = 1;
+        try
+        {
+            float[][] one = Run(1), two = Run(2);
+            for (int i = 0; i < one.Length; i++)
+            {
+                Assert.Equal(one[i], two[i]);
+            }
+        }
+        finally
+        {
+            Conv2DCpu.ForcedChunk = 0;
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Widths))]
     public void EachVectorWidth_MatchesReference(int width)
