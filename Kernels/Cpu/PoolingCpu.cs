@@ -64,21 +64,192 @@ internal static unsafe class PoolingCpu
         }
     }
 
-    /// <summary>dx (B, C, H, W) = 0, then dx[argmax] += dy for each output of dy (B, C, OH, OW).</summary>
+    /// <summary>
+    /// dx (B, C, H, W) from dy (B, C, OH, OW) and argmax: each input gets the dy of the window whose arg-max it is,
+    /// 0 otherwise (with <paramref name="reluOutput"/>, the pooled output y, dy only where y &gt; 0: the fused ReLU
+    /// backward). Windows that do not overlap (stride at least the window) write dx in one pass, every input cell
+    /// once (the 2x2 stride-2 pool in vectors); overlapping windows clear dx and add each dy at its arg-max.
+    /// </summary>
     public static void MaxBackward(float* dy, float* argmax, float* reluOutput, float* dx, int planes, in Pool2DShape s)
     {
         int inPlane = s.Height * s.Width, outPlane = s.OutHeight * s.OutWidth;
-        new Span<float>(dx, planes * inPlane).Clear();
+        if (s.StrideHeight < s.PoolHeight || s.StrideWidth < s.PoolWidth)
+        {
+            new Span<float>(dx, planes * inPlane).Clear();
+            for (int p = 0; p < planes; p++)
+            {
+                float* dyp = dy + ((long)p * outPlane), ap = argmax + ((long)p * outPlane), dxp = dx + ((long)p * inPlane);
+                float* yp = reluOutput == null ? null : reluOutput + ((long)p * outPlane);
+                for (int o = 0; o < outPlane; o++)
+                {
+                    // Fused ReLU backward: the ReLU's output at the arg-max is the pooled value.
+                    dxp[(int)ap[o]] += yp == null || yp[o] > 0f ? dyp[o] : 0f;
+                }
+            }
+
+            return;
+        }
+
+        int height = s.Height, inWidth = s.Width, outHeight = s.OutHeight, outWidth = s.OutWidth;
+        int poolHeight = s.PoolHeight, strideHeight = s.StrideHeight, width = Width;
+        bool fast = poolHeight == 2 && s.PoolWidth == 2 && strideHeight == 2 && s.StrideWidth == 2;
         for (int p = 0; p < planes; p++)
         {
             float* dyp = dy + ((long)p * outPlane), ap = argmax + ((long)p * outPlane), dxp = dx + ((long)p * inPlane);
             float* yp = reluOutput == null ? null : reluOutput + ((long)p * outPlane);
-            for (int o = 0; o < outPlane; o++)
+            for (int ih = 0; ih < height; ih++)
             {
-                // Fused ReLU backward: the ReLU's output at the arg-max is the pooled value.
-                dxp[(int)ap[o]] += yp == null || yp[o] > 0f ? dyp[o] : 0f;
+                float* row = dxp + ((long)ih * inWidth);
+                int oh = ih / strideHeight, kh = ih - (oh * strideHeight);
+                if (oh >= outHeight || kh >= poolHeight)
+                {
+                    new Span<float>(row, inWidth).Clear(); // a row in no window
+                    continue;
+                }
+
+                long at = (long)oh * outWidth;
+                float* yr = yp == null ? null : yp + at;
+                if (fast && Unpool2x2(dyp + at, ap + at, yr, row, ih * inWidth, inWidth, outWidth, width))
+                {
+                    ih++; // both rows of the windows written
+                    continue;
+                }
+
+                UnpoolRow(dyp + at, ap + at, yr, row, ih * inWidth, s);
             }
         }
+    }
+
+    /// <summary>
+    /// One input row of non-overlapping windows, scalar: each cell gets its window's dy if it is the window's
+    /// arg-max (and, with the fused ReLU, the pooled output is positive), else 0; cells in no window 0.
+    /// </summary>
+    private static void UnpoolRow(float* dyr, float* ar, float* yr, float* row, int rowBase, in Pool2DShape s)
+    {
+        int inWidth = s.Width, outWidth = s.OutWidth, poolWidth = s.PoolWidth, strideWidth = s.StrideWidth;
+        int iw = 0;
+        for (int ow = 0; ow < outWidth; ow++)
+        {
+            float g = yr == null || yr[ow] > 0f ? dyr[ow] : 0f;
+            int winner = (int)ar[ow] - rowBase; // the arg-max's column when it lies in this row
+            for (int kw = 0; kw < strideWidth && iw < inWidth; kw++, iw++)
+            {
+                row[iw] = kw < poolWidth && iw == winner ? g : 0f;
+            }
+        }
+
+        for (; iw < inWidth; iw++)
+        {
+            row[iw] = 0f;
+        }
+    }
+
+    /// <summary>
+    /// Input rows h0 and h0 + 1 (row points at h0, at index rowBase in its plane) of the 2x2 stride-2 pool's
+    /// backward, vectorised over outputs: each window's four cells are dy or 0 by comparing the arg-max with the
+    /// four cells' indices, and the even and odd columns interleave back into rows (a pair of floats is one
+    /// ulong, the even cell in its low half). The last vector overlaps the one before (same values written
+    /// twice). Returns false, having written nothing, when the row is narrower than the narrowest vector allowed.
+    /// </summary>
+    private static bool Unpool2x2(float* dyr, float* ar, float* yr, float* row, int rowBase, int w, int outWidth, int width)
+    {
+        if (width >= 512 && Vector512.IsHardwareAccelerated && outWidth >= Vector512<float>.Count)
+        {
+            for (int o = 0; o < outWidth; o += Vector512<float>.Count)
+            {
+                o = Math.Min(o, outWidth - Vector512<float>.Count);
+                Vector512<float> g = Vector512.Load(dyr + o);
+                if (yr != null)
+                {
+                    g &= Vector512.GreaterThan(Vector512.Load(yr + o), Vector512<float>.Zero);
+                }
+
+                Vector512<float> a = Vector512.Load(ar + o);
+                Vector512<float> cell = Vector512.Create((float)(rowBase + (2 * o))) + (Vector512<float>.Indices * 2f);
+                Interleave(g & Vector512.Equals(a, cell), g & Vector512.Equals(a, cell + Vector512<float>.One), row + (2 * o));
+                cell += Vector512.Create((float)w);
+                Interleave(g & Vector512.Equals(a, cell), g & Vector512.Equals(a, cell + Vector512<float>.One), row + w + (2 * o));
+            }
+        }
+        else if (width >= 256 && Vector256.IsHardwareAccelerated && outWidth >= Vector256<float>.Count)
+        {
+            for (int o = 0; o < outWidth; o += Vector256<float>.Count)
+            {
+                o = Math.Min(o, outWidth - Vector256<float>.Count);
+                Vector256<float> g = Vector256.Load(dyr + o);
+                if (yr != null)
+                {
+                    g &= Vector256.GreaterThan(Vector256.Load(yr + o), Vector256<float>.Zero);
+                }
+
+                Vector256<float> a = Vector256.Load(ar + o);
+                Vector256<float> cell = Vector256.Create((float)(rowBase + (2 * o))) + (Vector256<float>.Indices * 2f);
+                Interleave(g & Vector256.Equals(a, cell), g & Vector256.Equals(a, cell + Vector256<float>.One), row + (2 * o));
+                cell += Vector256.Create((float)w);
+                Interleave(g & Vector256.Equals(a, cell), g & Vector256.Equals(a, cell + Vector256<float>.One), row + w + (2 * o));
+            }
+        }
+        else if (width >= 128 && Vector128.IsHardwareAccelerated && outWidth >= Vector128<float>.Count)
+        {
+            for (int o = 0; o < outWidth; o += Vector128<float>.Count)
+            {
+                o = Math.Min(o, outWidth - Vector128<float>.Count);
+                Vector128<float> g = Vector128.Load(dyr + o);
+                if (yr != null)
+                {
+                    g &= Vector128.GreaterThan(Vector128.Load(yr + o), Vector128<float>.Zero);
+                }
+
+                Vector128<float> a = Vector128.Load(ar + o);
+                Vector128<float> cell = Vector128.Create((float)(rowBase + (2 * o))) + (Vector128<float>.Indices * 2f);
+                Interleave(g & Vector128.Equals(a, cell), g & Vector128.Equals(a, cell + Vector128<float>.One), row + (2 * o));
+                cell += Vector128.Create((float)w);
+                Interleave(g & Vector128.Equals(a, cell), g & Vector128.Equals(a, cell + Vector128<float>.One), row + w + (2 * o));
+            }
+        }
+        else
+        {
+            return false;
+        }
+
+        // An odd width leaves a last column in no window.
+        for (int iw = 2 * outWidth; iw < w; iw++)
+        {
+            row[iw] = 0f;
+            row[w + iw] = 0f;
+        }
+
+        return true;
+    }
+
+    /// <summary>dst[2i] = even[i], dst[2i + 1] = odd[i] for 16 lanes (32 floats written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave(Vector512<float> even, Vector512<float> odd, float* dst)
+    {
+        (Vector512<ulong> e0, Vector512<ulong> e1) = Vector512.Widen(even.AsUInt32());
+        (Vector512<ulong> o0, Vector512<ulong> o1) = Vector512.Widen(odd.AsUInt32());
+        (e0 | (o0 << 32)).Store((ulong*)dst);
+        (e1 | (o1 << 32)).Store((ulong*)(dst + 16));
+    }
+
+    /// <summary>8 lanes (16 floats written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave(Vector256<float> even, Vector256<float> odd, float* dst)
+    {
+        (Vector256<ulong> e0, Vector256<ulong> e1) = Vector256.Widen(even.AsUInt32());
+        (Vector256<ulong> o0, Vector256<ulong> o1) = Vector256.Widen(odd.AsUInt32());
+        (e0 | (o0 << 32)).Store((ulong*)dst);
+        (e1 | (o1 << 32)).Store((ulong*)(dst + 8));
+    }
+
+    /// <summary>4 lanes (8 floats written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave(Vector128<float> even, Vector128<float> odd, float* dst)
+    {
+        (Vector128<ulong> e0, Vector128<ulong> e1) = Vector128.Widen(even.AsUInt32());
+        (Vector128<ulong> o0, Vector128<ulong> o1) = Vector128.Widen(odd.AsUInt32());
+        (e0 | (o0 << 32)).Store((ulong*)dst);
+        (e1 | (o1 << 32)).Store((ulong*)(dst + 4));
     }
 
     /// <summary>x (B, C, H, W) -> y (B, C, OH, OW): the mean of each PH x PW window.</summary>

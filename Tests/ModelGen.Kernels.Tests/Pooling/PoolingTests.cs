@@ -103,6 +103,29 @@ public sealed class PoolingTests
         TestData.Close(TestData.NumericGradient(Objective, TestData.ToDouble(x)), arena.Get(dxv), Tolerance.Gradient, "dx");
     }
 
+    /// <summary>
+    /// The one-pass backward (non-overlapping windows) and the scatter (overlapping ones) at every vector width,
+    /// with and without the fused ReLU: dx must equal dy placed at each window's arg-max exactly (0 elsewhere,
+    /// the garbage in dx overwritten), on maps below, at and above each vector width, odd sizes and gaps.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void MaxBackward_EachVectorWidth_PlacesDyAtTheArgMax(int width)
+    {
+        Pool2DShape[] shapes =
+        [
+            Named["2x2 s2 even 8x8"], Named["2x2 s2 odd 7x5"], Named["2x2 s2 wide 4x70"], Named["2x2 s3 gaps"],
+            Named["3x3 s1 overlapping"], Named["1x1 map"], Shape(2, 9, 37, 2, 2, 2, 2), Shape(2, 5, 17, 2, 2, 2, 2),
+            Shape(2, 26, 26, 2, 2, 2, 2), Shape(1, 8, 11, 2, 3, 3, 4),
+        ];
+        foreach (Pool2DShape s in shapes)
+        {
+            RunMaxBackward(s, 3, width, relu: false, ties: false);
+            RunMaxBackward(s, 3, width, relu: true, ties: false);
+            RunMaxBackward(s, 2, width, relu: true, ties: true);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void AvgForward_MatchesReference(string name, int batch)
@@ -192,6 +215,48 @@ public sealed class PoolingTests
         (double[] y, int[] argmax) = PoolingReference.MaxForward(TestData.ToDouble(x), batch, s);
         TestData.Close(y, arena.Get(yv), 0, $"y (width {width})");
         Assert.Equal(argmax.Select(i => (float)i).ToArray(), arena.Get(av));
+    }
+
+    private static void RunMaxBackward(Pool2DShape s, int batch, int width, bool relu, bool ties)
+    {
+        var random = new Random(42);
+        float[] x = TestData.Uniform(random, batch * s.InputSize), dy = TestData.Uniform(random, batch * s.OutputSize);
+        if (relu)
+        {
+            x = [.. x.Select(v => Math.Max(v, 0f))]; // a ReLU's output: some windows all 0
+        }
+
+        if (ties)
+        {
+            x = [.. x.Select(v => MathF.Round(v * 2f) / 2f)];
+        }
+
+        using var arena = new TestArena();
+        Buf xv = arena.Put(x), yv = arena.Zeros(dy.Length), av = arena.Zeros(dy.Length), dyv = arena.Put(dy);
+        Buf dxv = arena.Put(TestData.Uniform(random, x.Length)); // garbage: the backward overwrites
+        PoolingCpu.ForcedWidth = width;
+        try
+        {
+            arena.Backend.MaxPool2DForward(xv, yv, av, batch, s);
+            arena.Backend.MaxPool2DBackward(dyv, av, relu ? yv : default, dxv, batch, s);
+        }
+        finally
+        {
+            PoolingCpu.ForcedWidth = 0;
+        }
+
+        float[] y = arena.Get(yv), argmax = arena.Get(av);
+        var expected = new float[x.Length];
+        for (int plane = 0; plane < batch * s.Channels; plane++)
+        {
+            for (int o = 0; o < s.OutputSize / s.Channels; o++)
+            {
+                int i = (plane * (s.OutputSize / s.Channels)) + o;
+                expected[(plane * (s.InputSize / s.Channels)) + (int)argmax[i]] += !relu || y[i] > 0f ? dy[i] : 0f;
+            }
+        }
+
+        Assert.Equal(expected, arena.Get(dxv));
     }
 
     /// <summary>NaNs scattered over a 2x2 stride-2 pool and a general one: the window's first NaN wins.</summary>
