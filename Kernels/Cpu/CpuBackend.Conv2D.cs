@@ -1,6 +1,6 @@
 namespace ModelGen.Kernels.Cpu;
 
-/// <summary>The convolutional operations: views validated here, the work done in Conv2DCpu, PoolingCpu and BatchNorm2DCpu.</summary>
+/// <summary>The convolutional operations: views validated here, the work done in Conv2DCpu or Conv2DDirectCpu, PoolingCpu and BatchNorm2DCpu.</summary>
 public sealed unsafe partial class CpuBackend
 {
     /// <inheritdoc/>
@@ -19,6 +19,12 @@ public sealed unsafe partial class CpuBackend
         Sized(patches, positions * shape.PatchSize, nameof(patches));
         Sized(rows, positions * shape.Filters, nameof(rows));
         Sized(y, Count(batch, shape.OutputSize), nameof(y));
+        if (Direct(shape))
+        {
+            Conv2DDirectCpu.Forward(_base + x.Offset, _base + weight.Offset, _base + bias.Offset, _base + y.Offset, batch, shape, activation);
+            return;
+        }
+
         Conv2DCpu.Forward(_gemm, _base + x.Offset, _base + weight.Offset, _base + bias.Offset, _base + patches.Offset, _base + rows.Offset,
             _base + y.Offset, batch, shape, activation);
     }
@@ -40,6 +46,13 @@ public sealed unsafe partial class CpuBackend
         {
             Sized(dx, Count(batch, shape.InputSize), nameof(dx));
             dxp = _base + dx.Offset;
+        }
+
+        if (Direct(shape))
+        {
+            Conv2DDirectCpu.Backward(_base + x.Offset, _base + weight.Offset, _base + dy.Offset, _base + dWeight.Offset, _base + dBias.Offset,
+                dxp, batch, shape);
+            return;
         }
 
         Conv2DCpu.Backward(_gemm, _base + weight.Offset, _base + dy.Offset, _base + patches.Offset, _base + rows.Offset,
@@ -141,6 +154,13 @@ public sealed unsafe partial class CpuBackend
         BatchNorm2DCpu.Backward(_base + x.Offset, _base + dy.Offset, _base + dx.Offset, _base + gamma.Offset, _base + dGamma.Offset,
             _base + dBeta.Offset, _base + savedMean.Offset, _base + savedInvStd.Offset, batch, channels, spatial);
     }
+
+    /// <summary>
+    /// Whether a convolution runs direct (<see cref="Conv2DDirectCpu"/>, no patches: few taps and horizontal stride 1,
+    /// a first layer) rather than as im2col + GEMM (<see cref="Conv2DCpu"/>). A GEMM method forced on this thread
+    /// (tests, measurements) keeps the GEMM path. Forward and backward decide alike, so patches are never needed.
+    /// </summary>
+    private static bool Direct(in Conv2DShape shape) => Conv2DCpu.ForcedMethod is null && Conv2DDirectCpu.Applies(shape);
 
     /// <summary>A convolution's sizes are positive, its strides at least 1, its padding not negative.</summary>
     private static void Check(in Conv2DShape shape)

@@ -1,0 +1,740 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using ModelGen.Kernels.Cpu.Ops;
+
+namespace ModelGen.Kernels.Cpu;
+
+/// <summary>
+/// Direct 2-D convolution for layers with few taps per position (a first layer: one to three channels of a
+/// small kernel), channels first: x (B, C, H, W), weight (F, C, KH, KW), bias (F), y (B, F, OH, OW), horizontal
+/// stride 1 (any vertical stride, any padding). No patches: with K = 9 taps the im2col of
+/// <see cref="Conv2DCpu"/> writes and rereads nine times the input for a product that is cheap, so here each output
+/// row is computed from the input rows it reads, vectorised over output columns with the weights broadcast.
+/// <para>
+/// Columns: the interior [lo, hi) where every kernel column lands inside the input row runs in vectors (the last
+/// vector overlapping the one before rather than a scalar tail; in sums the overlapped lanes of dy are masked to
+/// 0); the padding columns outside it run a scalar loop that checks each tap. Rows: the kernel rows that land on
+/// padding are skipped.
+/// </para>
+/// </summary>
+internal static unsafe class Conv2DDirectCpu
+{
+    /// <summary>
+    /// At or below this many taps per position (C * KH * KW: three channels of 3x3, one of 5x5) the direct
+    /// convolution beats im2col + GEMM on the benchmark's first layer; above it the GEMM's reuse wins.
+    /// </summary>
+    internal const int MaxTaps = 27;
+
+    /// <summary>Forces a vector width (512, 256, 128, or 1 for scalar) on this thread; 0 picks the widest. For tests.</summary>
+    [ThreadStatic]
+    internal static int ForcedWidth;
+
+    /// <summary>Filters computed together in the forward pass: each input vector loaded serves this many FMAs.</summary>
+    private const int FilterBlock = 8;
+
+    private static int Width => ForcedWidth == 0 ? 512 : ForcedWidth;
+
+    /// <summary>Whether the direct convolution takes this shape: few taps, horizontal stride 1.</summary>
+    public static bool Applies(in Conv2DShape s) => s.PatchSize <= MaxTaps && s.StrideWidth == 1;
+
+    /// <summary>x (B, C, H, W), weight (F, C, KH, KW), bias (F) -> y (B, F, OH, OW) = act(conv(x, weight) + bias).</summary>
+    public static void Forward(float* x, float* weight, float* bias, float* y, int batch, in Conv2DShape s, ActivationKind activation)
+    {
+        bool relu = activation == ActivationKind.ReLU;
+        (int lo, int hi) = Interior(s);
+        switch (Pick(hi - lo))
+        {
+            case 512: ForwardPlanes<V512>(x, weight, bias, y, batch, s, relu, lo, hi); break;
+            case 256: ForwardPlanes<V256>(x, weight, bias, y, batch, s, relu, lo, hi); break;
+            case 128: ForwardPlanes<V128>(x, weight, bias, y, batch, s, relu, lo, hi); break;
+            default: ForwardPlanes<V1>(x, weight, bias, y, batch, s, relu, lo, hi); break;
+        }
+
+        if (activation is ActivationKind.Sigmoid or ActivationKind.Tanh)
+        {
+            var all = new Span<float>(y, batch * s.OutputSize);
+            if (activation == ActivationKind.Sigmoid)
+            {
+                SigmoidOp.Forward(all, all);
+            }
+            else
+            {
+                TanhOp.Forward(all, all);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backward of <see cref="Forward"/> from dy (B, F, OH, OW), the gradient of the pre-activation output:
+    /// dBias (F) += sum of dy; dWeight (F, C, KH, KW) += sum over b, oh, ow of dy[b, f, oh, ow] x[b, c, oh SH - PT + kh, ow - PL + kw];
+    /// when dx is not null, dx (B, C, H, W) = the transposed convolution of dy (overwritten).
+    /// </summary>
+    public static void Backward(float* x, float* weight, float* dy, float* dWeight, float* dBias, float* dx, int batch, in Conv2DShape s)
+    {
+        (int lo, int hi) = Interior(s);
+        switch (Pick(hi - lo))
+        {
+            case 512: WeightGradient<V512>(x, dy, dWeight, dBias, batch, s, lo, hi); break;
+            case 256: WeightGradient<V256>(x, dy, dWeight, dBias, batch, s, lo, hi); break;
+            case 128: WeightGradient<V128>(x, dy, dWeight, dBias, batch, s, lo, hi); break;
+            default: WeightGradient<V1>(x, dy, dWeight, dBias, batch, s, lo, hi); break;
+        }
+
+        if (dx != null)
+        {
+            switch (Pick(s.OutWidth))
+            {
+                case 512: InputGradient<V512>(weight, dy, dx, batch, s); break;
+                case 256: InputGradient<V256>(weight, dy, dx, batch, s); break;
+                case 128: InputGradient<V128>(weight, dy, dx, batch, s); break;
+                default: InputGradient<V1>(weight, dy, dx, batch, s); break;
+            }
+        }
+    }
+
+    /// <summary>The widest vector allowed and supported that fits in <paramref name="n"/> columns; 1 (scalar) when none does.</summary>
+    private static int Pick(int n)
+    {
+        int width = Width;
+        if (width >= 512 && Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            return 512;
+        }
+
+        if (width >= 256 && Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            return 256;
+        }
+
+        if (width >= 128 && Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+        {
+            return 128;
+        }
+
+        return 1;
+    }
+
+    /// <summary>The output columns [lo, hi) whose every kernel column lands inside the input row: 0 &lt;= ow - PL + kw &lt; W for all kw.</summary>
+    private static (int Lo, int Hi) Interior(in Conv2DShape s)
+    {
+        int lo = Math.Min(s.PadLeft, s.OutWidth);
+        int hi = Math.Min(s.OutWidth, s.Width - s.KernelWidth + s.PadLeft + 1);
+        return (lo, Math.Max(lo, hi));
+    }
+
+    /// <summary>The kernel rows [first, last) that land inside the input for an output row whose window starts at input row ih0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (int First, int Last) KernelRows(int ih0, int kernelHeight, int height) =>
+        (Math.Max(0, -ih0), Math.Min(kernelHeight, height - ih0));
+
+    /// <summary>The output rows [first, last) whose input row oh SH - PT + kh lies inside the input (empty when none does).</summary>
+    private static (int First, int Last) OutputRows(in Conv2DShape s, int kh)
+    {
+        int top = s.PadTop - kh; // oh SH >= top
+        int first = top <= 0 ? 0 : (top + s.StrideHeight - 1) / s.StrideHeight;
+        int bottom = s.Height - 1 + s.PadTop - kh; // oh SH <= bottom
+        int last = bottom < 0 ? 0 : Math.Min(s.OutHeight, (bottom / s.StrideHeight) + 1);
+        return (Math.Min(first, last), last);
+    }
+
+    /// <summary>
+    /// The forward pass, FilterBlock filters at a time: for each output row and vector of columns, each input
+    /// vector (c, kh, kw) is loaded once and multiplied into every filter's accumulator (eight independent FMA
+    /// chains, enough to hide the FMA's latency). The block's weights are packed tap-major on the stack,
+    /// packed[t, i] = weight[f0 + i, t], so one pointer walks them (filters past the last are zeros, not stored).
+    /// </summary>
+    private static void ForwardPlanes<TV>(float* x, float* weight, float* bias, float* y, int batch, in Conv2DShape s, bool relu, int lo, int hi)
+        where TV : struct, IVector<TV>
+    {
+        int channels = s.Channels, height = s.Height, inWidth = s.Width, filters = s.Filters;
+        int kernelHeight = s.KernelHeight, kernelWidth = s.KernelWidth, strideHeight = s.StrideHeight, padTop = s.PadTop, padLeft = s.PadLeft;
+        int outHeight = s.OutHeight, outWidth = s.OutWidth, taps = s.PatchSize, plane = height * inWidth, outPlane = outHeight * outWidth;
+        int count = TV.Count;
+        float* packed = stackalloc float[MaxTaps * FilterBlock];
+        float* biases = stackalloc float[FilterBlock];
+        for (int f0 = 0; f0 < filters; f0 += FilterBlock)
+        {
+            int nf = Math.Min(FilterBlock, filters - f0);
+            for (int i = 0; i < FilterBlock; i++)
+            {
+                biases[i] = i < nf ? bias[f0 + i] : 0f;
+                for (int t = 0; t < taps; t++)
+                {
+                    packed[(t * FilterBlock) + i] = i < nf ? weight[((long)(f0 + i) * taps) + t] : 0f;
+                }
+            }
+
+            for (int b = 0; b < batch; b++)
+            {
+                float* xb = x + ((long)b * s.InputSize);
+                float* y0 = y + ((((long)b * filters) + f0) * outPlane);
+                for (int oh = 0; oh < outHeight; oh++)
+                {
+                    int ih0 = (oh * strideHeight) - padTop;
+                    (int khFirst, int khLast) = KernelRows(ih0, kernelHeight, height);
+                    float* yr = y0 + ((long)oh * outWidth);
+                    for (int o = lo; o < hi; o += count)
+                    {
+                        o = Math.Min(o, hi - count); // the last vector overlaps the one before
+                        TV a0 = TV.Create(biases[0]), a1 = TV.Create(biases[1]), a2 = TV.Create(biases[2]), a3 = TV.Create(biases[3]);
+                        TV a4 = TV.Create(biases[4]), a5 = TV.Create(biases[5]), a6 = TV.Create(biases[6]), a7 = TV.Create(biases[7]);
+                        for (int c = 0; c < channels; c++)
+                        {
+                            for (int kh = khFirst; kh < khLast; kh++)
+                            {
+                                float* xr = xb + ((long)c * plane) + ((long)(ih0 + kh) * inWidth) + o - padLeft;
+                                float* wt = packed + ((((c * kernelHeight) + kh) * kernelWidth) * FilterBlock);
+                                for (int kw = 0; kw < kernelWidth; kw++, wt += FilterBlock)
+                                {
+                                    TV v = TV.Load(xr + kw);
+                                    a0 = TV.FusedMultiplyAdd(v, TV.Create(wt[0]), a0);
+                                    a1 = TV.FusedMultiplyAdd(v, TV.Create(wt[1]), a1);
+                                    a2 = TV.FusedMultiplyAdd(v, TV.Create(wt[2]), a2);
+                                    a3 = TV.FusedMultiplyAdd(v, TV.Create(wt[3]), a3);
+                                    a4 = TV.FusedMultiplyAdd(v, TV.Create(wt[4]), a4);
+                                    a5 = TV.FusedMultiplyAdd(v, TV.Create(wt[5]), a5);
+                                    a6 = TV.FusedMultiplyAdd(v, TV.Create(wt[6]), a6);
+                                    a7 = TV.FusedMultiplyAdd(v, TV.Create(wt[7]), a7);
+                                }
+                            }
+                        }
+
+                        float* at = yr + o;
+                        Store(a0, at, relu);
+                        if (nf == FilterBlock)
+                        {
+                            Store(a1, at + outPlane, relu);
+                            Store(a2, at + (2 * (long)outPlane), relu);
+                            Store(a3, at + (3 * (long)outPlane), relu);
+                            Store(a4, at + (4 * (long)outPlane), relu);
+                            Store(a5, at + (5 * (long)outPlane), relu);
+                            Store(a6, at + (6 * (long)outPlane), relu);
+                            Store(a7, at + (7 * (long)outPlane), relu);
+                        }
+                        else
+                        {
+                            StoreSome(a1, a2, a3, a4, a5, a6, a7, at, outPlane, nf, relu);
+                        }
+                    }
+
+                    if (lo > 0 || hi < outWidth)
+                    {
+                        for (int f = 0; f < nf; f++)
+                        {
+                            EdgeColumns(xb, weight + ((long)(f0 + f) * taps), bias[f0 + f], yr + ((long)f * outPlane), s, ih0, lo, hi, relu);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The accumulators of filters 1 .. nf - 1 of a block short of FilterBlock filters.</summary>
+    private static void StoreSome<TV>(TV a1, TV a2, TV a3, TV a4, TV a5, TV a6, TV a7, float* at, int outPlane, int nf, bool relu)
+        where TV : struct, IVector<TV>
+    {
+        if (nf > 1)
+        {
+            Store(a1, at + (1 * (long)outPlane), relu);
+        }
+
+        if (nf > 2)
+        {
+            Store(a2, at + (2 * (long)outPlane), relu);
+        }
+
+        if (nf > 3)
+        {
+            Store(a3, at + (3 * (long)outPlane), relu);
+        }
+
+        if (nf > 4)
+        {
+            Store(a4, at + (4 * (long)outPlane), relu);
+        }
+
+        if (nf > 5)
+        {
+            Store(a5, at + (5 * (long)outPlane), relu);
+        }
+
+        if (nf > 6)
+        {
+            Store(a6, at + (6 * (long)outPlane), relu);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TV>(TV v, float* at, bool relu)
+        where TV : struct, IVector<TV> =>
+        (relu ? TV.Relu(v) : v).Store(at);
+
+    /// <summary>The output columns [0, lo) and [hi, OW) of one row and filter, whose windows reach into the padding: each tap checked.</summary>
+    private static void EdgeColumns(float* xb, float* w, float bias, float* yr, in Conv2DShape s, int ih0, int lo, int hi, bool relu)
+    {
+        (int khFirst, int khLast) = KernelRows(ih0, s.KernelHeight, s.Height);
+        for (int ow = 0; ow < s.OutWidth; ow++)
+        {
+            if (ow == lo && hi > lo)
+            {
+                ow = hi - 1; // skip the interior
+                continue;
+            }
+
+            float sum = bias;
+            for (int c = 0; c < s.Channels; c++)
+            {
+                for (int kh = khFirst; kh < khLast; kh++)
+                {
+                    float* xr = xb + ((((long)c * s.Height) + ih0 + kh) * s.Width);
+                    float* wr = w + (((c * s.KernelHeight) + kh) * s.KernelWidth);
+                    for (int kw = 0; kw < s.KernelWidth; kw++)
+                    {
+                        int iw = ow - s.PadLeft + kw;
+                        if ((uint)iw < (uint)s.Width)
+                        {
+                            sum += wr[kw] * xr[iw];
+                        }
+                    }
+                }
+            }
+
+            yr[ow] = relu ? ReluOp.Invoke(sum) : sum;
+        }
+    }
+
+    /// <summary>
+    /// dBias and dWeight, one (sample, filter) plane of dy at a time (it stays in L1 while every tap meets it). The
+    /// taps go in blocks of up to 3 x 3 (kernel rows x kernel columns), nine sums at once: each dy vector loaded
+    /// serves nine FMAs on nine independent chains. Output rows where one of a block's kernel rows lands on padding
+    /// run the block again one kernel row at a time; columns in the padding run a scalar loop. Sums run in vector
+    /// lanes per plane, then go into dWeight.
+    /// </summary>
+    private static void WeightGradient<TV>(float* x, float* dy, float* dWeight, float* dBias, int batch, in Conv2DShape s, int lo, int hi)
+        where TV : struct, IVector<TV>
+    {
+        int channels = s.Channels, filters = s.Filters, kernelHeight = s.KernelHeight, kernelWidth = s.KernelWidth;
+        int taps = s.PatchSize, plane = s.Height * s.Width, outPlane = s.OutHeight * s.OutWidth;
+        int remainder = (hi - lo) % TV.Count;
+        // The last vector of a row overlaps the one before when the interior is not a whole number of vectors:
+        // it counts only its lanes past the previous vector.
+        TV tail = remainder == 0 ? TV.LanesFrom(0) : TV.LanesFrom(TV.Count - remainder);
+        bool edges = lo > 0 || hi < s.OutWidth;
+        for (int b = 0; b < batch; b++)
+        {
+            float* xb = x + ((long)b * s.InputSize);
+            for (int f = 0; f < filters; f++)
+            {
+                float* g = dy + ((((long)b * filters) + f) * outPlane);
+                float* dw = dWeight + ((long)f * taps);
+                dBias[f] += PlaneSum<TV>(g, outPlane);
+                for (int c = 0; c < channels; c++)
+                {
+                    float* xc = xb + ((long)c * plane);
+                    float* dwc = dw + (c * kernelHeight * kernelWidth);
+                    for (int kh0 = 0; kh0 < kernelHeight; kh0 += 3)
+                    {
+                        int nh = Math.Min(3, kernelHeight - kh0);
+                        // Rows valid for every kernel row of the block: the first kernel row's first, the last one's last.
+                        int first = OutputRows(s, kh0).First, last = Math.Max(first, OutputRows(s, kh0 + nh - 1).Last);
+                        for (int kw0 = 0; kw0 < kernelWidth; kw0 += 3)
+                        {
+                            int nw = Math.Min(3, kernelWidth - kw0);
+                            TapBlock<TV>(g, xc, dwc, s, kh0, nh, kw0, nw, first, last, lo, hi, tail);
+                            if (nh > 1)
+                            {
+                                for (int kh = kh0; kh < kh0 + nh; kh++)
+                                {
+                                    (int rowFirst, int rowLast) = OutputRows(s, kh);
+                                    TapBlock<TV>(g, xc, dwc, s, kh, 1, kw0, nw, rowFirst, Math.Min(first, rowLast), lo, hi, tail);
+                                    TapBlock<TV>(g, xc, dwc, s, kh, 1, kw0, nw, Math.Max(last, rowFirst), rowLast, lo, hi, tail);
+                                }
+                            }
+                        }
+                    }
+
+                    if (edges)
+                    {
+                        for (int kh = 0; kh < kernelHeight; kh++)
+                        {
+                            (int rowFirst, int rowLast) = OutputRows(s, kh);
+                            EdgeWeightGradient(g, xc, dwc + (kh * kernelWidth), s, kh, rowFirst, rowLast, lo, hi);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// dWeight's taps (kh0 .. kh0 + nh - 1, kw0 .. kw0 + nw - 1) of one channel and filter (nh, nw at most 3),
+    /// dwc[kh, kw] += sum over output rows [ohFirst, ohLast) and interior columns [lo, hi) of dy[oh, ow] x[oh SH - PT + kh, ow - PL + kw].
+    /// Kernel rows and columns past the block's read the first one's again and are not stored.
+    /// </summary>
+    private static void TapBlock<TV>(float* g, float* xc, float* dwc, in Conv2DShape s, int kh0, int nh, int kw0, int nw,
+        int ohFirst, int ohLast, int lo, int hi, TV tail)
+        where TV : struct, IVector<TV>
+    {
+        if (ohFirst >= ohLast || lo >= hi)
+        {
+            return;
+        }
+
+        int inWidth = s.Width, outWidth = s.OutWidth, strideHeight = s.StrideHeight, count = TV.Count;
+        long r1 = nh > 1 ? inWidth : 0, r2 = nh > 2 ? 2L * inWidth : 0;
+        int d1 = nw > 1 ? 1 : 0, d2 = nw > 2 ? 2 : 0;
+        int full = hi - count; // vectors start at lo, lo + count, ... up to full; the last one at full is masked by tail
+        TV a00 = TV.Zero, a01 = TV.Zero, a02 = TV.Zero, a10 = TV.Zero, a11 = TV.Zero, a12 = TV.Zero, a20 = TV.Zero, a21 = TV.Zero, a22 = TV.Zero;
+        // The rows' last vectors sum apart (b..), so that each chain of dependent FMAs is half as long.
+        TV b00 = TV.Zero, b01 = TV.Zero, b02 = TV.Zero, b10 = TV.Zero, b11 = TV.Zero, b12 = TV.Zero, b20 = TV.Zero, b21 = TV.Zero, b22 = TV.Zero;
+        for (int oh = ohFirst; oh < ohLast; oh++)
+        {
+            float* gr = g + ((long)oh * outWidth);
+            float* x0 = xc + ((long)((oh * strideHeight) - s.PadTop + kh0) * inWidth) + kw0 - s.PadLeft;
+            float* x1 = x0 + r1, x2 = x0 + r2;
+            int o = lo;
+            for (; o < full; o += count)
+            {
+                TV d = TV.Load(gr + o);
+                a00 = TV.FusedMultiplyAdd(d, TV.Load(x0 + o), a00);
+                a01 = TV.FusedMultiplyAdd(d, TV.Load(x0 + o + d1), a01);
+                a02 = TV.FusedMultiplyAdd(d, TV.Load(x0 + o + d2), a02);
+                a10 = TV.FusedMultiplyAdd(d, TV.Load(x1 + o), a10);
+                a11 = TV.FusedMultiplyAdd(d, TV.Load(x1 + o + d1), a11);
+                a12 = TV.FusedMultiplyAdd(d, TV.Load(x1 + o + d2), a12);
+                a20 = TV.FusedMultiplyAdd(d, TV.Load(x2 + o), a20);
+                a21 = TV.FusedMultiplyAdd(d, TV.Load(x2 + o + d1), a21);
+                a22 = TV.FusedMultiplyAdd(d, TV.Load(x2 + o + d2), a22);
+            }
+
+            {
+                // The row's last vector, at hi - count: whole when the vectors before ended exactly there, else masked.
+                TV d = TV.Load(gr + full);
+                if (o > full)
+                {
+                    d &= tail;
+                }
+
+                b00 = TV.FusedMultiplyAdd(d, TV.Load(x0 + full), b00);
+                b01 = TV.FusedMultiplyAdd(d, TV.Load(x0 + full + d1), b01);
+                b02 = TV.FusedMultiplyAdd(d, TV.Load(x0 + full + d2), b02);
+                b10 = TV.FusedMultiplyAdd(d, TV.Load(x1 + full), b10);
+                b11 = TV.FusedMultiplyAdd(d, TV.Load(x1 + full + d1), b11);
+                b12 = TV.FusedMultiplyAdd(d, TV.Load(x1 + full + d2), b12);
+                b20 = TV.FusedMultiplyAdd(d, TV.Load(x2 + full), b20);
+                b21 = TV.FusedMultiplyAdd(d, TV.Load(x2 + full + d1), b21);
+                b22 = TV.FusedMultiplyAdd(d, TV.Load(x2 + full + d2), b22);
+            }
+        }
+
+        int kernelWidth = s.KernelWidth;
+        float* t0 = dwc + (kh0 * kernelWidth) + kw0;
+        AddSums(t0, a00 + b00, a01 + b01, a02 + b02, nw);
+        if (nh > 1)
+        {
+            AddSums(t0 + kernelWidth, a10 + b10, a11 + b11, a12 + b12, nw);
+        }
+
+        if (nh > 2)
+        {
+            AddSums(t0 + (2 * kernelWidth), a20 + b20, a21 + b21, a22 + b22, nw);
+        }
+    }
+
+    /// <summary>at[0 .. nw - 1] += the lane sums of the first nw of a0, a1, a2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSums<TV>(float* at, TV a0, TV a1, TV a2, int nw)
+        where TV : struct, IVector<TV>
+    {
+        at[0] += TV.Sum(a0);
+        if (nw > 1)
+        {
+            at[1] += TV.Sum(a1);
+        }
+
+        if (nw > 2)
+        {
+            at[2] += TV.Sum(a2);
+        }
+    }
+
+    /// <summary>dWeight's kernel row kh of one channel and filter: the columns outside [lo, hi), each tap checked.</summary>
+    private static void EdgeWeightGradient(float* g, float* xc, float* dwRow, in Conv2DShape s, int kh, int ohFirst, int ohLast, int lo, int hi)
+    {
+        for (int kw = 0; kw < s.KernelWidth; kw++)
+        {
+            float sum = 0f;
+            for (int oh = ohFirst; oh < ohLast; oh++)
+            {
+                float* gr = g + ((long)oh * s.OutWidth);
+                float* xr = xc + ((long)((oh * s.StrideHeight) - s.PadTop + kh) * s.Width);
+                for (int ow = 0; ow < s.OutWidth; ow++)
+                {
+                    if (ow == lo && hi > lo)
+                    {
+                        ow = hi - 1; // skip the interior
+                        continue;
+                    }
+
+                    int iw = ow - s.PadLeft + kw;
+                    if ((uint)iw < (uint)s.Width)
+                    {
+                        sum += gr[ow] * xr[iw];
+                    }
+                }
+            }
+
+            dwRow[kw] += sum;
+        }
+    }
+
+    /// <summary>The sum of a plane (N floats), in vector lanes, then across them.</summary>
+    private static float PlaneSum<TV>(float* g, int n)
+        where TV : struct, IVector<TV>
+    {
+        // Four chains of adds: one would wait on the add's latency at every step.
+        TV acc0 = TV.Zero, acc1 = TV.Zero, acc2 = TV.Zero, acc3 = TV.Zero;
+        int i = 0, count = TV.Count;
+        for (; i <= n - (4 * count); i += 4 * count)
+        {
+            acc0 += TV.Load(g + i);
+            acc1 += TV.Load(g + i + count);
+            acc2 += TV.Load(g + i + (2 * count));
+            acc3 += TV.Load(g + i + (3 * count));
+        }
+
+        for (; i <= n - count; i += count)
+        {
+            acc0 += TV.Load(g + i);
+        }
+
+        float total = TV.Sum((acc0 + acc1) + (acc2 + acc3));
+        for (; i < n; i++)
+        {
+            total += g[i];
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// dx (B, C, H, W) = 0, then for each filter and tap, dx[b, c, oh SH - PT + kh, ow - PL + kw] += weight[f, c, kh, kw] dy[b, f, oh, ow]:
+    /// each (sample, channel) plane of dx stays in L1 while every filter's dy rows are added onto its shifted rows.
+    /// </summary>
+    private static void InputGradient<TV>(float* weight, float* dy, float* dx, int batch, in Conv2DShape s)
+        where TV : struct, IVector<TV>
+    {
+        int channels = s.Channels, height = s.Height, inWidth = s.Width, filters = s.Filters;
+        int kernelHeight = s.KernelHeight, kernelWidth = s.KernelWidth, strideHeight = s.StrideHeight, padTop = s.PadTop, padLeft = s.PadLeft;
+        int outHeight = s.OutHeight, outWidth = s.OutWidth, taps = s.PatchSize, plane = height * inWidth, outPlane = outHeight * outWidth;
+        int count = TV.Count;
+        new Span<float>(dx, batch * s.InputSize).Clear();
+        for (int b = 0; b < batch; b++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                float* dxc = dx + ((((long)b * channels) + c) * plane);
+                for (int f = 0; f < filters; f++)
+                {
+                    float* g = dy + ((((long)b * filters) + f) * outPlane);
+                    float* wf = weight + ((long)f * taps) + (c * kernelHeight * kernelWidth);
+                    for (int kh = 0; kh < kernelHeight; kh++)
+                    {
+                        (int ohFirst, int ohLast) = OutputRows(s, kh);
+                        for (int kw = 0; kw < kernelWidth; kw++)
+                        {
+                            // Output columns whose input column ow - PL + kw lies inside the row.
+                            int first = Math.Max(0, padLeft - kw), last = Math.Min(outWidth, inWidth + padLeft - kw);
+                            int shift = kw - padLeft;
+                            TV wv = TV.Create(wf[(kh * kernelWidth) + kw]);
+                            float ws = wf[(kh * kernelWidth) + kw];
+                            for (int oh = ohFirst; oh < ohLast; oh++)
+                            {
+                                float* gr = g + ((long)oh * outWidth);
+                                float* dr = dxc + ((long)((oh * strideHeight) - padTop + kh) * inWidth) + shift;
+                                int o = first;
+                                for (; o <= last - count; o += count)
+                                {
+                                    TV.FusedMultiplyAdd(TV.Load(gr + o), wv, TV.Load(dr + o)).Store(dr + o);
+                                }
+
+                                for (; o < last; o++)
+                                {
+                                    dr[o] += ws * gr[o];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The vector operations the kernels need, over one width (a struct per width, so each instantiation compiles to that width).</summary>
+    private interface IVector<TSelf>
+        where TSelf : struct, IVector<TSelf>
+    {
+        static abstract int Count { get; }
+
+        static abstract TSelf Zero { get; }
+
+        static abstract TSelf Create(float value);
+
+        static abstract TSelf Load(float* at);
+
+        static abstract TSelf FusedMultiplyAdd(TSelf a, TSelf b, TSelf c);
+
+        /// <summary>max(a, 0).</summary>
+        static abstract TSelf Relu(TSelf a);
+
+        /// <summary>A mask: lanes from <paramref name="lanes"/> on all ones, those before all zeros.</summary>
+        static abstract TSelf LanesFrom(int lanes);
+
+        static abstract TSelf operator &(TSelf a, TSelf b);
+
+        static abstract float Sum(TSelf a);
+
+        static abstract TSelf operator +(TSelf a, TSelf b);
+
+        void Store(float* at);
+    }
+
+    private readonly struct V512(Vector512<float> v) : IVector<V512>
+    {
+        private readonly Vector512<float> _v = v;
+
+        public static int Count => Vector512<float>.Count;
+
+        public static V512 Zero => new(Vector512<float>.Zero);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V512 Create(float value) => new(Vector512.Create(value));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V512 Load(float* at) => new(Vector512.Load(at));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V512 FusedMultiplyAdd(V512 a, V512 b, V512 c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V512 Relu(V512 a) => new(Vector512.MaxNative(a._v, Vector512<float>.Zero));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V512 LanesFrom(int lanes) =>
+            new(Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(lanes)).AsSingle());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V512 operator &(V512 a, V512 b) => new(a._v & b._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Sum(V512 a) => Vector512.Sum(a._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V512 operator +(V512 a, V512 b) => new(a._v + b._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(float* at) => _v.Store(at);
+    }
+
+    private readonly struct V256(Vector256<float> v) : IVector<V256>
+    {
+        private readonly Vector256<float> _v = v;
+
+        public static int Count => Vector256<float>.Count;
+
+        public static V256 Zero => new(Vector256<float>.Zero);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V256 Create(float value) => new(Vector256.Create(value));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V256 Load(float* at) => new(Vector256.Load(at));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V256 FusedMultiplyAdd(V256 a, V256 b, V256 c) => new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V256 Relu(V256 a) => new(Vector256.MaxNative(a._v, Vector256<float>.Zero));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V256 LanesFrom(int lanes) =>
+            new(Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(lanes)).AsSingle());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V256 operator &(V256 a, V256 b) => new(a._v & b._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Sum(V256 a) => Vector256.Sum(a._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V256 operator +(V256 a, V256 b) => new(a._v + b._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(float* at) => _v.Store(at);
+    }
+
+    private readonly struct V128(Vector128<float> v) : IVector<V128>
+    {
+        private readonly Vector128<float> _v = v;
+
+        public static int Count => Vector128<float>.Count;
+
+        public static V128 Zero => new(Vector128<float>.Zero);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V128 Create(float value) => new(Vector128.Create(value));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V128 Load(float* at) => new(Vector128.Load(at));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V128 FusedMultiplyAdd(V128 a, V128 b, V128 c) => new(Vector128.FusedMultiplyAdd(a._v, b._v, c._v));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V128 Relu(V128 a) => new(Vector128.MaxNative(a._v, Vector128<float>.Zero));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V128 LanesFrom(int lanes) =>
+            new(Vector128.GreaterThanOrEqual(Vector128<int>.Indices, Vector128.Create(lanes)).AsSingle());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V128 operator &(V128 a, V128 b) => new(a._v & b._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Sum(V128 a) => Vector128.Sum(a._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static V128 operator +(V128 a, V128 b) => new(a._v + b._v);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(float* at) => _v.Store(at);
+    }
+
+    /// <summary>The scalar "vector" of one lane: the same kernels as plain loops (and the reference for the widths above).</summary>
+    private readonly struct V1(float v) : IVector<V1>
+    {
+        private readonly float _v = v;
+
+        public static int Count => 1;
+
+        public static V1 Zero => new(0f);
+
+        public static V1 Create(float value) => new(value);
+
+        public static V1 Load(float* at) => new(*at);
+
+        public static V1 FusedMultiplyAdd(V1 a, V1 b, V1 c) => new((a._v * b._v) + c._v);
+
+        public static V1 Relu(V1 a) => new(ReluOp.Invoke(a._v));
+
+        public static V1 LanesFrom(int lanes) => new(lanes > 0 ? 0f : BitConverter.Int32BitsToSingle(-1));
+
+        public static V1 operator &(V1 a, V1 b) => new(BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(a._v) & BitConverter.SingleToInt32Bits(b._v)));
+
+        public static float Sum(V1 a) => a._v;
+
+        public static V1 operator +(V1 a, V1 b) => new(a._v + b._v);
+
+        public void Store(float* at) => *at = _v;
+    }
+}
