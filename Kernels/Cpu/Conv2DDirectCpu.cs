@@ -320,6 +320,9 @@ internal static unsafe class Conv2DDirectCpu
         // it counts only its lanes past the previous vector.
         TV tail = remainder == 0 ? TV.LanesFrom(0) : TV.LanesFrom(TV.Count - remainder);
         bool edges = lo > 0 || hi < s.OutWidth;
+        // dBias: summed by the first tap block when that block's rows and columns cover the whole plane (no padding
+        // in its way), which saves a pass over dy; else a pass of its own.
+        bool whole = !edges && OutputRows(s, 0).First == 0 && OutputRows(s, Math.Min(3, kernelHeight) - 1).Last == s.OutHeight;
         for (int b = 0; b < batch; b++)
         {
             float* xb = x + ((long)b * s.InputSize);
@@ -327,7 +330,11 @@ internal static unsafe class Conv2DDirectCpu
             {
                 float* g = dy + ((((long)b * filters) + f) * outPlane);
                 float* dw = dWeight + ((long)f * taps);
-                dBias[f] += PlaneSum<TV>(g, outPlane);
+                if (!whole)
+                {
+                    dBias[f] += PlaneSum<TV>(g, outPlane);
+                }
+
                 for (int c = 0; c < channels; c++)
                 {
                     float* xc = xb + ((long)c * plane);
@@ -340,14 +347,14 @@ internal static unsafe class Conv2DDirectCpu
                         for (int kw0 = 0; kw0 < kernelWidth; kw0 += 3)
                         {
                             int nw = Math.Min(3, kernelWidth - kw0);
-                            TapBlock<TV>(g, xc, dwc, s, kh0, nh, kw0, nw, first, last, lo, hi, tail);
+                            TapBlock<TV>(g, xc, dwc, whole && c == 0 && kh0 == 0 && kw0 == 0 ? dBias + f : null, s, kh0, nh, kw0, nw, first, last, lo, hi, tail);
                             if (nh > 1)
                             {
                                 for (int kh = kh0; kh < kh0 + nh; kh++)
                                 {
                                     (int rowFirst, int rowLast) = OutputRows(s, kh);
-                                    TapBlock<TV>(g, xc, dwc, s, kh, 1, kw0, nw, rowFirst, Math.Min(first, rowLast), lo, hi, tail);
-                                    TapBlock<TV>(g, xc, dwc, s, kh, 1, kw0, nw, Math.Max(last, rowFirst), rowLast, lo, hi, tail);
+                                    TapBlock<TV>(g, xc, dwc, null, s, kh, 1, kw0, nw, rowFirst, Math.Min(first, rowLast), lo, hi, tail);
+                                    TapBlock<TV>(g, xc, dwc, null, s, kh, 1, kw0, nw, Math.Max(last, rowFirst), rowLast, lo, hi, tail);
                                 }
                             }
                         }
@@ -369,9 +376,10 @@ internal static unsafe class Conv2DDirectCpu
     /// <summary>
     /// dWeight's taps (kh0 .. kh0 + nh - 1, kw0 .. kw0 + nw - 1) of one channel and filter (nh, nw at most 3),
     /// dwc[kh, kw] += sum over output rows [ohFirst, ohLast) and interior columns [lo, hi) of dy[oh, ow] x[oh SH - PT + kh, ow - PL + kw].
-    /// Kernel rows and columns past the block's read the first one's again and are not stored.
+    /// Kernel rows and columns past the block's read the first one's again and are not stored. When
+    /// <paramref name="biasSum"/> is not null, it also gets += the sum of dy over those rows and columns.
     /// </summary>
-    private static void TapBlock<TV>(float* g, float* xc, float* dwc, in Conv2DShape s, int kh0, int nh, int kw0, int nw,
+    private static void TapBlock<TV>(float* g, float* xc, float* dwc, float* biasSum, in Conv2DShape s, int kh0, int nh, int kw0, int nw,
         int ohFirst, int ohLast, int lo, int hi, TV tail)
         where TV : struct, IVector<TV>
     {
@@ -386,6 +394,7 @@ internal static unsafe class Conv2DDirectCpu
         int full = hi - count; // vectors start at lo, lo + count, ... up to full; the last one at full is masked by tail
         TV a00 = TV.Zero, a01 = TV.Zero, a02 = TV.Zero, a10 = TV.Zero, a11 = TV.Zero, a12 = TV.Zero, a20 = TV.Zero, a21 = TV.Zero, a22 = TV.Zero;
         // The rows' last vectors sum apart (b..), so that each chain of dependent FMAs is half as long.
+        TV sum = TV.Zero;
         TV b00 = TV.Zero, b01 = TV.Zero, b02 = TV.Zero, b10 = TV.Zero, b11 = TV.Zero, b12 = TV.Zero, b20 = TV.Zero, b21 = TV.Zero, b22 = TV.Zero;
         for (int oh = ohFirst; oh < ohLast; oh++)
         {
@@ -396,6 +405,7 @@ internal static unsafe class Conv2DDirectCpu
             for (; o < full; o += count)
             {
                 TV d = TV.Load(gr + o);
+                sum += d;
                 a00 = TV.FusedMultiplyAdd(d, TV.Load(x0 + o), a00);
                 a01 = TV.FusedMultiplyAdd(d, TV.Load(x0 + o + d1), a01);
                 a02 = TV.FusedMultiplyAdd(d, TV.Load(x0 + o + d2), a02);
@@ -415,6 +425,8 @@ internal static unsafe class Conv2DDirectCpu
                     d &= tail;
                 }
 
+                sum += d;
+
                 b00 = TV.FusedMultiplyAdd(d, TV.Load(x0 + full), b00);
                 b01 = TV.FusedMultiplyAdd(d, TV.Load(x0 + full + d1), b01);
                 b02 = TV.FusedMultiplyAdd(d, TV.Load(x0 + full + d2), b02);
@@ -425,6 +437,11 @@ internal static unsafe class Conv2DDirectCpu
                 b21 = TV.FusedMultiplyAdd(d, TV.Load(x2 + full + d1), b21);
                 b22 = TV.FusedMultiplyAdd(d, TV.Load(x2 + full + d2), b22);
             }
+        }
+
+        if (biasSum != null)
+        {
+            *biasSum += TV.Sum(sum);
         }
 
         int kernelWidth = s.KernelWidth;
