@@ -28,10 +28,11 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
 
     // One operand packed whole by PrepackA and reused across many products (a convolution's weight).
     private readonly GemmWorkspace _prepacked;
+    private int _prepackedRows;
 
     // The product in flight, read by the pool's workers.
     private bool _transA, _transB, _splitRows;
-    private int _m, _n, _k;
+    private int _m, _n, _k, _tileRows;
     private float _alpha, _beta;
     private float* _a, _b, _c;
 
@@ -71,6 +72,10 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
         Scalar,
     }
 
+    /// <summary>Forces the rows of the register block on this thread (8 or 12 with AVX-512); 0 picks by M. For tests.</summary>
+    [ThreadStatic]
+    internal static int ForcedTileRows;
+
     /// <summary>Which micro-kernel runs, for the back end's name.</summary>
     public string KernelName => _kernel switch
     {
@@ -100,13 +105,14 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
         }
 
         (_transA, _transB, _m, _n, _k, _alpha, _beta) = (transA, transB, m, n, k, alpha, beta);
+        _tileRows = TileRows(m);
         _a = a;
         _b = b;
         _c = c;
         int parts = 1;
         if (_pool is not null && (long)m * n * k >= ParallelThreshold)
         {
-            int rowTiles = (m + _mr - 1) / _mr, colTiles = (n + _nr - 1) / _nr;
+            int rowTiles = (m + _tileRows - 1) / _tileRows, colTiles = (n + _nr - 1) / _nr;
             _splitRows = rowTiles >= colTiles;
             parts = Math.Min(_pool.Capacity, _splitRows ? rowTiles : colTiles);
         }
@@ -146,16 +152,17 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     }
 
     /// <summary>Whether op(A) (M, K) fits the prepacked buffer whole.</summary>
-    internal bool CanPrepack(int m, int k) => (long)((m + _mr - 1) / _mr) * _mr * k <= (long)_mc * KC;
+    internal bool CanPrepack(int m, int k) => (long)Padded(m, TileRows(m)) * k <= (long)_mc * KC;
 
     /// <summary>
-    /// Packs op(A) (M, K) whole, as ceil(M / MR) slivers of (K, MR), into the prepacked buffer (see
+    /// Packs op(A) (M, K) whole, as ceil(M / MR) slivers of (K, MR) (MR as <see cref="TileRows"/> picks for M), into the prepacked buffer (see
     /// <see cref="CanPrepack"/>), for products by <see cref="RunPrepacked"/>; the previous prepacked operand is lost.
     /// </summary>
     internal float* PrepackA(float* a, bool transA, int m, int k)
     {
         float* dst = _prepacked.PackA;
-        GemmPacking.PackA(a, transA, m, k, 0, m, 0, k, _mr, dst);
+        _prepackedRows = TileRows(m);
+        GemmPacking.PackA(a, transA, m, k, 0, m, 0, k, _prepackedRows, dst);
         return dst;
     }
 
@@ -172,7 +179,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
         }
 
         GemmWorkspace workspace = _workspaces[part];
-        int mr = _mr, nr = _nr;
+        int mr = _prepackedRows, nr = _nr;
         int kcMax = k <= KC + (KC / 2) ? k : KC;
         int ncMax = Math.Max(nr, (int)((long)KC * _nc / Math.Max(kcMax, 1) / nr * nr));
         for (int jc = 0; jc < n; jc += ncMax)
@@ -194,11 +201,11 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
                         float* cTile = c + ((ir * ldc) + jc + jr);
                         if (rows == mr && cols == nr)
                         {
-                            Micro(kc, aSliver, bSliver, cTile, ldc, 1f, blockBeta);
+                            Micro(mr, kc, aSliver, bSliver, cTile, ldc, 1f, blockBeta);
                         }
                         else
                         {
-                            Micro(kc, aSliver, bSliver, workspace.Tile, nr, 1f, 0f);
+                            Micro(mr, kc, aSliver, bSliver, workspace.Tile, nr, 1f, 0f);
                             WriteEdge(workspace.Tile, nr, cTile, ldc, rows, cols, 1f, blockBeta);
                         }
                     }
@@ -213,8 +220,8 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
         // Strips of whole tiles, so a thread's strip boundary never cuts a tile.
         if (_splitRows)
         {
-            int tiles = (_m + _mr - 1) / _mr;
-            int row0 = Math.Min(_m, tiles * part / parts * _mr), row1 = Math.Min(_m, tiles * (part + 1) / parts * _mr);
+            int mr = _tileRows, tiles = (_m + mr - 1) / mr;
+            int row0 = Math.Min(_m, tiles * part / parts * mr), row1 = Math.Min(_m, tiles * (part + 1) / parts * mr);
             Blocked(_workspaces[part], row0, row1, 0, _n);
         }
         else
@@ -228,7 +235,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     /// <summary>The blocked product restricted to C rows [row0, row1) and columns [col0, col1).</summary>
     private void Blocked(GemmWorkspace workspace, int row0, int row1, int col0, int col1)
     {
-        int m = _m, n = _n, k = _k, mr = _mr, nr = _nr;
+        int m = _m, n = _n, k = _k, mr = _tileRows, nr = _nr;
         float* tile = workspace.Tile;
         for (int jc = col0; jc < col1; jc += _nc)
         {
@@ -255,11 +262,11 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
                             float* cTile = _c + ((nint)(ic + ir) * n) + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                Micro(kc, aSliver, bSliver, cTile, n, _alpha, beta);
+                                Micro(mr, kc, aSliver, bSliver, cTile, n, _alpha, beta);
                             }
                             else
                             {
-                                Micro(kc, aSliver, bSliver, tile, nr, 1f, 0f);
+                                Micro(mr, kc, aSliver, bSliver, tile, nr, 1f, 0f);
                                 WriteEdge(tile, nr, cTile, n, rows, cols, _alpha, beta);
                             }
                         }
@@ -269,10 +276,32 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
         }
     }
 
-    private void Micro(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    /// <summary>
+    /// Rows of the register block for a product of M rows: with AVX-512 the (8, 32) block where it pads fewer rows
+    /// than the (12, 32) one (64 filters: 64 rows rather than 72), else the kernel's own. Both give the same bits.
+    /// </summary>
+    private int TileRows(int m)
+    {
+        if (_kernel != KernelKind.Avx512)
+        {
+            return _mr;
+        }
+
+        if (ForcedTileRows != 0)
+        {
+            return ForcedTileRows;
+        }
+
+        return Padded(m, MicroKernel512x8.MR) < Padded(m, MicroKernel512.MR) ? MicroKernel512x8.MR : MicroKernel512.MR;
+    }
+
+    private static int Padded(int m, int mr) => (m + mr - 1) / mr * mr;
+
+    private void Micro(int mr, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         switch (_kernel)
         {
+            case KernelKind.Avx512 when mr == MicroKernel512x8.MR: MicroKernel512x8.Run(kc, a, b, c, ldc, alpha, beta); break;
             case KernelKind.Avx512: MicroKernel512.Run(kc, a, b, c, ldc, alpha, beta); break;
             case KernelKind.Avx2: MicroKernel256.Run(kc, a, b, c, ldc, alpha, beta); break;
             default: MicroKernelScalar.Run(kc, a, b, c, ldc, alpha, beta); break;

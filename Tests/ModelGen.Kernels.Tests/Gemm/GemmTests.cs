@@ -1,8 +1,9 @@
+using ModelGen.Kernels.Cpu.Gemm;
 using ModelGen.Kernels.Tests.Reference;
 
 namespace ModelGen.Kernels.Tests.Gemm;
 
-public sealed class GemmTests
+public sealed unsafe class GemmTests
 {
     public static TheoryData<bool, bool, int, int, int> Shapes()
     {
@@ -136,6 +137,125 @@ public sealed class GemmTests
             Buf av = arena.Put(a), bv = arena.Put(b), cv = arena.Put(c);
             arena.Backend.Gemm(transA, transB, m, n, k, 0.75f, av, bv, 1f, cv);
             return arena.Get(cv);
+        }
+    }
+
+    /// <summary>
+    /// Row counts the (8, 32) AVX-512 register block takes, as it pads fewer rows than the (12, 32) one (64 filters,
+    /// and counts that are not multiples of 8), with ragged N and K (the convolution's 121 positions, 288 taps).
+    /// </summary>
+    public static TheoryData<bool, bool, int, int, int, float> ShortBlockShapes()
+    {
+        var data = new TheoryData<bool, bool, int, int, int, float>();
+        int[][] shapes = [[64, 121, 288], [7, 33, 17], [15, 31, 121], [40, 65, 9], [101, 47, 300]];
+        foreach (int[] s in shapes)
+        {
+            foreach (bool transA in new[] { false, true })
+            {
+                foreach (bool transB in new[] { false, true })
+                {
+                    foreach (float beta in new[] { 0f, 1f })
+                    {
+                        data.Add(transA, transB, s[0], s[1], s[2], beta);
+                    }
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ShortBlockShapes))]
+    public void Gemm_ShortRegisterBlockRows_MatchesReference(bool transA, bool transB, int m, int n, int k, float beta)
+    {
+        var random = new Random(42);
+        float[] a = TestData.Uniform(random, m * k), b = TestData.Uniform(random, k * n), c = TestData.Uniform(random, m * n);
+        using var arena = new TestArena();
+        Buf av = arena.Put(a), bv = arena.Put(b), cv = arena.Put(c);
+
+        arena.Backend.Gemm(transA, transB, m, n, k, 1f, av, bv, beta, cv);
+
+        TestData.Close(GemmReference.Run(transA, transB, m, n, k, 1, a, b, beta, c), arena.Get(cv), Tolerance.Reduction, "C");
+    }
+
+    /// <summary>
+    /// The (8, 32) block forced on row counts that are not multiples of 8 (where 12 would be picked, and the last tile
+    /// is an edge) gives the same bits as the (12, 32) block: each element is the same chain of fused multiply-adds.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false, 13, 121, 288, 0f)]
+    [InlineData(true, false, 33, 47, 17, 1f)]
+    [InlineData(false, true, 57, 33, 300, 1f)]
+    [InlineData(true, true, 250, 70, 121, 0f)]
+    public void Gemm_ShortRegisterBlockForced_BitwiseAsTall(bool transA, bool transB, int m, int n, int k, float beta)
+    {
+        var random = new Random(42);
+        float[] a = TestData.Uniform(random, m * k), b = TestData.Uniform(random, k * n), c = TestData.Uniform(random, m * n);
+        float[] tall = Product(12), shortRows = Product(8);
+
+        for (int i = 0; i < tall.Length; i++)
+        {
+            Assert.Equal(BitConverter.SingleToInt32Bits(tall[i]), BitConverter.SingleToInt32Bits(shortRows[i]));
+        }
+
+        float[] Product(int rows)
+        {
+            GemmCpu.ForcedTileRows = rows;
+            try
+            {
+                using var arena = new TestArena();
+                Buf av = arena.Put(a), bv = arena.Put(b), cv = arena.Put(c);
+                arena.Backend.Gemm(transA, transB, m, n, k, 1f, av, bv, beta, cv);
+                return arena.Get(cv);
+            }
+            finally
+            {
+                GemmCpu.ForcedTileRows = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The convolution's path: op(A) packed once (either storage), then products by B (either storage) into C with a
+    /// row stride wider than N, beta 0 and 1; row counts for each register block, ragged N and K, and depths past
+    /// 1.5 KC that take more than one block.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false, 64, 121, 288, 0f)]
+    [InlineData(true, false, 288, 121, 64, 0f)]
+    [InlineData(false, true, 13, 33, 17, 1f)]
+    [InlineData(true, true, 40, 47, 9, 1f)]
+    [InlineData(false, false, 7, 70, 401, 1f)]
+    [InlineData(true, false, 101, 5, 121, 0f)]
+    public void Gemm_Prepacked_MatchesReference(bool transA, bool transB, int m, int n, int k, float beta)
+    {
+        const int extra = 3;
+        int ldc = n + extra;
+        var random = new Random(42);
+        float[] a = TestData.Uniform(random, m * k), b = TestData.Uniform(random, k * n), c = TestData.Uniform(random, m * ldc);
+        float[] result = (float[])c.Clone();
+        using (var gemm = new GemmCpu(1))
+        {
+            fixed (float* ap = a, bp = b, cp = result)
+            {
+                Assert.True(gemm.CanPrepack(m, k));
+                float* packed = gemm.PrepackA(ap, transA, m, k);
+                gemm.RunPrepacked(0, packed, m, n, k, transB, bp, beta, cp, ldc);
+            }
+        }
+
+        float[] dense = new float[m * n];
+        for (int i = 0; i < m; i++)
+        {
+            Array.Copy(c, i * ldc, dense, i * n, n);
+        }
+
+        double[] expected = GemmReference.Run(transA, transB, m, n, k, 1, a, b, beta, dense);
+        for (int i = 0; i < m; i++)
+        {
+            TestData.Close(expected.AsSpan(i * n, n), result.AsSpan(i * ldc, n), Tolerance.Reduction, $"C row {i}");
+            Assert.Equal(c.AsSpan((i * ldc) + n, extra).ToArray(), result.AsSpan((i * ldc) + n, extra).ToArray());
         }
     }
 }
