@@ -169,7 +169,10 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     /// <summary>
     /// C (M, N) with row stride ldc = A (M, K), prepacked by <see cref="PrepackA"/>, times op(B) (K, N) + beta * C,
     /// on the calling thread with workspace <paramref name="part"/>. The result does not depend on which part runs
-    /// it. Depths up to 1.5 KC go in one block, so C is written once.
+    /// it. Depths up to 1.5 KC go in one block, so C is written once. An untransposed B is not packed: the
+    /// micro-kernel reads each full (KC, NR) sliver in place with B's row stride (a convolution's patches or dy are
+    /// read once per row tile, from cache, so packing them was a copy for nothing); only a ragged last sliver is
+    /// packed, zero-padded, so no load runs past B.
     /// </summary>
     internal void RunPrepacked(int part, float* aPacked, int m, int n, int k, bool transB, float* b, float beta, float* c, nint ldc)
     {
@@ -189,11 +192,18 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
             {
                 int kc = Math.Min(kcMax, k - pc);
                 float blockBeta = pc == 0 ? beta : 1f;
-                GemmPacking.PackB(b, transB, n, k, pc, kc, jc, nc, nr, workspace.PackB);
+                int full = transB ? 0 : nc / nr * nr;
+                if (full < nc)
+                {
+                    GemmPacking.PackB(b, transB, n, k, pc, kc, jc + full, nc - full, nr, workspace.PackB);
+                }
+
                 for (int jr = 0; jr < nc; jr += nr)
                 {
                     int cols = Math.Min(nr, nc - jr);
-                    float* bSliver = workspace.PackB + ((nint)jr * kc);
+                    bool inPlace = jr < full;
+                    float* bSliver = inPlace ? b + ((nint)pc * n) + jc + jr : workspace.PackB + ((nint)(jr - full) * kc);
+                    nint ldb = inPlace ? n : nr;
                     for (int ir = 0; ir < m; ir += mr)
                     {
                         int rows = Math.Min(mr, m - ir);
@@ -201,11 +211,11 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
                         float* cTile = c + ((ir * ldc) + jc + jr);
                         if (rows == mr && cols == nr)
                         {
-                            Micro(mr, kc, aSliver, bSliver, cTile, ldc, 1f, blockBeta);
+                            Micro(mr, kc, aSliver, bSliver, ldb, cTile, ldc, 1f, blockBeta);
                         }
                         else
                         {
-                            Micro(mr, kc, aSliver, bSliver, workspace.Tile, nr, 1f, 0f);
+                            Micro(mr, kc, aSliver, bSliver, ldb, workspace.Tile, nr, 1f, 0f);
                             WriteEdge(workspace.Tile, nr, cTile, ldc, rows, cols, 1f, blockBeta);
                         }
                     }
@@ -262,11 +272,11 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
                             float* cTile = _c + ((nint)(ic + ir) * n) + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                Micro(mr, kc, aSliver, bSliver, cTile, n, _alpha, beta);
+                                Micro(mr, kc, aSliver, bSliver, nr, cTile, n, _alpha, beta);
                             }
                             else
                             {
-                                Micro(mr, kc, aSliver, bSliver, tile, nr, 1f, 0f);
+                                Micro(mr, kc, aSliver, bSliver, nr, tile, nr, 1f, 0f);
                                 WriteEdge(tile, nr, cTile, n, rows, cols, _alpha, beta);
                             }
                         }
@@ -297,14 +307,14 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
 
     private static int Padded(int m, int mr) => (m + mr - 1) / mr * mr;
 
-    private void Micro(int mr, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    private void Micro(int mr, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
     {
         switch (_kernel)
         {
-            case KernelKind.Avx512 when mr == MicroKernel512x8.MR: MicroKernel512x8.Run(kc, a, b, c, ldc, alpha, beta); break;
-            case KernelKind.Avx512: MicroKernel512.Run(kc, a, b, c, ldc, alpha, beta); break;
-            case KernelKind.Avx2: MicroKernel256.Run(kc, a, b, c, ldc, alpha, beta); break;
-            default: MicroKernelScalar.Run(kc, a, b, c, ldc, alpha, beta); break;
+            case KernelKind.Avx512 when mr == MicroKernel512x8.MR: MicroKernel512x8.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case KernelKind.Avx512: MicroKernel512.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case KernelKind.Avx2: MicroKernel256.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            default: MicroKernelScalar.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
         }
     }
 
