@@ -47,17 +47,25 @@ public sealed class PoolingTests
     [MemberData(nameof(Widths))]
     public void MaxForward_EachVectorWidth(int width)
     {
-        foreach (string name in new[] { "2x2 s2 wide 4x70", "2x2 s2 odd 7x5" })
+        // Rows of 35, 2, 13 (one masked 512-bit vector), 5 (odd map), 16 and 17 outputs: full vectors, partial ones, both.
+        Pool2DShape[] shapes =
+        [
+            Named["2x2 s2 wide 4x70"], Named["2x2 s2 odd 7x5"], Shape(2, 26, 26, 2, 2, 2, 2), Shape(3, 11, 11, 2, 2, 2, 2),
+            Shape(1, 4, 32, 2, 2, 2, 2), Shape(1, 5, 35, 2, 2, 2, 2),
+        ];
+        foreach (Pool2DShape s in shapes)
         {
-            RunMaxForward(Named[name], 3, width, ties: false);
-            RunMaxForward(Named[name], 3, width, ties: true);
-            RunMaxNaN(width);
+            RunMaxForward(s, 3, width, ties: false);
+            RunMaxForward(s, 3, width, ties: true);
         }
+
+        RunMaxNaN(width);
     }
 
     [Theory]
     [InlineData(0)]
     [InlineData(256)]
+    [InlineData(128)]
     [InlineData(1)]
     public void MaxForward_NaNWins(int width) => RunMaxNaN(width);
 
@@ -116,7 +124,7 @@ public sealed class PoolingTests
         [
             Named["2x2 s2 even 8x8"], Named["2x2 s2 odd 7x5"], Named["2x2 s2 wide 4x70"], Named["2x2 s3 gaps"],
             Named["3x3 s1 overlapping"], Named["1x1 map"], Shape(2, 9, 37, 2, 2, 2, 2), Shape(2, 5, 17, 2, 2, 2, 2),
-            Shape(2, 26, 26, 2, 2, 2, 2), Shape(1, 8, 11, 2, 3, 3, 4),
+            Shape(2, 26, 26, 2, 2, 2, 2), Shape(3, 11, 11, 2, 2, 2, 2), Shape(1, 8, 11, 2, 3, 3, 4),
         ];
         foreach (Pool2DShape s in shapes)
         {
@@ -262,7 +270,7 @@ public sealed class PoolingTests
     /// <summary>NaNs scattered over a 2x2 stride-2 pool and a general one: the window's first NaN wins.</summary>
     private static void RunMaxNaN(int width)
     {
-        foreach (Pool2DShape s in new[] { Shape(2, 6, 70, 2, 2, 2, 2), Shape(2, 7, 7, 3, 3, 2, 2) })
+        foreach (Pool2DShape s in new[] { Shape(2, 6, 70, 2, 2, 2, 2), Shape(2, 26, 26, 2, 2, 2, 2), Shape(2, 11, 11, 2, 2, 2, 2), Shape(2, 7, 7, 3, 3, 2, 2) })
         {
             var random = new Random(42);
             float[] x = TestData.Uniform(random, 2 * s.InputSize);
