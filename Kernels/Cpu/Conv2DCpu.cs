@@ -154,14 +154,47 @@ internal static unsafe class Conv2DCpu
                     ? SampleJob.For(gemm, null, gemm.PrepackA(weight, true, taps, filters), null, patches, null, dy, dx, batch, s, ActivationKind.Linear, width)
                     : null;
                 bool interleave = job != null && gemm.Threads == 1;
+
+                // Chunks of one sample: dWeight^T (K, F) accumulated in the GEMM's scratch, sample after sample, as
+                // patches_b (K, P) read in place times dy_b^T (P, F) (only dy_b is transposed), added into dWeight once.
+                bool transposed = chunk == 1 && taps > SmallTaps && (dx == null || job != null) && gemm.CanAccumulate(taps, filters, positions);
                 for (int b0 = 0; b0 < batch; b0 += chunk)
                 {
                     int count = Math.Min(chunk, batch - b0);
-                    BackwardChannelMajor(gemm, weight, dy + ((long)b0 * s.OutputSize), patches + ((long)b0 * positions * taps),
-                        rows + ((long)b0 * positions * filters), dWeight, dBias, dx == null || job != null ? null : dx + ((long)b0 * s.InputSize), count, s, width);
+                    if (transposed)
+                    {
+                        float* dyb = dy + ((long)b0 * s.OutputSize);
+                        for (int f = 0; f < filters; f++)
+                        {
+                            dBias[f] += Sum(dyb + ((long)f * positions), positions, width);
+                        }
+
+                        gemm.AccumulateTransposedB(patches + ((long)b0 * positions * taps), positions, dyb, positions, taps, filters, positions, first: b0 == 0);
+                    }
+                    else
+                    {
+                        BackwardChannelMajor(gemm, weight, dy + ((long)b0 * s.OutputSize), patches + ((long)b0 * positions * taps),
+                            rows + ((long)b0 * positions * filters), dWeight, dBias, dx == null || job != null ? null : dx + ((long)b0 * s.InputSize), count, s, width);
+                    }
+
                     if (interleave)
                     {
                         job!.Sample(0, b0);
+                    }
+                }
+
+                if (transposed && batch > 0)
+                {
+                    // dWeight (F, K) += the accumulated dWeight^T (K, F).
+                    float* acc = gemm.Accumulator;
+                    int ld = gemm.AccumulatorStride(filters);
+                    for (int f = 0; f < filters; f++)
+                    {
+                        float* row = dWeight + ((long)f * taps);
+                        for (int t = 0; t < taps; t++)
+                        {
+                            row[t] += acc[((long)t * ld) + f];
+                        }
                     }
                 }
 

@@ -25,6 +25,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     private readonly int _mr, _nr, _mc, _nc;
     private readonly GemmWorkspace[] _workspaces;
     private readonly WorkerPool? _pool;
+    private readonly AccumulateJob _accumulateJob;
 
     // One operand packed whole by PrepackA and reused across many products (a convolution's weight).
     private readonly GemmWorkspace _prepacked;
@@ -35,6 +36,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     private int _m, _n, _k, _tileRows;
     private float _alpha, _beta;
     private float* _a, _b, _c;
+    private nint _ldaStrided, _ldbStrided;
 
     /// <summary>Creates the GEMM with its packing scratch for <paramref name="threads"/> threads.</summary>
     public GemmCpu(int threads)
@@ -62,6 +64,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
         }
 
         _prepacked = new GemmWorkspace(_mc * KC, 0, 0);
+        _accumulateJob = new AccumulateJob(this);
         _pool = threads > 1 ? new WorkerPool(threads - 1) : null;
     }
 
@@ -222,6 +225,119 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether <see cref="AccumulateTransposedB"/> takes a product of (M, N) by depth K: the accumulator fits the first
+    /// workspace's A block, B's pack (and a ragged row tile of A) each thread's B panel.
+    /// </summary>
+    internal bool CanAccumulate(int m, int n, int k) =>
+        (long)Padded(m, _mr) * Padded(n, _nr) <= (long)_mc * KC && ((long)k * (Padded(n, _nr) + _mr)) <= (long)KC * _nc;
+
+    /// <summary>
+    /// The accumulator of <see cref="AccumulateTransposedB"/>: (M, N) rows padded to the register block, row stride
+    /// <see cref="AccumulatorStride"/>. It lives in the first workspace's A block, so it survives
+    /// <see cref="RunPrepacked"/> but not <see cref="Run"/>.
+    /// </summary>
+    internal float* Accumulator => _workspaces[0].PackA;
+
+    /// <summary>Row stride of <see cref="Accumulator"/> for N columns.</summary>
+    internal int AccumulatorStride(int n) => Padded(n, _nr);
+
+    /// <summary>
+    /// acc (M, N) = A (M, K) x B^T + (first ? 0 : acc), into <see cref="Accumulator"/> (see <see cref="CanAccumulate"/>).
+    /// A is read in place, row i at a + i * lda (a convolution's patches: no transposing pack); B (N, K) with row
+    /// stride ldb is packed transposed, (K, N) zero-padded to whole slivers, by each thread for its strip. Summed over
+    /// calls in call order, so a batch's weight gradient takes one fixed order; row tiles are split over the threads
+    /// and each element's sum is the same whichever computes it.
+    /// </summary>
+    internal void AccumulateTransposedB(float* a, nint lda, float* bt, nint ldb, int m, int n, int k, bool first)
+    {
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        _a = a;
+        _b = bt;
+        (_ldaStrided, _ldbStrided, _m, _n, _k, _beta) = (lda, ldb, m, n, k, first ? 0f : 1f);
+        int parts = 1;
+        if (_pool is not null && (long)m * n * k >= ParallelThreshold)
+        {
+            parts = Math.Min(_pool.Capacity, (m + _mr - 1) / _mr);
+        }
+
+        Parallel(_accumulateJob, parts);
+        _a = _b = null;
+    }
+
+    /// <summary>Part <paramref name="part"/> of <see cref="AccumulateTransposedB"/>: its strip of row tiles.</summary>
+    private void AccumulateStrip(int part, int parts)
+    {
+        int m = _m, n = _n, k = _k, mr = _mr, nr = _nr, ldp = Padded(n, nr);
+        int tiles = (m + mr - 1) / mr, t0 = tiles * part / parts, t1 = tiles * (part + 1) / parts;
+        if (t0 == t1)
+        {
+            return;
+        }
+
+        // B^T (K, ldp): row p holds column p of B's N rows, then zeros.
+        float* packed = _workspaces[part].PackB, rest = packed + ((nint)k * ldp);
+        nint ldb = _ldbStrided;
+        for (int p = 0; p < k; p++)
+        {
+            float* dst = packed + ((nint)p * ldp), src = _b + p;
+            for (int j = 0; j < n; j++)
+            {
+                dst[j] = src[j * ldb];
+            }
+
+            new Span<float>(dst + n, ldp - n).Clear();
+        }
+
+        float* acc = _workspaces[0].PackA;
+        for (int t = t0; t < t1; t++)
+        {
+            int ir = t * mr, rows = Math.Min(mr, m - ir);
+            float* aTile = _a + (ir * _ldaStrided);
+            nint lda = _ldaStrided;
+            if (rows < mr)
+            {
+                // A ragged last tile: its rows copied behind the pack, zero rows below, so no load runs past A.
+                for (int i = 0; i < mr; i++)
+                {
+                    var dst = new Span<float>(rest + ((nint)i * k), k);
+                    if (i < rows)
+                    {
+                        new ReadOnlySpan<float>(aTile + (i * lda), k).CopyTo(dst);
+                    }
+                    else
+                    {
+                        dst.Clear();
+                    }
+                }
+
+                aTile = rest;
+                lda = k;
+            }
+
+            for (int jr = 0; jr < ldp; jr += nr)
+            {
+                float* cTile = acc + ((nint)ir * ldp) + jr;
+                switch (_kernel)
+                {
+                    case KernelKind.Avx512: MicroKernel512.RunStridedA(k, aTile, lda, packed + jr, ldp, cTile, ldp, _beta); break;
+                    case KernelKind.Avx2: MicroKernel256.RunStridedA(k, aTile, lda, packed + jr, ldp, cTile, ldp, _beta); break;
+                    default: MicroKernelScalar.RunStridedA(k, aTile, lda, packed + jr, ldp, cTile, ldp, _beta); break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs <see cref="AccumulateStrip"/> on the pool.</summary>
+    private sealed class AccumulateJob(GemmCpu gemm) : IParallelJob
+    {
+        public void Execute(int part, int parts) => gemm.AccumulateStrip(part, parts);
     }
 
     /// <inheritdoc/>

@@ -58,6 +58,52 @@ internal static unsafe class MicroKernel256
         Store(c + 5 * ldc, alpha, beta, c5a, c5b);
     }
 
+    /// <summary>
+    /// a (MR, kc) read in place, row i at a + i * lda; b (kc, NR) with row stride ldb; c (MR, NR) with row stride ldc:
+    /// c = a b + beta * c, where beta = 0 never reads c. Rows from two bases three rows apart, lda and 2 lda as the index.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunStridedA(int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, float beta)
+    {
+        Vector256<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default, c3a = default, c3b = default, c4a = default, c4b = default, c5a = default, c5b = default;
+        Vector256<float> s;
+        nint lda2 = 2 * lda;
+        float* a0 = a, a3 = a + (3 * lda);
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Vector256.Load(b);
+            Vector256<float> b1 = Vector256.Load(b + 8);
+            s = Vector256.Create(a0[0]);
+            c0a = Vector256.FusedMultiplyAdd(s, b0, c0a);
+            c0b = Vector256.FusedMultiplyAdd(s, b1, c0b);
+            s = Vector256.Create(a0[lda]);
+            c1a = Vector256.FusedMultiplyAdd(s, b0, c1a);
+            c1b = Vector256.FusedMultiplyAdd(s, b1, c1b);
+            s = Vector256.Create(a0[lda2]);
+            c2a = Vector256.FusedMultiplyAdd(s, b0, c2a);
+            c2b = Vector256.FusedMultiplyAdd(s, b1, c2b);
+            s = Vector256.Create(a3[0]);
+            c3a = Vector256.FusedMultiplyAdd(s, b0, c3a);
+            c3b = Vector256.FusedMultiplyAdd(s, b1, c3b);
+            s = Vector256.Create(a3[lda]);
+            c4a = Vector256.FusedMultiplyAdd(s, b0, c4a);
+            c4b = Vector256.FusedMultiplyAdd(s, b1, c4b);
+            s = Vector256.Create(a3[lda2]);
+            c5a = Vector256.FusedMultiplyAdd(s, b0, c5a);
+            c5b = Vector256.FusedMultiplyAdd(s, b1, c5b);
+            a0++;
+            a3++;
+            b += ldb;
+        }
+
+        Store(c + 0 * ldc, 1f, beta, c0a, c0b);
+        Store(c + 1 * ldc, 1f, beta, c1a, c1b);
+        Store(c + 2 * ldc, 1f, beta, c2a, c2b);
+        Store(c + 3 * ldc, 1f, beta, c3a, c3b);
+        Store(c + 4 * ldc, 1f, beta, c4a, c4b);
+        Store(c + 5 * ldc, 1f, beta, c5a, c5b);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* c, float alpha, float beta, Vector256<float> x, Vector256<float> y)
     {

@@ -45,4 +45,40 @@ internal static unsafe class MicroKernelScalar
             }
         }
     }
+
+    /// <summary>
+    /// a (MR, kc) read in place, row i at a + i * lda; b (kc, NR) with row stride ldb; c (MR, NR) with row stride ldc:
+    /// c = a b + beta * c, where beta = 0 never reads c.
+    /// </summary>
+    public static void RunStridedA(int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, float beta)
+    {
+        float* acc = stackalloc float[MR * NR];
+        for (int i = 0; i < MR * NR; i++)
+        {
+            acc[i] = 0f;
+        }
+
+        for (int p = 0; p < kc; p++)
+        {
+            for (int i = 0; i < MR; i++)
+            {
+                float ai = a[(i * lda) + p];
+                for (int j = 0; j < NR; j++)
+                {
+                    acc[i * NR + j] = MathF.FusedMultiplyAdd(ai, b[j], acc[i * NR + j]);
+                }
+            }
+
+            b += ldb;
+        }
+
+        for (int i = 0; i < MR; i++)
+        {
+            float* row = c + i * ldc;
+            for (int j = 0; j < NR; j++)
+            {
+                row[j] = beta == 0f ? acc[i * NR + j] : acc[i * NR + j] + row[j];
+            }
+        }
+    }
 }

@@ -258,4 +258,112 @@ public sealed unsafe class GemmTests
             Assert.Equal(c.AsSpan((i * ldc) + n, extra).ToArray(), result.AsSpan((i * ldc) + n, extra).ToArray());
         }
     }
+
+    /// <summary>
+    /// The convolution's weight gradient: acc = A1 B1^T, then += A2 B2^T, A read in place with a row stride wider than
+    /// K, B (N, K) packed transposed; ragged row tiles and columns; one and two threads give the same bits.
+    /// </summary>
+    [Theory]
+    [InlineData(288, 64, 121)]
+    [InlineData(13, 33, 17)]
+    [InlineData(7, 5, 9)]
+    [InlineData(1, 1, 1)]
+    [InlineData(25, 70, 40)]
+    public void Gemm_AccumulateTransposedB_MatchesReference(int m, int n, int k)
+    {
+        int lda = k + 3, ldb = k + 2;
+        var random = new Random(42);
+        float[] a1 = TestData.Uniform(random, m * lda), a2 = TestData.Uniform(random, m * lda);
+        float[] b1 = TestData.Uniform(random, n * ldb), b2 = TestData.Uniform(random, n * ldb);
+        float[] Dense(float[] x, int rows, int ld)
+        {
+            float[] d = new float[rows * k];
+            for (int i = 0; i < rows; i++)
+            {
+                Array.Copy(x, i * ld, d, i * k, k);
+            }
+
+            return d;
+        }
+
+        float[] first = GemmReference.Run(false, true, m, n, k, 1, Dense(a1, m, lda), Dense(b1, n, ldb), 0, new float[m * n]).Select(v => (float)v).ToArray();
+        double[] expected = GemmReference.Run(false, true, m, n, k, 1, Dense(a2, m, lda), Dense(b2, n, ldb), 1, first);
+        float[] Run(int threads)
+        {
+            float[] result = new float[m * n];
+            using var gemm = new GemmCpu(threads);
+            Assert.True(gemm.CanAccumulate(m, n, k));
+            fixed (float* a1p = a1, a2p = a2, b1p = b1, b2p = b2)
+            {
+                gemm.AccumulateTransposedB(a1p, lda, b1p, ldb, m, n, k, first: true);
+                gemm.AccumulateTransposedB(a2p, lda, b2p, ldb, m, n, k, first: false);
+            }
+
+            int ld = gemm.AccumulatorStride(n);
+            for (int i = 0; i < m; i++)
+            {
+                new ReadOnlySpan<float>(gemm.Accumulator + ((nint)i * ld), n).CopyTo(result.AsSpan(i * n, n));
+            }
+
+            return result;
+        }
+
+        float[] one = Run(1);
+        TestData.Close(expected, one, 2 * Tolerance.Reduction, "acc");
+        Assert.Equal(one, Run(2));
+    }
+
+    /// <summary>Each register block's strided-A form against the reference, whichever the machine runs (scalar always), beta 0 and 1.</summary>
+    [Theory]
+    [InlineData(512, 0f)]
+    [InlineData(512, 1f)]
+    [InlineData(256, 0f)]
+    [InlineData(256, 1f)]
+    [InlineData(1, 0f)]
+    [InlineData(1, 1f)]
+    public void MicroKernel_StridedA_MatchesReference(int width, float beta)
+    {
+        if ((width == 512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            || (width == 256 && !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
+        {
+            return;
+        }
+
+        (int mr, int nr) = width switch
+        {
+            512 => (MicroKernel512.MR, MicroKernel512.NR),
+            256 => (MicroKernel256.MR, MicroKernel256.NR),
+            _ => (MicroKernelScalar.MR, MicroKernelScalar.NR),
+        };
+        const int k = 37, lda = k + 5, ldb = 3, ldc = 2;
+        int bStride = nr + ldb, cStride = nr + ldc;
+        var random = new Random(42);
+        float[] a = TestData.Uniform(random, mr * lda), b = TestData.Uniform(random, k * bStride), c = TestData.Uniform(random, mr * cStride);
+        float[] result = (float[])c.Clone();
+        fixed (float* ap = a, bp = b, cp = result)
+        {
+            switch (width)
+            {
+                case 512: MicroKernel512.RunStridedA(k, ap, lda, bp, bStride, cp, cStride, beta); break;
+                case 256: MicroKernel256.RunStridedA(k, ap, lda, bp, bStride, cp, cStride, beta); break;
+                default: MicroKernelScalar.RunStridedA(k, ap, lda, bp, bStride, cp, cStride, beta); break;
+            }
+        }
+
+        for (int i = 0; i < mr; i++)
+        {
+            for (int j = 0; j < nr; j++)
+            {
+                double sum = beta * (double)c[(i * cStride) + j];
+                for (int p = 0; p < k; p++)
+                {
+                    sum += (double)a[(i * lda) + p] * b[(p * bStride) + j];
+                }
+
+                Assert.True(Math.Abs(sum - result[(i * cStride) + j]) <= Tolerance.Reduction * (1 + Math.Abs(sum)), $"c[{i}, {j}] {result[(i * cStride) + j]} vs {sum}");
+            }
+
+            Assert.Equal(c.AsSpan((i * cStride) + nr, ldc).ToArray(), result.AsSpan((i * cStride) + nr, ldc).ToArray());
+        }
+    }
 }
