@@ -388,6 +388,12 @@ internal static unsafe class Conv2DDirectCpu
             return;
         }
 
+        if (nh == 3 && s.StrideHeight == 1)
+        {
+            TapBlockByInputRow<TV>(g, xc, dwc, biasSum, s, kh0, kw0, nw, ohFirst, ohLast, lo, hi, tail);
+            return;
+        }
+
         int inWidth = s.Width, outWidth = s.OutWidth, strideHeight = s.StrideHeight, count = TV.Count;
         long r1 = nh > 1 ? inWidth : 0, r2 = nh > 2 ? 2L * inWidth : 0;
         int d1 = nw > 1 ? 1 : 0, d2 = nw > 2 ? 2 : 0;
@@ -456,6 +462,75 @@ internal static unsafe class Conv2DDirectCpu
         {
             AddSums(t0 + (2 * kernelWidth), a20 + b20, a21 + b21, a22 + b22, nw);
         }
+    }
+
+    /// <summary>
+    /// <see cref="TapBlock{TV}"/> for three kernel rows at vertical stride 1, walking input rows instead of output
+    /// rows: input row j (of the block's rows) is kernel row kh of output row j - kh, so its three shifted vectors
+    /// are loaded once and meet the dy rows j, j - 1, j - 2 (those that exist): 6 loads per 9 FMAs, not 10.
+    /// </summary>
+    private static void TapBlockByInputRow<TV>(float* g, float* xc, float* dwc, float* biasSum, in Conv2DShape s, int kh0, int kw0, int nw,
+        int ohFirst, int ohLast, int lo, int hi, TV tail)
+        where TV : struct, IVector<TV>
+    {
+        int inWidth = s.Width, outWidth = s.OutWidth, count = TV.Count, rows = ohLast - ohFirst;
+        int d1 = nw > 1 ? 1 : 0, d2 = nw > 2 ? 2 : 0;
+        int full = hi - count; // vectors at lo, lo + count, ... below full, then one at full (masked by tail when it overlaps)
+        TV all = TV.LanesFrom(0);
+        TV a00 = TV.Zero, a01 = TV.Zero, a02 = TV.Zero, a10 = TV.Zero, a11 = TV.Zero, a12 = TV.Zero, a20 = TV.Zero, a21 = TV.Zero, a22 = TV.Zero;
+        TV sum = TV.Zero;
+        float* gj = g + ((long)ohFirst * outWidth);
+        float* xj = xc + ((long)(ohFirst - s.PadTop + kh0) * inWidth) + kw0 - s.PadLeft;
+        for (int j = 0; j < rows + 2; j++, gj += outWidth, xj += inWidth)
+        {
+            bool has0 = j < rows, has1 = j >= 1 && j <= rows, has2 = j >= 2;
+            for (int o = lo; ; o += count)
+            {
+                int at = Math.Min(o, full);
+                TV mask = o > full ? tail : all;
+                TV x0 = TV.Load(xj + at), x1 = TV.Load(xj + at + d1), x2 = TV.Load(xj + at + d2);
+                if (has0)
+                {
+                    TV d = TV.Load(gj + at) & mask;
+                    sum += d;
+                    a00 = TV.FusedMultiplyAdd(d, x0, a00);
+                    a01 = TV.FusedMultiplyAdd(d, x1, a01);
+                    a02 = TV.FusedMultiplyAdd(d, x2, a02);
+                }
+
+                if (has1)
+                {
+                    TV d = TV.Load(gj - outWidth + at) & mask;
+                    a10 = TV.FusedMultiplyAdd(d, x0, a10);
+                    a11 = TV.FusedMultiplyAdd(d, x1, a11);
+                    a12 = TV.FusedMultiplyAdd(d, x2, a12);
+                }
+
+                if (has2)
+                {
+                    TV d = TV.Load(gj - (2 * outWidth) + at) & mask;
+                    a20 = TV.FusedMultiplyAdd(d, x0, a20);
+                    a21 = TV.FusedMultiplyAdd(d, x1, a21);
+                    a22 = TV.FusedMultiplyAdd(d, x2, a22);
+                }
+
+                if (o >= full)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (biasSum != null)
+        {
+            *biasSum += TV.Sum(sum);
+        }
+
+        int kernelWidth = s.KernelWidth;
+        float* t0 = dwc + (kh0 * kernelWidth) + kw0;
+        AddSums(t0, a00, a01, a02, nw);
+        AddSums(t0 + kernelWidth, a10, a11, a12, nw);
+        AddSums(t0 + (2 * kernelWidth), a20, a21, a22, nw);
     }
 
     /// <summary>at[0 .. nw - 1] += the lane sums of the first nw of a0, a1, a2.</summary>

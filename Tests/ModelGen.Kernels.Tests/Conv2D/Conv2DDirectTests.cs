@@ -1,10 +1,12 @@
+using System.Diagnostics;
 using ModelGen.Kernels.Cpu;
 using ModelGen.Kernels.Tests.Reference;
+using Xunit.Abstractions;
 
 namespace ModelGen.Kernels.Tests.Conv2D;
 
 /// <summary>The direct convolution (few taps, horizontal stride 1) the CPU back end picks for a first layer: no GEMM method forced.</summary>
-public sealed class Conv2DDirectTests
+public sealed class Conv2DDirectTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Geometries the direct path takes: 1x1 maps, one and three channels, output widths below, at and above a
@@ -163,5 +165,33 @@ public sealed class Conv2DDirectTests
         {
             Conv2DDirectCpu.ForcedWidth = 0;
         }
+    }
+
+    /// <summary>Milliseconds of the benchmark's first convolution (batch 128, 1x28x28 -> 32x26x26, one thread), the fastest of ten; run with --filter Category=Perf.</summary>
+    [Fact]
+    [Trait("Category", "Perf")]
+    public void BenchmarkConv1_ReportsMilliseconds()
+    {
+        const int batch = 128;
+        Conv2DShape s = Conv2DTests.Valid(1, 28, 28, 32, 3, 3, 1, 1);
+        var random = new Random(42);
+        int patchCount = batch * s.Positions * s.PatchSize, rowCount = batch * s.Positions * s.Filters; // sized as the back end checks, unused here
+        using var arena = new TestArena((batch * s.InputSize) + patchCount + rowCount + (2 * batch * s.OutputSize) + (2 * s.WeightSize) + (2 * s.Filters) + 1024);
+        Buf x = arena.Put(TestData.Uniform(random, batch * s.InputSize)), w = arena.Put(TestData.Uniform(random, s.WeightSize));
+        Buf bias = arena.Put(TestData.Uniform(random, s.Filters)), y = arena.Zeros(batch * s.OutputSize), dy = arena.Put(TestData.Uniform(random, batch * s.OutputSize));
+        Buf dw = arena.Zeros(s.WeightSize), db = arena.Zeros(s.Filters), patches = arena.Zeros(patchCount), rows = arena.Zeros(rowCount);
+        double forward = double.MaxValue, backward = double.MaxValue;
+        for (int r = 0; r < 11; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            arena.Backend.Conv2DForward(x, w, bias, patches, rows, y, batch, s, ActivationKind.ReLU);
+            long middle = Stopwatch.GetTimestamp();
+            arena.Backend.Conv2DBackward(x, w, dy, patches, rows, dw, db, default, batch, s);
+            long end = Stopwatch.GetTimestamp();
+            forward = Math.Min(forward, Stopwatch.GetElapsedTime(start, middle).TotalMilliseconds);
+            backward = Math.Min(backward, Stopwatch.GetElapsedTime(middle, end).TotalMilliseconds);
+        }
+
+        output.WriteLine($"direct conv1 batch {batch}: forward {forward:F3} ms, backward (no dx) {backward:F3} ms");
     }
 }
