@@ -283,17 +283,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
 
         // B^T (K, ldp): row p holds column p of B's N rows, then zeros.
         float* packed = _workspaces[part].PackB, rest = packed + ((nint)k * ldp);
-        nint ldb = _ldbStrided;
-        for (int p = 0; p < k; p++)
-        {
-            float* dst = packed + ((nint)p * ldp), src = _b + p;
-            for (int j = 0; j < n; j++)
-            {
-                dst[j] = src[j * ldb];
-            }
-
-            new Span<float>(dst + n, ldp - n).Clear();
-        }
+        PackTransposed(_b, _ldbStrided, n, k, packed, ldp);
 
         float* acc = _workspaces[0].PackA;
         for (int t = t0; t < t1; t++)
@@ -330,6 +320,64 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
                     case KernelKind.Avx2: MicroKernel256.RunStridedA(k, aTile, lda, packed + jr, ldp, cTile, ldp, _beta); break;
                     default: MicroKernelScalar.RunStridedA(k, aTile, lda, packed + jr, ldp, cTile, ldp, _beta); break;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// dst (K, ldd) = src (N, K)^T with src's row stride lds, columns N to ldd zeroed: 8x8 blocks through AVX registers
+    /// (unpack, shuffle, lane permute), the ragged rest scalar.
+    /// </summary>
+    private static void PackTransposed(float* src, nint lds, int n, int k, float* dst, int ldd)
+    {
+        for (int p = 0; p < k; p++)
+        {
+            new Span<float>(dst + ((nint)p * ldd) + n, ldd - n).Clear();
+        }
+
+        int n8 = Avx.IsSupported ? n / 8 * 8 : 0, k8 = Avx.IsSupported ? k / 8 * 8 : 0;
+        for (int j = 0; j < n8; j += 8)
+        {
+            float* s0 = src + (j * lds);
+            for (int p = 0; p < k8; p += 8)
+            {
+                float* s = s0 + p;
+                Vector256<float> t0 = Avx.UnpackLow(Avx.LoadVector256(s), Avx.LoadVector256(s + lds));
+                Vector256<float> t1 = Avx.UnpackHigh(Avx.LoadVector256(s), Avx.LoadVector256(s + lds));
+                Vector256<float> t2 = Avx.UnpackLow(Avx.LoadVector256(s + (2 * lds)), Avx.LoadVector256(s + (3 * lds)));
+                Vector256<float> t3 = Avx.UnpackHigh(Avx.LoadVector256(s + (2 * lds)), Avx.LoadVector256(s + (3 * lds)));
+                Vector256<float> t4 = Avx.UnpackLow(Avx.LoadVector256(s + (4 * lds)), Avx.LoadVector256(s + (5 * lds)));
+                Vector256<float> t5 = Avx.UnpackHigh(Avx.LoadVector256(s + (4 * lds)), Avx.LoadVector256(s + (5 * lds)));
+                Vector256<float> t6 = Avx.UnpackLow(Avx.LoadVector256(s + (6 * lds)), Avx.LoadVector256(s + (7 * lds)));
+                Vector256<float> t7 = Avx.UnpackHigh(Avx.LoadVector256(s + (6 * lds)), Avx.LoadVector256(s + (7 * lds)));
+                Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+                Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+                float* d = dst + ((nint)p * ldd) + j;
+                Avx.Permute2x128(u0, u4, 0x20).Store(d);
+                Avx.Permute2x128(u1, u5, 0x20).Store(d + ldd);
+                Avx.Permute2x128(u2, u6, 0x20).Store(d + (2 * ldd));
+                Avx.Permute2x128(u3, u7, 0x20).Store(d + (3 * ldd));
+                Avx.Permute2x128(u0, u4, 0x31).Store(d + (4 * ldd));
+                Avx.Permute2x128(u1, u5, 0x31).Store(d + (5 * ldd));
+                Avx.Permute2x128(u2, u6, 0x31).Store(d + (6 * ldd));
+                Avx.Permute2x128(u3, u7, 0x31).Store(d + (7 * ldd));
+            }
+
+            for (int p = k8; p < k; p++)
+            {
+                for (int jj = j; jj < j + 8; jj++)
+                {
+                    dst[((nint)p * ldd) + jj] = src[(jj * lds) + p];
+                }
+            }
+        }
+
+        for (int p = 0; p < k; p++)
+        {
+            float* d = dst + ((nint)p * ldd), s = src + p;
+            for (int jj = n8; jj < n; jj++)
+            {
+                d[jj] = s[jj * lds];
             }
         }
     }
