@@ -61,10 +61,7 @@ public sealed class BatchNorm2DTests
             arena.Backend.BatchNorm2DBackward(x, y, y, g, dg, db, sm, ss, batch, channels, spatial);
         }
 
-        Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Step();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, TestData.SteadyStateBytes(Step));
     }
 
     private static void RunTraining(int batch, int channels, int spatial, int width)

@@ -98,10 +98,7 @@ public sealed class Conv2DDirectTests(ITestOutputHelper output)
             arena.Backend.Conv2DBackward(x, w, dy, patches, rows, dw, db, default, batch, s);
         }
 
-        Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Step();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, TestData.SteadyStateBytes(Step));
     }
 
     private static void RunForward(Conv2DShape s, int batch, ActivationKind activation, int width)

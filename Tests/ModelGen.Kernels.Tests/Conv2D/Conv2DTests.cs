@@ -173,18 +173,7 @@ public sealed class Conv2DTests
                     arena.Backend.Conv2DBackward(x, w, dy, patches, rows, dw, db, dx, batch, s);
                 }
 
-                // The fewest bytes of several warm calls: an allocation per call shows in every one, while the
-                // runtime's own occasional work on this thread (tiering, call counting) does not.
-                Step();
-                long fewest = long.MaxValue;
-                for (int attempt = 0; attempt < 5; attempt++)
-                {
-                    long before = GC.GetAllocatedBytesForCurrentThread();
-                    Step();
-                    fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
-                }
-
-                Assert.Equal(0, fewest);
+                Assert.Equal(0, TestData.SteadyStateBytes(Step));
             }
             finally
             {
