@@ -35,4 +35,25 @@ public readonly record struct Conv2DShape(int Channels, int Height, int Width, i
 
     /// <summary>Floats of the weight: F * C * KH * KW.</summary>
     public int WeightSize => Filters * PatchSize;
+
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> unless every size is positive, the strides at least 1 and the
+    /// padding not negative; every back end refuses a shape through this before touching memory.
+    /// </summary>
+    /// <param name="paramName">The parameter to name in the exception.</param>
+    public void Validate(string paramName)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Channels, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Height, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Width, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Filters, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(KernelHeight, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(KernelWidth, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(StrideHeight, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(StrideWidth, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfNegative(PadTop, paramName);
+        ArgumentOutOfRangeException.ThrowIfNegative(PadLeft, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(OutHeight, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(OutWidth, 1, paramName);
+    }
 }

@@ -22,4 +22,25 @@ public readonly record struct Pool2DShape(int Channels, int Height, int Width, i
 
     /// <summary>Floats of one output sample: C * OH * OW.</summary>
     public int OutputSize => Channels * OutHeight * OutWidth;
+
+    /// <summary>
+    /// Throws unless the window lies inside the input (valid padding) and the output size is the one it gives: the
+    /// kernels rely on it, since a window past the input would read outside its plane. Every back end refuses a shape
+    /// through this before touching memory.
+    /// </summary>
+    /// <param name="paramName">The parameter to name in the exception.</param>
+    public void Validate(string paramName)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Channels, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(PoolHeight, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(PoolWidth, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(StrideHeight, 1, paramName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(StrideWidth, 1, paramName);
+        if (Height < PoolHeight || Width < PoolWidth
+            || OutHeight != ((Height - PoolHeight) / StrideHeight) + 1
+            || OutWidth != ((Width - PoolWidth) / StrideWidth) + 1)
+        {
+            throw new ArgumentException($"The pooling shape {this} is not a valid window over its input.", paramName);
+        }
+    }
 }

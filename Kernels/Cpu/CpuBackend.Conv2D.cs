@@ -162,36 +162,9 @@ public sealed unsafe partial class CpuBackend
     /// </summary>
     private static bool Direct(in Conv2DShape shape) => Conv2DCpu.ForcedMethod is null && Conv2DDirectCpu.Applies(shape);
 
-    /// <summary>A convolution's sizes are positive, its strides at least 1, its padding not negative.</summary>
-    private static void Check(in Conv2DShape shape)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Channels, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Height, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Width, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Filters, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.KernelHeight, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.KernelWidth, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.StrideHeight, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.StrideWidth, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfNegative(shape.PadTop, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfNegative(shape.PadLeft, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.OutHeight, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.OutWidth, 1, nameof(shape));
-    }
+    /// <summary>Refuses a convolution shape as every back end does (<see cref="Conv2DShape.Validate"/>).</summary>
+    private static void Check(in Conv2DShape shape) => shape.Validate(nameof(shape));
 
-    /// <summary>A pooling window lies inside the input (valid padding) and the output size is the one it gives.</summary>
-    private static void Check(in Pool2DShape shape)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.Channels, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.PoolHeight, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.PoolWidth, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.StrideHeight, 1, nameof(shape));
-        ArgumentOutOfRangeException.ThrowIfLessThan(shape.StrideWidth, 1, nameof(shape));
-        if (shape.Height < shape.PoolHeight || shape.Width < shape.PoolWidth
-            || shape.OutHeight != ((shape.Height - shape.PoolHeight) / shape.StrideHeight) + 1
-            || shape.OutWidth != ((shape.Width - shape.PoolWidth) / shape.StrideWidth) + 1)
-        {
-            throw new ArgumentException($"The pooling shape {shape} is not a valid window over its input.", nameof(shape));
-        }
-    }
+    /// <summary>Refuses a pooling shape as every back end does (<see cref="Pool2DShape.Validate"/>).</summary>
+    private static void Check(in Pool2DShape shape) => shape.Validate(nameof(shape));
 }
