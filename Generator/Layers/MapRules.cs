@@ -23,10 +23,6 @@ internal static class MapRules
         return false;
     }
 
-    /// <summary>A named int argument (Stride), or the fallback.</summary>
-    public static int NamedInt(Microsoft.CodeAnalysis.AttributeData attribute, string name, int fallback) =>
-        AttributeArguments.NamedEnum(attribute, name) ?? fallback;
-
     /// <summary>Reports MG2004 unless the input is (C, H, W); returns whether it is.</summary>
     public static bool IsMap(LayerSpec spec, Shape input, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {

@@ -31,7 +31,7 @@ internal abstract class Pool2DKind : LayerKind
         string name = AttributeArguments.NamedString(attribute, "Name") ?? defaultName;
         int height = AttributeArguments.Int(attribute, 0, 0);
         int width = attribute.ConstructorArguments.Length > 1 ? AttributeArguments.Int(attribute, 1, 0) : height;
-        int stride = MapRules.NamedInt(attribute, "Stride", 0);
+        int stride = AttributeArguments.NamedInt(attribute, "Stride", 0);
         var spec = Create(name, height, width, stride);
         MapRules.Positive(name, spec.Kind, width == height ? "pool size" : "pool height", height, location, diagnostics);
         if (width != height)

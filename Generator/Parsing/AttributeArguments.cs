@@ -32,6 +32,9 @@ internal static class AttributeArguments
     public static double NamedDouble(AttributeData attribute, string name, double fallback) =>
         Named(attribute, name) is { Value: { } value } ? Convert.ToDouble(value, CultureInfo.InvariantCulture) : fallback;
 
+    public static int NamedInt(AttributeData attribute, string name, int fallback) =>
+        Named(attribute, name) is { Value: { } value } ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : fallback;
+
     public static int? NamedEnum(AttributeData attribute, string name) =>
         Named(attribute, name) is { Value: { } value } ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : null;
 

@@ -25,7 +25,7 @@ internal sealed partial class Conv2DLayer : LayerKind
         int filters = AttributeArguments.Int(attribute, 0, 0);
         int kernelHeight = AttributeArguments.Int(attribute, 1, 0);
         int kernelWidth = attribute.ConstructorArguments.Length > 2 ? AttributeArguments.Int(attribute, 2, 0) : kernelHeight;
-        int stride = MapRules.NamedInt(attribute, "Stride", 1);
+        int stride = AttributeArguments.NamedInt(attribute, "Stride", 1);
         int padding = AttributeArguments.NamedEnum(attribute, "Padding") ?? 0;
         var activation = EnumReader.Activation(AttributeArguments.NamedEnum(attribute, "Activation") ?? 0, location, diagnostics);
         MapRules.Positive(name, "Conv2D", "filters", filters, location, diagnostics);
