@@ -101,54 +101,11 @@ public sealed class Conv2DDirectTests(ITestOutputHelper output)
         Assert.Equal(0, TestData.SteadyStateBytes(Step));
     }
 
-    private static void RunForward(Conv2DShape s, int batch, ActivationKind activation, int width)
-    {
-        var random = new Random(42);
-        float[] x = TestData.Uniform(random, batch * s.InputSize), w = TestData.Uniform(random, s.WeightSize), bias = TestData.Uniform(random, s.Filters);
-        using var arena = new TestArena();
-        Buf xv = arena.Put(x), wv = arena.Put(w), bv = arena.Put(bias);
-        Buf patches = arena.Zeros(batch * s.Positions * s.PatchSize), rows = arena.Zeros(batch * s.Positions * s.Filters);
-        Buf yv = arena.Put(TestData.Uniform(random, batch * s.OutputSize)); // garbage: the forward overwrites
+    private static void RunForward(Conv2DShape s, int batch, ActivationKind activation, int width) =>
+        Conv2DTests.CheckForward(s, batch, activation, run => Force(width, run), $"{s}, {activation}, width {width}");
 
-        Force(width, () => arena.Backend.Conv2DForward(xv, wv, bv, patches, rows, yv, batch, s, activation));
-
-        double[] expected = Conv2DReference.Forward(TestData.ToDouble(x), TestData.ToDouble(w), TestData.ToDouble(bias), batch, s, activation);
-        TestData.Close(expected, arena.Get(yv), Tolerance.Reduction, $"y ({s}, {activation}, width {width})");
-    }
-
-    private static void RunBackward(Conv2DShape s, int batch, int width, bool withDx)
-    {
-        var random = new Random(42);
-        float[] x = TestData.Uniform(random, batch * s.InputSize), w = TestData.Uniform(random, s.WeightSize), bias = TestData.Uniform(random, s.Filters);
-        float[] dy = TestData.Uniform(random, batch * s.OutputSize);
-        float[] dwStart = TestData.Uniform(random, s.WeightSize), dbStart = TestData.Uniform(random, s.Filters);
-        using var arena = new TestArena();
-        Buf xv = arena.Put(x), wv = arena.Put(w), bv = arena.Put(bias), dyv = arena.Put(dy);
-        Buf patches = arena.Zeros(batch * s.Positions * s.PatchSize), rows = arena.Zeros(batch * s.Positions * s.Filters);
-        Buf yv = arena.Zeros(batch * s.OutputSize), dwv = arena.Put(dwStart), dbv = arena.Put(dbStart);
-        Buf dxv = withDx ? arena.Put(TestData.Uniform(random, batch * s.InputSize)) : default; // garbage: the backward overwrites
-
-        Force(width, () =>
-        {
-            arena.Backend.Conv2DForward(xv, wv, bv, patches, rows, yv, batch, s, ActivationKind.ReLU);
-            arena.Backend.Conv2DBackward(xv, wv, dyv, patches, rows, dwv, dbv, dxv, batch, s);
-        });
-
-        // Objective sum(dy * conv(x; weight, bias)), the pre-activation output, differentiated in each argument.
-        double[] xd = TestData.ToDouble(x), wd = TestData.ToDouble(w), bd = TestData.ToDouble(bias);
-        double Objective(double[] xs, double[] ws, double[] bs) =>
-            Conv2DReference.Forward(xs, ws, bs, batch, s, ActivationKind.Linear).Select((v, i) => v * dy[i]).Sum();
-        string what = $"({s}, width {width})";
-        if (withDx)
-        {
-            TestData.Close(TestData.NumericGradient(xs => Objective(xs, wd, bd), xd), arena.Get(dxv), Tolerance.Gradient, $"dx {what}");
-        }
-
-        TestData.Close(TestData.NumericGradient(ws => Objective(xd, ws, bd), wd).Select((g, i) => g + dwStart[i]).ToArray(),
-            arena.Get(dwv), Tolerance.Gradient, $"dWeight {what}");
-        TestData.Close(TestData.NumericGradient(bs => Objective(xd, wd, bs), bd).Select((g, i) => g + dbStart[i]).ToArray(),
-            arena.Get(dbv), Tolerance.Gradient, $"dBias {what}");
-    }
+    private static void RunBackward(Conv2DShape s, int batch, int width, bool withDx) =>
+        Conv2DTests.CheckBackward(s, batch, withDx, run => Force(width, run), $"{s}, width {width}");
 
     /// <summary>Runs <paramref name="action"/> with the direct path's vector width forced on this thread.</summary>
     private static void Force(int width, Action action)

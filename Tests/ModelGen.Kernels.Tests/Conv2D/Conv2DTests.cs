@@ -194,7 +194,17 @@ public sealed class Conv2DTests
         Assert.Throws<ArgumentOutOfRangeException>(() => arena.Backend.Conv2DForward(x, w, b, p, r, y, 1, s with { StrideWidth = 0 }, ActivationKind.Linear));
     }
 
-    private static void RunForward(Conv2DShape s, int batch, Method method, ActivationKind activation, int width)
+    private static void RunForward(Conv2DShape s, int batch, Method method, ActivationKind activation, int width) =>
+        CheckForward(s, batch, activation, run => Force(method, width, run), $"{method}, {activation}, width {width}");
+
+    private static void RunBackward(Conv2DShape s, int batch, Method method, int width, bool withDx) =>
+        CheckBackward(s, batch, withDx, run => Force(method, width, run), $"{method}, width {width}");
+
+    /// <summary>
+    /// The forward pass, run inside <paramref name="force"/> (which forces a method or vector width around it), against
+    /// the double reference; <paramref name="what"/> names the case in failures. Shared by the GEMM and direct paths' tests.
+    /// </summary>
+    internal static void CheckForward(Conv2DShape s, int batch, ActivationKind activation, Action<Action> force, string what)
     {
         var random = new Random(42);
         float[] x = TestData.Uniform(random, batch * s.InputSize), w = TestData.Uniform(random, s.WeightSize), bias = TestData.Uniform(random, s.Filters);
@@ -203,13 +213,17 @@ public sealed class Conv2DTests
         Buf patches = arena.Zeros(batch * s.Positions * s.PatchSize), rows = arena.Zeros(batch * s.Positions * s.Filters);
         Buf yv = arena.Put(TestData.Uniform(random, batch * s.OutputSize)); // garbage: the forward overwrites
 
-        Force(method, width, () => arena.Backend.Conv2DForward(xv, wv, bv, patches, rows, yv, batch, s, activation));
+        force(() => arena.Backend.Conv2DForward(xv, wv, bv, patches, rows, yv, batch, s, activation));
 
         double[] expected = Conv2DReference.Forward(TestData.ToDouble(x), TestData.ToDouble(w), TestData.ToDouble(bias), batch, s, activation);
-        TestData.Close(expected, arena.Get(yv), Tolerance.Reduction, $"y ({method}, {activation}, width {width})");
+        TestData.Close(expected, arena.Get(yv), Tolerance.Reduction, $"y ({what})");
     }
 
-    private static void RunBackward(Conv2DShape s, int batch, Method method, int width, bool withDx)
+    /// <summary>
+    /// Forward then backward inside <paramref name="force"/>, onto accumulating dWeight and dBias: every gradient against
+    /// central finite differences of the double reference's pre-activation output.
+    /// </summary>
+    internal static void CheckBackward(Conv2DShape s, int batch, bool withDx, Action<Action> force, string what)
     {
         var random = new Random(42);
         float[] x = TestData.Uniform(random, batch * s.InputSize), w = TestData.Uniform(random, s.WeightSize), bias = TestData.Uniform(random, s.Filters);
@@ -221,7 +235,7 @@ public sealed class Conv2DTests
         Buf yv = arena.Zeros(batch * s.OutputSize), dwv = arena.Put(dwStart), dbv = arena.Put(dbStart);
         Buf dxv = withDx ? arena.Put(TestData.Uniform(random, batch * s.InputSize)) : default; // garbage: the backward overwrites
 
-        Force(method, width, () =>
+        force(() =>
         {
             arena.Backend.Conv2DForward(xv, wv, bv, patches, rows, yv, batch, s, ActivationKind.ReLU);
             arena.Backend.Conv2DBackward(xv, wv, dyv, patches, rows, dwv, dbv, dxv, batch, s);
@@ -231,16 +245,15 @@ public sealed class Conv2DTests
         double[] xd = TestData.ToDouble(x), wd = TestData.ToDouble(w), bd = TestData.ToDouble(bias);
         double Objective(double[] xs, double[] ws, double[] bs) =>
             Conv2DReference.Forward(xs, ws, bs, batch, s, ActivationKind.Linear).Select((v, i) => v * dy[i]).Sum();
-        string what = $"({method}, width {width})";
         if (withDx)
         {
-            TestData.Close(TestData.NumericGradient(xs => Objective(xs, wd, bd), xd), arena.Get(dxv), Tolerance.Gradient, $"dx {what}");
+            TestData.Close(TestData.NumericGradient(xs => Objective(xs, wd, bd), xd), arena.Get(dxv), Tolerance.Gradient, $"dx ({what})");
         }
 
         TestData.Close(TestData.NumericGradient(ws => Objective(xd, ws, bd), wd).Select((g, i) => g + dwStart[i]).ToArray(),
-            arena.Get(dwv), Tolerance.Gradient, $"dWeight {what}");
+            arena.Get(dwv), Tolerance.Gradient, $"dWeight ({what})");
         TestData.Close(TestData.NumericGradient(bs => Objective(xd, wd, bs), bd).Select((g, i) => g + dbStart[i]).ToArray(),
-            arena.Get(dbv), Tolerance.Gradient, $"dBias {what}");
+            arena.Get(dbv), Tolerance.Gradient, $"dBias ({what})");
     }
 
     /// <summary>Runs <paramref name="action"/> with the method and vector width forced on this thread.</summary>
