@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu;
 
@@ -11,11 +12,7 @@ namespace ModelGen.Kernels.Cpu;
 /// </summary>
 internal static unsafe class BatchNorm2DCpu
 {
-    /// <summary>Forces a vector width (512, 256, 128, or 1 for scalar) on this thread; 0 picks the widest. For tests.</summary>
-    [ThreadStatic]
-    internal static int ForcedWidth;
-
-    private static int Width => ForcedWidth == 0 ? 512 : ForcedWidth;
+    private static int Width => SimdWidth.Allowed;
 
     /// <summary>
     /// x, y (B, C, S); gamma, beta, runningMean, runningVar, savedMean, savedInvStd (C): batch mean and biased

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ModelGen.Kernels.Cpu.Gemm;
 using ModelGen.Kernels.Cpu.Ops;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu;
 
@@ -48,10 +49,6 @@ internal static unsafe class Conv2DCpu
         PerSample,
     }
 
-    /// <summary>Forces a vector width (512, 256, 128, or 1 for scalar) on this thread; 0 picks the widest. For tests.</summary>
-    [ThreadStatic]
-    internal static int ForcedWidth;
-
     /// <summary>Forces the samples per chunk of the channel-major method on this thread; 0 picks by size. For tests and measurements.</summary>
     [ThreadStatic]
     internal static int ForcedChunk;
@@ -60,7 +57,7 @@ internal static unsafe class Conv2DCpu
     [ThreadStatic]
     internal static ConvMethod? ForcedMethod;
 
-    private static int Width => ForcedWidth == 0 ? 512 : ForcedWidth;
+    private static int Width => SimdWidth.Allowed;
 
     private static ConvMethod Method => ForcedMethod ?? ConvMethod.ChannelMajor;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ModelGen.Kernels.Cpu.Ops;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu;
 
@@ -25,14 +26,8 @@ internal static unsafe class Conv2DDirectCpu
     /// </summary>
     internal const int MaxTaps = 27;
 
-    /// <summary>Forces a vector width (512, 256, 128, or 1 for scalar) on this thread; 0 picks the widest. For tests.</summary>
-    [ThreadStatic]
-    internal static int ForcedWidth;
-
     /// <summary>Filters computed together in the forward pass: each input vector loaded serves this many FMAs.</summary>
     private const int FilterBlock = 8;
-
-    private static int Width => ForcedWidth == 0 ? 512 : ForcedWidth;
 
     /// <summary>Whether the direct convolution takes this shape: few taps, horizontal stride 1.</summary>
     public static bool Applies(in Conv2DShape s) => s.PatchSize <= MaxTaps && s.StrideWidth == 1;
@@ -42,7 +37,7 @@ internal static unsafe class Conv2DDirectCpu
     {
         bool relu = activation == ActivationKind.ReLU;
         (int lo, int hi) = Interior(s);
-        switch (Pick(hi - lo))
+        switch (SimdWidth.Pick(hi - lo))
         {
             case 512: ForwardPlanes<V512>(x, weight, bias, y, batch, s, relu, lo, hi); break;
             case 256: ForwardPlanes<V256>(x, weight, bias, y, batch, s, relu, lo, hi); break;
@@ -72,7 +67,7 @@ internal static unsafe class Conv2DDirectCpu
     public static void Backward(float* x, float* weight, float* dy, float* dWeight, float* dBias, float* dx, int batch, in Conv2DShape s)
     {
         (int lo, int hi) = Interior(s);
-        switch (Pick(hi - lo))
+        switch (SimdWidth.Pick(hi - lo))
         {
             case 512: WeightGradient<V512>(x, dy, dWeight, dBias, batch, s, lo, hi); break;
             case 256: WeightGradient<V256>(x, dy, dWeight, dBias, batch, s, lo, hi); break;
@@ -82,7 +77,7 @@ internal static unsafe class Conv2DDirectCpu
 
         if (dx != null)
         {
-            switch (Pick(s.OutWidth))
+            switch (SimdWidth.Pick(s.OutWidth))
             {
                 case 512: InputGradient<V512>(weight, dy, dx, batch, s); break;
                 case 256: InputGradient<V256>(weight, dy, dx, batch, s); break;
@@ -90,28 +85,6 @@ internal static unsafe class Conv2DDirectCpu
                 default: InputGradient<V1>(weight, dy, dx, batch, s); break;
             }
         }
-    }
-
-    /// <summary>The widest vector allowed and supported that fits in <paramref name="n"/> columns; 1 (scalar) when none does.</summary>
-    private static int Pick(int n)
-    {
-        int width = Width;
-        if (width >= 512 && Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
-        {
-            return 512;
-        }
-
-        if (width >= 256 && Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
-        {
-            return 256;
-        }
-
-        if (width >= 128 && Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
-        {
-            return 128;
-        }
-
-        return 1;
     }
 
     /// <summary>The output columns [lo, hi) whose every kernel column lands inside the input row: 0 &lt;= ow - PL + kw &lt; W for all kw.</summary>
@@ -660,173 +633,5 @@ internal static unsafe class Conv2DDirectCpu
                 }
             }
         }
-    }
-
-    /// <summary>The vector operations the kernels need, over one width (a struct per width, so each instantiation compiles to that width).</summary>
-    private interface IVector<TSelf>
-        where TSelf : struct, IVector<TSelf>
-    {
-        static abstract int Count { get; }
-
-        static abstract TSelf Zero { get; }
-
-        static abstract TSelf Create(float value);
-
-        static abstract TSelf Load(float* at);
-
-        static abstract TSelf FusedMultiplyAdd(TSelf a, TSelf b, TSelf c);
-
-        /// <summary>max(a, 0).</summary>
-        static abstract TSelf Relu(TSelf a);
-
-        /// <summary>A mask: lanes from <paramref name="lanes"/> on all ones, those before all zeros.</summary>
-        static abstract TSelf LanesFrom(int lanes);
-
-        static abstract TSelf operator &(TSelf a, TSelf b);
-
-        static abstract float Sum(TSelf a);
-
-        static abstract TSelf operator +(TSelf a, TSelf b);
-
-        void Store(float* at);
-    }
-
-    private readonly struct V512(Vector512<float> v) : IVector<V512>
-    {
-        private readonly Vector512<float> _v = v;
-
-        public static int Count => Vector512<float>.Count;
-
-        public static V512 Zero => new(Vector512<float>.Zero);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V512 Create(float value) => new(Vector512.Create(value));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V512 Load(float* at) => new(Vector512.Load(at));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V512 FusedMultiplyAdd(V512 a, V512 b, V512 c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V512 Relu(V512 a) => new(Vector512.MaxNative(a._v, Vector512<float>.Zero));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V512 LanesFrom(int lanes) =>
-            new(Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(lanes)).AsSingle());
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V512 operator &(V512 a, V512 b) => new(a._v & b._v);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float Sum(V512 a) => Vector512.Sum(a._v);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V512 operator +(V512 a, V512 b) => new(a._v + b._v);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(float* at) => _v.Store(at);
-    }
-
-    private readonly struct V256(Vector256<float> v) : IVector<V256>
-    {
-        private readonly Vector256<float> _v = v;
-
-        public static int Count => Vector256<float>.Count;
-
-        public static V256 Zero => new(Vector256<float>.Zero);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V256 Create(float value) => new(Vector256.Create(value));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V256 Load(float* at) => new(Vector256.Load(at));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V256 FusedMultiplyAdd(V256 a, V256 b, V256 c) => new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V256 Relu(V256 a) => new(Vector256.MaxNative(a._v, Vector256<float>.Zero));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V256 LanesFrom(int lanes) =>
-            new(Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(lanes)).AsSingle());
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V256 operator &(V256 a, V256 b) => new(a._v & b._v);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float Sum(V256 a) => Vector256.Sum(a._v);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V256 operator +(V256 a, V256 b) => new(a._v + b._v);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(float* at) => _v.Store(at);
-    }
-
-    private readonly struct V128(Vector128<float> v) : IVector<V128>
-    {
-        private readonly Vector128<float> _v = v;
-
-        public static int Count => Vector128<float>.Count;
-
-        public static V128 Zero => new(Vector128<float>.Zero);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V128 Create(float value) => new(Vector128.Create(value));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V128 Load(float* at) => new(Vector128.Load(at));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V128 FusedMultiplyAdd(V128 a, V128 b, V128 c) => new(Vector128.FusedMultiplyAdd(a._v, b._v, c._v));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V128 Relu(V128 a) => new(Vector128.MaxNative(a._v, Vector128<float>.Zero));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V128 LanesFrom(int lanes) =>
-            new(Vector128.GreaterThanOrEqual(Vector128<int>.Indices, Vector128.Create(lanes)).AsSingle());
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V128 operator &(V128 a, V128 b) => new(a._v & b._v);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float Sum(V128 a) => Vector128.Sum(a._v);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static V128 operator +(V128 a, V128 b) => new(a._v + b._v);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(float* at) => _v.Store(at);
-    }
-
-    /// <summary>The scalar "vector" of one lane: the same kernels as plain loops (and the reference for the widths above).</summary>
-    private readonly struct V1(float v) : IVector<V1>
-    {
-        private readonly float _v = v;
-
-        public static int Count => 1;
-
-        public static V1 Zero => new(0f);
-
-        public static V1 Create(float value) => new(value);
-
-        public static V1 Load(float* at) => new(*at);
-
-        public static V1 FusedMultiplyAdd(V1 a, V1 b, V1 c) => new((a._v * b._v) + c._v);
-
-        public static V1 Relu(V1 a) => new(ReluOp.Invoke(a._v));
-
-        public static V1 LanesFrom(int lanes) => new(lanes > 0 ? 0f : BitConverter.Int32BitsToSingle(-1));
-
-        public static V1 operator &(V1 a, V1 b) => new(BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(a._v) & BitConverter.SingleToInt32Bits(b._v)));
-
-        public static float Sum(V1 a) => a._v;
-
-        public static V1 operator +(V1 a, V1 b) => new(a._v + b._v);
-
-        public void Store(float* at) => *at = _v;
     }
 }

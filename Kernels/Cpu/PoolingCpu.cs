@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu;
 
@@ -13,11 +14,7 @@ namespace ModelGen.Kernels.Cpu;
 /// </summary>
 internal static unsafe class PoolingCpu
 {
-    /// <summary>Forces a vector width (512, 256, 128, or 1 for scalar) on this thread; 0 picks the widest. For tests.</summary>
-    [ThreadStatic]
-    internal static int ForcedWidth;
-
-    private static int Width => ForcedWidth == 0 ? 512 : ForcedWidth;
+    private static int Width => SimdWidth.Allowed;
 
     /// <summary>
     /// x (B, C, H, W), y and argmax (B, C, OH, OW): y = the window's maximum, argmax = h * W + w of the winner in its

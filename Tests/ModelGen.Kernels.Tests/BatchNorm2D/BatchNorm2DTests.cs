@@ -1,4 +1,5 @@
 using ModelGen.Kernels.Cpu;
+using ModelGen.Kernels.Cpu.Simd;
 using ModelGen.Kernels.Tests.Reference;
 
 namespace ModelGen.Kernels.Tests.BatchNorm2D;
@@ -33,7 +34,7 @@ public sealed class BatchNorm2DTests
     [MemberData(nameof(Widths))]
     public void EachVectorWidth_MatchesReference(int width)
     {
-        BatchNorm2DCpu.ForcedWidth = width;
+        SimdWidth.Forced = width;
         try
         {
             RunTraining(3, 2, 31, width);
@@ -42,7 +43,7 @@ public sealed class BatchNorm2DTests
         }
         finally
         {
-            BatchNorm2DCpu.ForcedWidth = 0;
+            SimdWidth.Forced = 0;
         }
     }
 

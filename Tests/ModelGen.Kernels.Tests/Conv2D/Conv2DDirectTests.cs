@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ModelGen.Kernels.Cpu;
+using ModelGen.Kernels.Cpu.Simd;
 using ModelGen.Kernels.Tests.Reference;
 using Xunit.Abstractions;
 
@@ -110,14 +111,14 @@ public sealed class Conv2DDirectTests(ITestOutputHelper output)
     /// <summary>Runs <paramref name="action"/> with the direct path's vector width forced on this thread.</summary>
     private static void Force(int width, Action action)
     {
-        Conv2DDirectCpu.ForcedWidth = width;
+        SimdWidth.Forced = width;
         try
         {
             action();
         }
         finally
         {
-            Conv2DDirectCpu.ForcedWidth = 0;
+            SimdWidth.Forced = 0;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ModelGen.Kernels.Cpu;
+using ModelGen.Kernels.Cpu.Simd;
 using Xunit.Abstractions;
 using Method = ModelGen.Kernels.Cpu.Conv2DCpu.ConvMethod;
 
@@ -67,7 +68,7 @@ public sealed class Conv2DPerfTests(ITestOutputHelper output)
         Buf y = arena.Zeros(Batch * s.OutputSize), a = arena.Zeros(Batch * s.OutputSize);
         foreach (int vectorWidth in new[] { 0, 256, 128, 1 })
         {
-        PoolingCpu.ForcedWidth = vectorWidth;
+        SimdWidth.Forced = vectorWidth;
         double forward = double.MaxValue, backward = double.MaxValue;
         for (int r = 0; r < Repeats + 1; r++)
         {
@@ -80,7 +81,7 @@ public sealed class Conv2DPerfTests(ITestOutputHelper output)
             backward = Math.Min(backward, Stopwatch.GetElapsedTime(middle, end).TotalMilliseconds);
         }
 
-        PoolingCpu.ForcedWidth = 0;
+        SimdWidth.Forced = 0;
         output.WriteLine($"max pool 2x2 {channels}x{height}x{width}, batch {Batch}, width {vectorWidth}: forward {forward:F2} ms, backward {backward:F2} ms");
         }
     }

@@ -1,4 +1,5 @@
 using ModelGen.Kernels.Cpu;
+using ModelGen.Kernels.Cpu.Simd;
 using ModelGen.Kernels.Tests.Reference;
 using Method = ModelGen.Kernels.Cpu.Conv2DCpu.ConvMethod;
 
@@ -260,7 +261,7 @@ public sealed class Conv2DTests
     private static void Force(Method method, int width, Action action)
     {
         Conv2DCpu.ForcedMethod = method;
-        Conv2DCpu.ForcedWidth = width;
+        SimdWidth.Forced = width;
         try
         {
             action();
@@ -268,7 +269,7 @@ public sealed class Conv2DTests
         finally
         {
             Conv2DCpu.ForcedMethod = null;
-            Conv2DCpu.ForcedWidth = 0;
+            SimdWidth.Forced = 0;
         }
     }
 }

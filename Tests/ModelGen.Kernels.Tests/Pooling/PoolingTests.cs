@@ -1,4 +1,5 @@
 using ModelGen.Kernels.Cpu;
+using ModelGen.Kernels.Cpu.Simd;
 using ModelGen.Kernels.Tests.Reference;
 
 namespace ModelGen.Kernels.Tests.Pooling;
@@ -207,14 +208,14 @@ public sealed class PoolingTests
         using var arena = new TestArena();
         Buf xv = arena.Put(x), yv = arena.Zeros(batch * s.OutputSize), av = arena.Zeros(batch * s.OutputSize);
 
-        PoolingCpu.ForcedWidth = width;
+        SimdWidth.Forced = width;
         try
         {
             arena.Backend.MaxPool2DForward(xv, yv, av, batch, s);
         }
         finally
         {
-            PoolingCpu.ForcedWidth = 0;
+            SimdWidth.Forced = 0;
         }
 
         (double[] y, int[] argmax) = PoolingReference.MaxForward(TestData.ToDouble(x), batch, s);
@@ -239,7 +240,7 @@ public sealed class PoolingTests
         using var arena = new TestArena();
         Buf xv = arena.Put(x), yv = arena.Zeros(dy.Length), av = arena.Zeros(dy.Length), dyv = arena.Put(dy);
         Buf dxv = arena.Put(TestData.Uniform(random, x.Length)); // garbage: the backward overwrites
-        PoolingCpu.ForcedWidth = width;
+        SimdWidth.Forced = width;
         try
         {
             arena.Backend.MaxPool2DForward(xv, yv, av, batch, s);
@@ -247,7 +248,7 @@ public sealed class PoolingTests
         }
         finally
         {
-            PoolingCpu.ForcedWidth = 0;
+            SimdWidth.Forced = 0;
         }
 
         float[] y = arena.Get(yv), argmax = arena.Get(av);
@@ -278,14 +279,14 @@ public sealed class PoolingTests
 
             using var arena = new TestArena();
             Buf xv = arena.Put(x), yv = arena.Zeros(2 * s.OutputSize), av = arena.Zeros(2 * s.OutputSize);
-            PoolingCpu.ForcedWidth = width;
+            SimdWidth.Forced = width;
             try
             {
                 arena.Backend.MaxPool2DForward(xv, yv, av, 2, s);
             }
             finally
             {
-                PoolingCpu.ForcedWidth = 0;
+                SimdWidth.Forced = 0;
             }
 
             (double[] y, int[] argmax) = PoolingReference.MaxForward(TestData.ToDouble(x), 2, s);
