@@ -1,28 +1,74 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using ModelGen.Kernels.Cpu.Gemm;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu;
 
 /// <summary>
-/// Batch normalisation over (B, F). Training and backward stream whole rows (blocks of up to 512 features)
-/// with per-feature accumulators on the stack.
-/// Each feature sums its rows in batch order; training statistics (sum and sum of squares, one pass) accumulate in double.
+/// Batch normalisation over (B, F), each pass on a feature range [f0, f1) of all rows, so the pool splits by features
+/// and every feature still sums its rows in batch order (the same bits on any number of threads). Within a range, rows
+/// are streamed (blocks of up to 512 features) with per-feature accumulators on the stack; training statistics (sum
+/// and sum of squares, one pass) accumulate in double. One body per pass, generic over the vector width.
 /// </summary>
-internal static class BatchNormCpu
+internal static unsafe class BatchNormCpu
 {
     /// <summary>Features per block of the streaming kernels: their per-feature accumulators fit the stack (8 KB).</summary>
     private const int BlockWidth = 512;
 
     /// <summary>
-    /// x, y (B, F); gamma, beta, runningMean, runningVar, savedMean, savedInvStd (F):
+    /// x, y (B, F); gamma, beta, runningMean, runningVar, savedMean, savedInvStd (F), features [f0, f1):
     /// batch mean and biased variance, y = gamma (x - mean) / sqrt(var + eps) + beta, running averages
-    /// with momentum weighting the old value. Rows are streamed whole (contiguous, prefetch-friendly) with
-    /// per-feature accumulators on the stack; each feature still sums its rows in batch order, in double.
+    /// with momentum weighting the old value.
     /// </summary>
-    public static void Training(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
-        Span<float> runningMean, Span<float> runningVar, Span<float> savedMean, Span<float> savedInvStd,
-        int batch, int features, float momentum, float epsilon)
+    public static void Training(float* x, float* y, float* gamma, float* beta, float* runningMean, float* runningVar,
+        float* savedMean, float* savedInvStd, int batch, int features, int f0, int f1, float momentum, float epsilon)
+    {
+        switch (SimdWidth.Current)
+        {
+            case 512: Training<V512>(x, y, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, batch, features, f0, f1, momentum, epsilon); break;
+            case 256: Training<V256>(x, y, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, batch, features, f0, f1, momentum, epsilon); break;
+            case 128: Training<V128>(x, y, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, batch, features, f0, f1, momentum, epsilon); break;
+            default: Training<V1>(x, y, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, batch, features, f0, f1, momentum, epsilon); break;
+        }
+    }
+
+    /// <summary>
+    /// x, y (B, F); parameters (F), features [f0, f1): y = gamma (x - runningMean) / sqrt(runningVar + eps) + beta, as
+    /// ((x - runningMean) * scale) + beta with scale = gamma / sqrt(runningVar + eps) worked out once per block
+    /// (in registers for a batch of one, the same operations in the same order, so the same bits).
+    /// </summary>
+    public static void Inference(float* x, float* y, float* gamma, float* beta, float* runningMean, float* runningVar,
+        int batch, int features, int f0, int f1, float epsilon)
+    {
+        switch (SimdWidth.Current)
+        {
+            case 512: Inference<V512>(x, y, gamma, beta, runningMean, runningVar, batch, features, f0, f1, epsilon); break;
+            case 256: Inference<V256>(x, y, gamma, beta, runningMean, runningVar, batch, features, f0, f1, epsilon); break;
+            case 128: Inference<V128>(x, y, gamma, beta, runningMean, runningVar, batch, features, f0, f1, epsilon); break;
+            default: Inference<V1>(x, y, gamma, beta, runningMean, runningVar, batch, features, f0, f1, epsilon); break;
+        }
+    }
+
+    /// <summary>
+    /// x, dy, dx (B, F); gamma, dGamma, dBeta, savedMean, savedInvStd (F), features [f0, f1). With xhat = (x - mean) invStd:
+    /// dx = gamma invStd / B (B dy - sum_b dy - xhat sum_b(dy xhat)); dGamma += sum_b(dy xhat); dBeta += sum_b dy.
+    /// dx may be dy: each element of dy is read before the same element of dx is written. Per-feature float
+    /// accumulators, summed in batch order.
+    /// </summary>
+    public static void Backward(float* x, float* dy, float* dx, float* gamma, float* dGamma, float* dBeta,
+        float* savedMean, float* savedInvStd, int batch, int features, int f0, int f1)
+    {
+        switch (SimdWidth.Current)
+        {
+            case 512: Backward<V512>(x, dy, dx, gamma, dGamma, dBeta, savedMean, savedInvStd, batch, features, f0, f1); break;
+            case 256: Backward<V256>(x, dy, dx, gamma, dGamma, dBeta, savedMean, savedInvStd, batch, features, f0, f1); break;
+            case 128: Backward<V128>(x, dy, dx, gamma, dGamma, dBeta, savedMean, savedInvStd, batch, features, f0, f1); break;
+            default: Backward<V1>(x, dy, dx, gamma, dGamma, dBeta, savedMean, savedInvStd, batch, features, f0, f1); break;
+        }
+    }
+
+    private static void Training<TV>(float* x, float* y, float* gamma, float* beta, float* runningMean, float* runningVar,
+        float* savedMean, float* savedInvStd, int batch, int features, int f0, int f1, float momentum, float epsilon)
+        where TV : struct, IVector<TV>
     {
         if (batch == 0)
         {
@@ -30,26 +76,35 @@ internal static class BatchNormCpu
         }
 
         double invBatch = 1.0 / batch;
-        Span<double> sum = stackalloc double[BlockWidth];
-        Span<double> squares = stackalloc double[BlockWidth];
-        Span<float> scale = stackalloc float[BlockWidth];
-        for (int f0 = 0; f0 < features; f0 += BlockWidth)
+        double* sum = stackalloc double[BlockWidth];
+        double* squares = stackalloc double[BlockWidth];
+        float* scale = stackalloc float[BlockWidth];
+        for (int start = f0; start < f1; start += BlockWidth)
         {
-            int width = Math.Min(BlockWidth, features - f0);
-            Span<double> s = sum[..width], sq = squares[..width];
-            s.Clear();
-            sq.Clear();
+            int width = Math.Min(BlockWidth, f1 - start);
+            new Span<double>(sum, width).Clear();
+            new Span<double>(squares, width).Clear();
             // One pass for the sum and the sum of squares: in double, E[x^2] - mean^2 loses nothing that matters
             // for float inputs, and it saves a pass over the batch.
             for (int b = 0; b < batch; b++)
             {
-                AddWidened(x.Slice((b * features) + f0, width), s, sq);
+                float* row = x + ((long)b * features) + start;
+                int j = 0;
+                for (; j <= width - TV.Count; j += TV.Count)
+                {
+                    TV.AddWidened(row + j, sum + j, squares + j);
+                }
+
+                for (; j < width; j++)
+                {
+                    V1.AddWidened(row + j, sum + j, squares + j);
+                }
             }
 
             for (int j = 0; j < width; j++)
             {
-                int f = f0 + j;
-                double meanD = s[j] * invBatch, varD = Math.Max(0.0, (sq[j] * invBatch) - (meanD * meanD));
+                int f = start + j;
+                double meanD = sum[j] * invBatch, varD = Math.Max(0.0, (squares[j] * invBatch) - (meanD * meanD));
                 float mean = (float)meanD, invStd = (float)(1.0 / Math.Sqrt(varD + epsilon));
                 savedMean[f] = mean;
                 savedInvStd[f] = invStd;
@@ -58,68 +113,52 @@ internal static class BatchNormCpu
                 scale[j] = gamma[f] * invStd;
             }
 
-            ReadOnlySpan<float> meanF = savedMean.Slice(f0, width), scaleF = scale[..width], shift = beta.Slice(f0, width);
             for (int b = 0; b < batch; b++)
             {
-                int at = (b * features) + f0;
-                Normalize(x.Slice(at, width), y.Slice(at, width), meanF, scaleF, shift);
+                long at = ((long)b * features) + start;
+                Normalize<TV>(x + at, y + at, savedMean + start, scale, beta + start, width);
             }
         }
     }
 
-    /// <summary>
-    /// x, y (B, F); parameters (F): y = gamma (x - runningMean) / sqrt(runningVar + eps) + beta, as
-    /// ((x - runningMean) * scale) + beta with scale = gamma / sqrt(runningVar + eps) worked out once per call.
-    /// Rows are streamed whole.
-    /// </summary>
-    public static void Inference(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
-        ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, int batch, int features, float epsilon)
+    private static void Inference<TV>(float* x, float* y, float* gamma, float* beta, float* runningMean, float* runningVar,
+        int batch, int features, int f0, int f1, float epsilon)
+        where TV : struct, IVector<TV>
     {
         if (batch == 1)
         {
-            // Batch-1 inference: the scale is used once, so it is worked out in registers (the same operations in
-            // the same order as below, so the same bits) rather than stored for the rows.
-            NormalizeOne(x[..features], y[..features], gamma, beta, runningMean, runningVar, epsilon);
+            NormalizeOne<TV>(x + f0, y + f0, gamma + f0, beta + f0, runningMean + f0, runningVar + f0, f1 - f0, epsilon);
             return;
         }
 
-        Span<float> scale = stackalloc float[BlockWidth];
-        for (int f0 = 0; f0 < features; f0 += BlockWidth)
+        float* scale = stackalloc float[BlockWidth];
+        TV eps = TV.Create(epsilon);
+        for (int start = f0; start < f1; start += BlockWidth)
         {
-            int width = Math.Min(BlockWidth, features - f0);
-            Span<float> sc = scale[..width];
-            ReadOnlySpan<float> g = gamma.Slice(f0, width), v = runningVar.Slice(f0, width);
+            int width = Math.Min(BlockWidth, f1 - start);
+            float* g = gamma + start, v = runningVar + start;
             int j = 0;
-            if (Vector512.IsHardwareAccelerated)
+            for (; j <= width - TV.Count; j += TV.Count)
             {
-                for (; j <= width - 16; j += 16)
-                {
-                    (Vector512.Create(g.Slice(j, 16)) / Vector512.Sqrt(Vector512.Create(v.Slice(j, 16)) + Vector512.Create(epsilon))).CopyTo(sc.Slice(j, 16));
-                }
+                (TV.Load(g + j) / TV.Sqrt(TV.Load(v + j) + eps)).Store(scale + j);
             }
 
             for (; j < width; j++)
             {
-                sc[j] = g[j] / MathF.Sqrt(v[j] + epsilon);
+                scale[j] = g[j] / MathF.Sqrt(v[j] + epsilon);
             }
 
-            ReadOnlySpan<float> mean = runningMean.Slice(f0, width), shift = beta.Slice(f0, width);
             for (int b = 0; b < batch; b++)
             {
-                int at = (b * features) + f0;
-                Normalize(x.Slice(at, width), y.Slice(at, width), mean, sc, shift);
+                long at = ((long)b * features) + start;
+                Normalize<TV>(x + at, y + at, runningMean + start, scale, beta + start, width);
             }
         }
     }
 
-    /// <summary>
-    /// x, dy, dx (B, F); gamma, dGamma, dBeta, savedMean, savedInvStd (F). With xhat = (x - mean) invStd:
-    /// dx = gamma invStd / B (B dy - sum_b dy - xhat sum_b(dy xhat)); dGamma += sum_b(dy xhat); dBeta += sum_b dy.
-    /// dx may be dy: each element of dy is read before the same element of dx is written. Rows are streamed
-    /// whole with per-feature float accumulators on the stack, summed in batch order.
-    /// </summary>
-    public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> gamma,
-        Span<float> dGamma, Span<float> dBeta, ReadOnlySpan<float> savedMean, ReadOnlySpan<float> savedInvStd, int batch, int features)
+    private static void Backward<TV>(float* x, float* dy, float* dx, float* gamma, float* dGamma, float* dBeta,
+        float* savedMean, float* savedInvStd, int batch, int features, int f0, int f1)
+        where TV : struct, IVector<TV>
     {
         if (batch == 0)
         {
@@ -127,181 +166,194 @@ internal static class BatchNormCpu
         }
 
         float batchF = batch;
-        Span<float> sumDy = stackalloc float[BlockWidth];
-        Span<float> sumDyXhat = stackalloc float[BlockWidth];
-        Span<float> factor = stackalloc float[BlockWidth];
-        for (int f0 = 0; f0 < features; f0 += BlockWidth)
+        float* sumDy = stackalloc float[BlockWidth];
+        float* sumDyXhat = stackalloc float[BlockWidth];
+        float* factor = stackalloc float[BlockWidth];
+        for (int start = f0; start < f1; start += BlockWidth)
         {
-            int width = Math.Min(BlockWidth, features - f0);
-            Span<float> sDy = sumDy[..width], sDyXhat = sumDyXhat[..width], k = factor[..width];
-            ReadOnlySpan<float> mean = savedMean.Slice(f0, width), invStd = savedInvStd.Slice(f0, width);
-            sDy.Clear();
-            sDyXhat.Clear();
+            int width = Math.Min(BlockWidth, f1 - start);
+            float* mean = savedMean + start, invStd = savedInvStd + start;
+            new Span<float>(sumDy, width).Clear();
+            new Span<float>(sumDyXhat, width).Clear();
             for (int b = 0; b < batch; b++)
             {
-                int at = (b * features) + f0;
-                AccumulateGradient(x.Slice(at, width), dy.Slice(at, width), mean, invStd, sDy, sDyXhat);
+                long at = ((long)b * features) + start;
+                AccumulateGradient<TV>(x + at, dy + at, mean, invStd, sumDy, sumDyXhat, width);
             }
 
             for (int j = 0; j < width; j++)
             {
-                k[j] = gamma[f0 + j] * invStd[j] / batchF;
+                factor[j] = gamma[start + j] * invStd[j] / batchF;
             }
 
             for (int b = 0; b < batch; b++)
             {
-                int at = (b * features) + f0;
-                InputGradient(x.Slice(at, width), dy.Slice(at, width), dx.Slice(at, width), mean, invStd, k, sDy, sDyXhat, batchF);
+                long at = ((long)b * features) + start;
+                InputGradient<TV>(x + at, dy + at, dx + at, mean, invStd, factor, sumDy, sumDyXhat, batchF, width);
             }
 
             for (int j = 0; j < width; j++)
             {
-                dGamma[f0 + j] += sDyXhat[j];
-                dBeta[f0 + j] += sDy[j];
+                dGamma[start + j] += sumDyXhat[j];
+                dBeta[start + j] += sumDy[j];
             }
-        }
-    }
-
-    /// <summary>Row x (W) into double sums (W): sum[j] += x[j], squares[j] += x[j]^2.</summary>
-    private static void AddWidened(ReadOnlySpan<float> x, Span<double> sum, Span<double> squares)
-    {
-        int n = x.Length, j = 0;
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref double sr = ref MemoryMarshal.GetReference(sum);
-        ref double qr = ref MemoryMarshal.GetReference(squares);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; j <= n - 16; j += 16)
-            {
-                (Vector512<double> lo, Vector512<double> hi) = Vector512.Widen(Vector512.LoadUnsafe(ref xr, (nuint)j));
-                (Vector512.LoadUnsafe(ref sr, (nuint)j) + lo).StoreUnsafe(ref sr, (nuint)j);
-                (Vector512.LoadUnsafe(ref sr, (nuint)(j + 8)) + hi).StoreUnsafe(ref sr, (nuint)(j + 8));
-                (Vector512.LoadUnsafe(ref qr, (nuint)j) + (lo * lo)).StoreUnsafe(ref qr, (nuint)j);
-                (Vector512.LoadUnsafe(ref qr, (nuint)(j + 8)) + (hi * hi)).StoreUnsafe(ref qr, (nuint)(j + 8));
-            }
-        }
-
-        for (; j < n; j++)
-        {
-            double v = Unsafe.Add(ref xr, j);
-            Unsafe.Add(ref sr, j) += v;
-            Unsafe.Add(ref qr, j) += v * v;
         }
     }
 
     /// <summary>Row x, y (W): y = ((x - mean) * scale) + shift.</summary>
-    private static void Normalize(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> mean, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
+    private static void Normalize<TV>(float* x, float* y, float* mean, float* scale, float* shift, int n)
+        where TV : struct, IVector<TV>
     {
-        int n = x.Length, j = 0;
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        ref float mr = ref MemoryMarshal.GetReference(mean);
-        ref float cr = ref MemoryMarshal.GetReference(scale);
-        ref float hr = ref MemoryMarshal.GetReference(shift);
-        if (Vector512.IsHardwareAccelerated)
+        int j = 0;
+        for (; j <= n - TV.Count; j += TV.Count)
         {
-            for (; j <= n - 16; j += 16)
-            {
-                nuint at = (nuint)j;
-                (((Vector512.LoadUnsafe(ref xr, at) - Vector512.LoadUnsafe(ref mr, at)) * Vector512.LoadUnsafe(ref cr, at)) + Vector512.LoadUnsafe(ref hr, at)).StoreUnsafe(ref yr, at);
-            }
+            (((TV.Load(x + j) - TV.Load(mean + j)) * TV.Load(scale + j)) + TV.Load(shift + j)).Store(y + j);
         }
 
         for (; j < n; j++)
         {
-            Unsafe.Add(ref yr, j) = ((Unsafe.Add(ref xr, j) - Unsafe.Add(ref mr, j)) * Unsafe.Add(ref cr, j)) + Unsafe.Add(ref hr, j);
+            y[j] = ((x[j] - mean[j]) * scale[j]) + shift[j];
         }
     }
 
-    /// <summary>x, y, gamma, beta, mean, var (F): y = (x - mean) * (gamma / sqrt(var + epsilon)) + beta.</summary>
-    private static void NormalizeOne(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
-        ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, float epsilon)
+    /// <summary>x, y, gamma, beta, mean, var (W): y = (x - mean) * (gamma / sqrt(var + epsilon)) + beta.</summary>
+    private static void NormalizeOne<TV>(float* x, float* y, float* gamma, float* beta, float* mean, float* variance, int n, float epsilon)
+        where TV : struct, IVector<TV>
     {
-        int n = x.Length, j = 0;
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        ref float gr = ref MemoryMarshal.GetReference(gamma);
-        ref float br = ref MemoryMarshal.GetReference(beta);
-        ref float mr = ref MemoryMarshal.GetReference(mean);
-        ref float vr = ref MemoryMarshal.GetReference(variance);
-        if (Vector512.IsHardwareAccelerated)
+        TV eps = TV.Create(epsilon);
+        int j = 0;
+        for (; j <= n - TV.Count; j += TV.Count)
         {
-            Vector512<float> eps = Vector512.Create(epsilon);
-            for (; j <= n - 16; j += 16)
-            {
-                nuint at = (nuint)j;
-                Vector512<float> scale = Vector512.LoadUnsafe(ref gr, at) / Vector512.Sqrt(Vector512.LoadUnsafe(ref vr, at) + eps);
-                (((Vector512.LoadUnsafe(ref xr, at) - Vector512.LoadUnsafe(ref mr, at)) * scale) + Vector512.LoadUnsafe(ref br, at)).StoreUnsafe(ref yr, at);
-            }
+            TV scale = TV.Load(gamma + j) / TV.Sqrt(TV.Load(variance + j) + eps);
+            (((TV.Load(x + j) - TV.Load(mean + j)) * scale) + TV.Load(beta + j)).Store(y + j);
         }
 
         for (; j < n; j++)
         {
-            float scale = Unsafe.Add(ref gr, j) / MathF.Sqrt(Unsafe.Add(ref vr, j) + epsilon);
-            Unsafe.Add(ref yr, j) = ((Unsafe.Add(ref xr, j) - Unsafe.Add(ref mr, j)) * scale) + Unsafe.Add(ref br, j);
+            float scale = gamma[j] / MathF.Sqrt(variance[j] + epsilon);
+            y[j] = ((x[j] - mean[j]) * scale) + beta[j];
         }
     }
 
     /// <summary>Row x, dy (W): sumDy += dy; sumDyXhat += dy * ((x - mean) * invStd).</summary>
-    private static void AccumulateGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd,
-        Span<float> sumDy, Span<float> sumDyXhat)
+    private static void AccumulateGradient<TV>(float* x, float* dy, float* mean, float* invStd, float* sumDy, float* sumDyXhat, int n)
+        where TV : struct, IVector<TV>
     {
-        int n = x.Length, j = 0;
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float gr = ref MemoryMarshal.GetReference(dy);
-        ref float mr = ref MemoryMarshal.GetReference(mean);
-        ref float ir = ref MemoryMarshal.GetReference(invStd);
-        ref float sr = ref MemoryMarshal.GetReference(sumDy);
-        ref float tr = ref MemoryMarshal.GetReference(sumDyXhat);
-        if (Vector512.IsHardwareAccelerated)
+        int j = 0;
+        for (; j <= n - TV.Count; j += TV.Count)
         {
-            for (; j <= n - 16; j += 16)
-            {
-                nuint at = (nuint)j;
-                Vector512<float> g = Vector512.LoadUnsafe(ref gr, at);
-                (Vector512.LoadUnsafe(ref sr, at) + g).StoreUnsafe(ref sr, at);
-                Vector512<float> xhat = (Vector512.LoadUnsafe(ref xr, at) - Vector512.LoadUnsafe(ref mr, at)) * Vector512.LoadUnsafe(ref ir, at);
-                (Vector512.LoadUnsafe(ref tr, at) + (g * xhat)).StoreUnsafe(ref tr, at);
-            }
+            TV g = TV.Load(dy + j);
+            (TV.Load(sumDy + j) + g).Store(sumDy + j);
+            TV xhat = (TV.Load(x + j) - TV.Load(mean + j)) * TV.Load(invStd + j);
+            (TV.Load(sumDyXhat + j) + (g * xhat)).Store(sumDyXhat + j);
         }
 
         for (; j < n; j++)
         {
-            float g = Unsafe.Add(ref gr, j);
-            Unsafe.Add(ref sr, j) += g;
-            Unsafe.Add(ref tr, j) += g * ((Unsafe.Add(ref xr, j) - Unsafe.Add(ref mr, j)) * Unsafe.Add(ref ir, j));
+            float g = dy[j];
+            sumDy[j] += g;
+            sumDyXhat[j] += g * ((x[j] - mean[j]) * invStd[j]);
         }
     }
 
     /// <summary>Row x, dy, dx (W): dx = k * ((B * dy) - sumDy - (xhat * sumDyXhat)).</summary>
-    private static void InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd,
-        ReadOnlySpan<float> k, ReadOnlySpan<float> sumDy, ReadOnlySpan<float> sumDyXhat, float batch)
+    private static void InputGradient<TV>(float* x, float* dy, float* dx, float* mean, float* invStd, float* k, float* sumDy, float* sumDyXhat, float batch, int n)
+        where TV : struct, IVector<TV>
     {
-        int n = x.Length, j = 0;
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float gr = ref MemoryMarshal.GetReference(dy);
-        ref float dr = ref MemoryMarshal.GetReference(dx);
-        ref float mr = ref MemoryMarshal.GetReference(mean);
-        ref float ir = ref MemoryMarshal.GetReference(invStd);
-        ref float kr = ref MemoryMarshal.GetReference(k);
-        ref float sr = ref MemoryMarshal.GetReference(sumDy);
-        ref float tr = ref MemoryMarshal.GetReference(sumDyXhat);
-        if (Vector512.IsHardwareAccelerated)
+        TV vb = TV.Create(batch);
+        int j = 0;
+        for (; j <= n - TV.Count; j += TV.Count)
         {
-            Vector512<float> vb = Vector512.Create(batch);
-            for (; j <= n - 16; j += 16)
-            {
-                nuint at = (nuint)j;
-                Vector512<float> xhat = (Vector512.LoadUnsafe(ref xr, at) - Vector512.LoadUnsafe(ref mr, at)) * Vector512.LoadUnsafe(ref ir, at);
-                Vector512<float> g = Vector512.LoadUnsafe(ref gr, at);
-                (Vector512.LoadUnsafe(ref kr, at) * ((vb * g) - Vector512.LoadUnsafe(ref sr, at) - (xhat * Vector512.LoadUnsafe(ref tr, at)))).StoreUnsafe(ref dr, at);
-            }
+            TV xhat = (TV.Load(x + j) - TV.Load(mean + j)) * TV.Load(invStd + j);
+            (TV.Load(k + j) * ((vb * TV.Load(dy + j)) - TV.Load(sumDy + j) - (xhat * TV.Load(sumDyXhat + j)))).Store(dx + j);
         }
 
         for (; j < n; j++)
         {
-            float xhat = (Unsafe.Add(ref xr, j) - Unsafe.Add(ref mr, j)) * Unsafe.Add(ref ir, j);
-            Unsafe.Add(ref dr, j) = Unsafe.Add(ref kr, j) * ((batch * Unsafe.Add(ref gr, j)) - Unsafe.Add(ref sr, j) - (xhat * Unsafe.Add(ref tr, j)));
+            float xhat = (x[j] - mean[j]) * invStd[j];
+            dx[j] = k[j] * ((batch * dy[j]) - sumDy[j] - (xhat * sumDyXhat[j]));
         }
+    }
+
+    /// <summary><see cref="Training(float*, float*, float*, float*, float*, float*, float*, float*, int, int, int, int, float, float)"/>, split by features.</summary>
+    internal sealed class TrainingJob(GemmCpu gemm) : CpuJob(gemm)
+    {
+        private float* _x, _y, _gamma, _beta, _runningMean, _runningVar, _savedMean, _savedInvStd;
+        private int _batch, _features;
+        private float _momentum, _epsilon;
+
+        public void Run(float* x, float* y, float* gamma, float* beta, float* runningMean, float* runningVar,
+            float* savedMean, float* savedInvStd, int batch, int features, float momentum, float epsilon)
+        {
+            _x = x;
+            _y = y;
+            _gamma = gamma;
+            _beta = beta;
+            _runningMean = runningMean;
+            _runningVar = runningVar;
+            _savedMean = savedMean;
+            _savedInvStd = savedInvStd;
+            _batch = batch;
+            _features = features;
+            _momentum = momentum;
+            _epsilon = epsilon;
+            Run(features, FeatureGrain, 3L * batch * features);
+            _x = _y = _gamma = _beta = _runningMean = _runningVar = _savedMean = _savedInvStd = null;
+        }
+
+        protected override void Range(int start, int end) =>
+            Training(_x, _y, _gamma, _beta, _runningMean, _runningVar, _savedMean, _savedInvStd, _batch, _features, start, end, _momentum, _epsilon);
+    }
+
+    /// <summary><see cref="Inference(float*, float*, float*, float*, float*, float*, int, int, int, int, float)"/>, split by features.</summary>
+    internal sealed class InferenceJob(GemmCpu gemm) : CpuJob(gemm)
+    {
+        private float* _x, _y, _gamma, _beta, _runningMean, _runningVar;
+        private int _batch, _features;
+        private float _epsilon;
+
+        public void Run(float* x, float* y, float* gamma, float* beta, float* runningMean, float* runningVar, int batch, int features, float epsilon)
+        {
+            _x = x;
+            _y = y;
+            _gamma = gamma;
+            _beta = beta;
+            _runningMean = runningMean;
+            _runningVar = runningVar;
+            _batch = batch;
+            _features = features;
+            _epsilon = epsilon;
+            Run(features, FeatureGrain, 2L * batch * features);
+            _x = _y = _gamma = _beta = _runningMean = _runningVar = null;
+        }
+
+        protected override void Range(int start, int end) =>
+            Inference(_x, _y, _gamma, _beta, _runningMean, _runningVar, _batch, _features, start, end, _epsilon);
+    }
+
+    /// <summary><see cref="Backward(float*, float*, float*, float*, float*, float*, float*, float*, int, int, int, int)"/>, split by features.</summary>
+    internal sealed class BackwardJob(GemmCpu gemm) : CpuJob(gemm)
+    {
+        private float* _x, _dy, _dx, _gamma, _dGamma, _dBeta, _savedMean, _savedInvStd;
+        private int _batch, _features;
+
+        public void Run(float* x, float* dy, float* dx, float* gamma, float* dGamma, float* dBeta, float* savedMean, float* savedInvStd, int batch, int features)
+        {
+            _x = x;
+            _dy = dy;
+            _dx = dx;
+            _gamma = gamma;
+            _dGamma = dGamma;
+            _dBeta = dBeta;
+            _savedMean = savedMean;
+            _savedInvStd = savedInvStd;
+            _batch = batch;
+            _features = features;
+            Run(features, FeatureGrain, 5L * batch * features);
+            _x = _dy = _dx = _gamma = _dGamma = _dBeta = _savedMean = _savedInvStd = null;
+        }
+
+        protected override void Range(int start, int end) =>
+            Backward(_x, _dy, _dx, _gamma, _dGamma, _dBeta, _savedMean, _savedInvStd, _batch, _features, start, end);
     }
 }

@@ -17,6 +17,15 @@ public sealed unsafe partial class CpuBackend : IBackend
     private readonly int _length;
     private readonly float* _base;
     private readonly GemmCpu _gemm;
+    private readonly DropoutCpu.ForwardJob _dropoutForward;
+    private readonly DropoutCpu.BackwardJob _dropoutBackward;
+    private readonly BatchNormCpu.TrainingJob _batchNormTraining;
+    private readonly BatchNormCpu.InferenceJob _batchNormInference;
+    private readonly BatchNormCpu.BackwardJob _batchNormBackward;
+    private readonly OptimizerCpu.StepJob _optimizerStep;
+    private readonly ActivationCpu.BiasActivationJob _biasActivation;
+    private readonly ActivationCpu.BackwardJob _activationBackward;
+    private readonly DenseCpu.BiasBackwardJob _biasBackward;
     private bool _disposed;
 
     /// <summary>Creates a back end with an arena of <paramref name="length"/> zeroed floats on <paramref name="threads"/> threads.</summary>
@@ -35,6 +44,15 @@ public sealed unsafe partial class CpuBackend : IBackend
         _length = length;
         _base = data + _start;
         _gemm = new GemmCpu(threads);
+        _dropoutForward = new DropoutCpu.ForwardJob(_gemm);
+        _dropoutBackward = new DropoutCpu.BackwardJob(_gemm);
+        _batchNormTraining = new BatchNormCpu.TrainingJob(_gemm);
+        _batchNormInference = new BatchNormCpu.InferenceJob(_gemm);
+        _batchNormBackward = new BatchNormCpu.BackwardJob(_gemm);
+        _optimizerStep = new OptimizerCpu.StepJob(_gemm);
+        _biasActivation = new ActivationCpu.BiasActivationJob(_gemm);
+        _activationBackward = new ActivationCpu.BackwardJob(_gemm);
+        _biasBackward = new DenseCpu.BiasBackwardJob(_gemm);
         Threads = threads;
         Name = $"CPU, {_gemm.KernelName}, {threads} thread{(threads == 1 ? "" : "s")}";
     }
@@ -102,7 +120,9 @@ public sealed unsafe partial class CpuBackend : IBackend
     public void BiasActivation(Buf y, Buf bias, int batch, int features, ActivationKind activation)
     {
         long count = Count(batch, features);
-        ActivationCpu.BiasActivation(Sized(y, count, nameof(y)), Sized(bias, features, nameof(bias)), batch, features, activation);
+        Sized(y, count, nameof(y));
+        Sized(bias, features, nameof(bias));
+        _biasActivation.Run(_base + y.Offset, _base + bias.Offset, batch, features, activation);
     }
 
     /// <inheritdoc/>
@@ -116,14 +136,19 @@ public sealed unsafe partial class CpuBackend : IBackend
     public void ActivationBackward(Buf y, Buf dy, Buf dx, int batch, int features, ActivationKind activation)
     {
         long count = Count(batch, features);
-        ActivationCpu.Backward(Sized(y, count, nameof(y)), Sized(dy, count, nameof(dy)), Sized(dx, count, nameof(dx)), batch, features, activation);
+        Sized(y, count, nameof(y));
+        Sized(dy, count, nameof(dy));
+        Sized(dx, count, nameof(dx));
+        _activationBackward.Run(_base + y.Offset, _base + dy.Offset, _base + dx.Offset, batch, features, activation);
     }
 
     /// <inheritdoc/>
     public void BiasBackward(Buf dy, Buf dBias, int batch, int features)
     {
         long count = Count(batch, features);
-        DenseCpu.BiasBackward(Sized(dy, count, nameof(dy)), Sized(dBias, features, nameof(dBias)), batch, features);
+        Sized(dy, count, nameof(dy));
+        Sized(dBias, features, nameof(dBias));
+        _biasBackward.Run(_base + dy.Offset, _base + dBias.Offset, batch, features);
     }
 
     /// <inheritdoc/>
@@ -131,9 +156,16 @@ public sealed unsafe partial class CpuBackend : IBackend
         Buf savedMean, Buf savedInvStd, int batch, int features, float momentum, float epsilon)
     {
         long count = Count(batch, features);
-        BatchNormCpu.Training(Sized(x, count, nameof(x)), Sized(y, count, nameof(y)), Sized(gamma, features, nameof(gamma)),
-            Sized(beta, features, nameof(beta)), Sized(runningMean, features, nameof(runningMean)), Sized(runningVar, features, nameof(runningVar)),
-            Sized(savedMean, features, nameof(savedMean)), Sized(savedInvStd, features, nameof(savedInvStd)), batch, features, momentum, epsilon);
+        Sized(x, count, nameof(x));
+        Sized(y, count, nameof(y));
+        Sized(gamma, features, nameof(gamma));
+        Sized(beta, features, nameof(beta));
+        Sized(runningMean, features, nameof(runningMean));
+        Sized(runningVar, features, nameof(runningVar));
+        Sized(savedMean, features, nameof(savedMean));
+        Sized(savedInvStd, features, nameof(savedInvStd));
+        _batchNormTraining.Run(_base + x.Offset, _base + y.Offset, _base + gamma.Offset, _base + beta.Offset, _base + runningMean.Offset,
+            _base + runningVar.Offset, _base + savedMean.Offset, _base + savedInvStd.Offset, batch, features, momentum, epsilon);
     }
 
     /// <inheritdoc/>
@@ -141,9 +173,14 @@ public sealed unsafe partial class CpuBackend : IBackend
         int batch, int features, float epsilon)
     {
         long count = Count(batch, features);
-        BatchNormCpu.Inference(Sized(x, count, nameof(x)), Sized(y, count, nameof(y)), Sized(gamma, features, nameof(gamma)),
-            Sized(beta, features, nameof(beta)), Sized(runningMean, features, nameof(runningMean)), Sized(runningVar, features, nameof(runningVar)),
-            batch, features, epsilon);
+        Sized(x, count, nameof(x));
+        Sized(y, count, nameof(y));
+        Sized(gamma, features, nameof(gamma));
+        Sized(beta, features, nameof(beta));
+        Sized(runningMean, features, nameof(runningMean));
+        Sized(runningVar, features, nameof(runningVar));
+        _batchNormInference.Run(_base + x.Offset, _base + y.Offset, _base + gamma.Offset, _base + beta.Offset, _base + runningMean.Offset,
+            _base + runningVar.Offset, batch, features, epsilon);
     }
 
     /// <inheritdoc/>
@@ -151,9 +188,16 @@ public sealed unsafe partial class CpuBackend : IBackend
         Buf savedMean, Buf savedInvStd, int batch, int features)
     {
         long count = Count(batch, features);
-        BatchNormCpu.Backward(Sized(x, count, nameof(x)), Sized(dy, count, nameof(dy)), Sized(dx, count, nameof(dx)),
-            Sized(gamma, features, nameof(gamma)), Sized(dGamma, features, nameof(dGamma)), Sized(dBeta, features, nameof(dBeta)),
-            Sized(savedMean, features, nameof(savedMean)), Sized(savedInvStd, features, nameof(savedInvStd)), batch, features);
+        Sized(x, count, nameof(x));
+        Sized(dy, count, nameof(dy));
+        Sized(dx, count, nameof(dx));
+        Sized(gamma, features, nameof(gamma));
+        Sized(dGamma, features, nameof(dGamma));
+        Sized(dBeta, features, nameof(dBeta));
+        Sized(savedMean, features, nameof(savedMean));
+        Sized(savedInvStd, features, nameof(savedInvStd));
+        _batchNormBackward.Run(_base + x.Offset, _base + dy.Offset, _base + dx.Offset, _base + gamma.Offset, _base + dGamma.Offset,
+            _base + dBeta.Offset, _base + savedMean.Offset, _base + savedInvStd.Offset, batch, features);
     }
 
     /// <inheritdoc/>
@@ -164,15 +208,19 @@ public sealed unsafe partial class CpuBackend : IBackend
             throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must be in [0, 1).");
         }
 
-        Span<float> xs = View(x, nameof(x));
-        DropoutCpu.Forward(xs, Sized(y, xs.Length, nameof(y)), Sized(mask, xs.Length, nameof(mask)), rate, seed, stream);
+        int n = View(x, nameof(x)).Length;
+        Sized(y, n, nameof(y));
+        Sized(mask, n, nameof(mask));
+        _dropoutForward.Run(_base + x.Offset, _base + y.Offset, _base + mask.Offset, n, rate, seed, stream);
     }
 
     /// <inheritdoc/>
     public void DropoutBackward(Buf dy, Buf mask, Buf dx)
     {
-        Span<float> dys = View(dy, nameof(dy));
-        DropoutCpu.Backward(dys, Sized(mask, dys.Length, nameof(mask)), Sized(dx, dys.Length, nameof(dx)));
+        int n = View(dy, nameof(dy)).Length;
+        Sized(mask, n, nameof(mask));
+        Sized(dx, n, nameof(dx));
+        _dropoutBackward.Run(_base + dy.Offset, _base + mask.Offset, _base + dx.Offset, n);
     }
 
     /// <inheritdoc/>
@@ -211,9 +259,16 @@ public sealed unsafe partial class CpuBackend : IBackend
     /// <inheritdoc/>
     public void SgdStep(Buf parameters, Buf gradients, Buf velocity, float learningRate, float momentum, bool nesterov)
     {
-        Span<float> p = View(parameters, nameof(parameters));
-        Span<float> v = momentum == 0f ? default : Sized(velocity, p.Length, nameof(velocity));
-        OptimizerCpu.Sgd(p, Sized(gradients, p.Length, nameof(gradients)), v, learningRate, momentum, nesterov);
+        int n = View(parameters, nameof(parameters)).Length;
+        Sized(gradients, n, nameof(gradients));
+        float* v = null;
+        if (momentum != 0f)
+        {
+            Sized(velocity, n, nameof(velocity));
+            v = _base + velocity.Offset;
+        }
+
+        _optimizerStep.Sgd(_base + parameters.Offset, _base + gradients.Offset, v, n, learningRate, momentum, nesterov);
     }
 
     /// <inheritdoc/>
@@ -221,25 +276,30 @@ public sealed unsafe partial class CpuBackend : IBackend
         float epsilon, int step)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
-        Span<float> p = View(parameters, nameof(parameters));
-        OptimizerCpu.Adam(p, Sized(gradients, p.Length, nameof(gradients)), Sized(m, p.Length, nameof(m)), Sized(v, p.Length, nameof(v)),
-            learningRate, beta1, beta2, epsilon, step);
+        int n = View(parameters, nameof(parameters)).Length;
+        Sized(gradients, n, nameof(gradients));
+        Sized(m, n, nameof(m));
+        Sized(v, n, nameof(v));
+        _optimizerStep.Adam(_base + parameters.Offset, _base + gradients.Offset, _base + m.Offset, _base + v.Offset, n,
+            OptimizerCpu.AdamAlpha(learningRate, beta1, beta2, step), beta1, beta2, epsilon);
     }
 
     /// <inheritdoc/>
     public void RmsPropStep(Buf parameters, Buf gradients, Buf meanSquare, float learningRate, float rho, float epsilon)
     {
-        Span<float> p = View(parameters, nameof(parameters));
-        OptimizerCpu.RmsProp(p, Sized(gradients, p.Length, nameof(gradients)), Sized(meanSquare, p.Length, nameof(meanSquare)),
-            learningRate, rho, epsilon);
+        int n = View(parameters, nameof(parameters)).Length;
+        Sized(gradients, n, nameof(gradients));
+        Sized(meanSquare, n, nameof(meanSquare));
+        _optimizerStep.RmsProp(_base + parameters.Offset, _base + gradients.Offset, _base + meanSquare.Offset, n, learningRate, rho, epsilon);
     }
 
     /// <inheritdoc/>
     public void AdagradStep(Buf parameters, Buf gradients, Buf accumulator, float learningRate, float epsilon)
     {
-        Span<float> p = View(parameters, nameof(parameters));
-        OptimizerCpu.Adagrad(p, Sized(gradients, p.Length, nameof(gradients)), Sized(accumulator, p.Length, nameof(accumulator)),
-            learningRate, epsilon);
+        int n = View(parameters, nameof(parameters)).Length;
+        Sized(gradients, n, nameof(gradients));
+        Sized(accumulator, n, nameof(accumulator));
+        _optimizerStep.Adagrad(_base + parameters.Offset, _base + gradients.Offset, _base + accumulator.Offset, n, learningRate, epsilon);
     }
 
     /// <inheritdoc/>

@@ -1,36 +1,83 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using ModelGen.Kernels.Cpu.Gemm;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu;
 
 /// <summary>
-/// Optimizer steps over the contiguous parameter view, each one pass of SIMD arithmetic (Vector512 where
-/// accelerated, else Vector256) with a scalar tail that performs the same operations in the same order.
+/// Optimizer steps over an element range [start, end) of the contiguous parameter view (so the pool splits them by
+/// ranges), each one pass of arithmetic generic over the vector width, with a scalar tail that performs the same
+/// operations in the same order (multiplies and adds kept apart: no fused multiply-add).
 /// </summary>
-internal static class OptimizerCpu
+internal static unsafe class OptimizerCpu
 {
     /// <summary>p, g, v (N): p -= lr g; or v = momentum v - lr g, p += v (Nesterov: p += momentum v - lr g).</summary>
-    public static void Sgd(Span<float> p, ReadOnlySpan<float> g, Span<float> v, float lr, float momentum, bool nesterov)
+    public static void Sgd(float* p, float* g, float* v, int start, int end, float lr, float momentum, bool nesterov)
     {
-        int n = p.Length, i = 0;
-        ref float pr = ref MemoryMarshal.GetReference(p);
-        ref float gr = ref MemoryMarshal.GetReference(g);
+        switch (SimdWidth.Current)
+        {
+            case 512: Sgd<V512>(p, g, v, start, end, lr, momentum, nesterov); break;
+            case 256: Sgd<V256>(p, g, v, start, end, lr, momentum, nesterov); break;
+            case 128: Sgd<V128>(p, g, v, start, end, lr, momentum, nesterov); break;
+            default: Sgd<V1>(p, g, v, start, end, lr, momentum, nesterov); break;
+        }
+    }
+
+    /// <summary>
+    /// p, g, m, v (N): m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2); p -= alpha m / (sqrt(v) + eps) with
+    /// alpha = lr sqrt(1 - b2^t) / (1 - b1^t), the bias correction folded into the step size as Keras does.
+    /// </summary>
+    public static void Adam(float* p, float* g, float* m, float* v, int start, int end, float alpha, float beta1, float beta2, float epsilon)
+    {
+        switch (SimdWidth.Current)
+        {
+            case 512: Adam<V512>(p, g, m, v, start, end, alpha, 1f - beta1, 1f - beta2, epsilon); break;
+            case 256: Adam<V256>(p, g, m, v, start, end, alpha, 1f - beta1, 1f - beta2, epsilon); break;
+            case 128: Adam<V128>(p, g, m, v, start, end, alpha, 1f - beta1, 1f - beta2, epsilon); break;
+            default: Adam<V1>(p, g, m, v, start, end, alpha, 1f - beta1, 1f - beta2, epsilon); break;
+        }
+    }
+
+    /// <summary>Adam's step size at step t: lr sqrt(1 - b2^t) / (1 - b1^t).</summary>
+    public static float AdamAlpha(float lr, float beta1, float beta2, int step) =>
+        (float)(lr * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step)));
+
+    /// <summary>p, g, s (N): s = rho s + (1 - rho) g^2; p -= lr g / sqrt(s + eps).</summary>
+    public static void RmsProp(float* p, float* g, float* s, int start, int end, float lr, float rho, float epsilon)
+    {
+        switch (SimdWidth.Current)
+        {
+            case 512: RmsProp<V512>(p, g, s, start, end, lr, rho, epsilon); break;
+            case 256: RmsProp<V256>(p, g, s, start, end, lr, rho, epsilon); break;
+            case 128: RmsProp<V128>(p, g, s, start, end, lr, rho, epsilon); break;
+            default: RmsProp<V1>(p, g, s, start, end, lr, rho, epsilon); break;
+        }
+    }
+
+    /// <summary>p, g, a (N): a += g^2; p -= lr g / sqrt(a + eps).</summary>
+    public static void Adagrad(float* p, float* g, float* a, int start, int end, float lr, float epsilon)
+    {
+        switch (SimdWidth.Current)
+        {
+            case 512: Adagrad<V512>(p, g, a, start, end, lr, epsilon); break;
+            case 256: Adagrad<V256>(p, g, a, start, end, lr, epsilon); break;
+            case 128: Adagrad<V128>(p, g, a, start, end, lr, epsilon); break;
+            default: Adagrad<V1>(p, g, a, start, end, lr, epsilon); break;
+        }
+    }
+
+    private static void Sgd<TV>(float* p, float* g, float* v, int start, int end, float lr, float momentum, bool nesterov)
+        where TV : struct, IVector<TV>
+    {
+        int i = start;
+        TV vlr = TV.Create(lr);
         if (momentum == 0f)
         {
-            if (Vector512.IsHardwareAccelerated)
+            for (; i <= end - TV.Count; i += TV.Count)
             {
-                for (; i <= n - 16; i += 16)
-                {
-                    (Vector512.LoadUnsafe(ref pr, (nuint)i) - (Vector512.Create(lr) * Vector512.LoadUnsafe(ref gr, (nuint)i))).StoreUnsafe(ref pr, (nuint)i);
-                }
+                (TV.Load(p + i) - (vlr * TV.Load(g + i))).Store(p + i);
             }
 
-            for (; i <= n - 8; i += 8)
-            {
-                (Vector256.LoadUnsafe(ref pr, (nuint)i) - (Vector256.Create(lr) * Vector256.LoadUnsafe(ref gr, (nuint)i))).StoreUnsafe(ref pr, (nuint)i);
-            }
-
-            for (; i < n; i++)
+            for (; i < end; i++)
             {
                 p[i] -= lr * g[i];
             }
@@ -38,30 +85,17 @@ internal static class OptimizerCpu
             return;
         }
 
-        ref float vr = ref MemoryMarshal.GetReference(v);
-        if (Vector512.IsHardwareAccelerated)
+        TV vm = TV.Create(momentum);
+        for (; i <= end - TV.Count; i += TV.Count)
         {
-            Vector512<float> vm = Vector512.Create(momentum), vlr = Vector512.Create(lr);
-            for (; i <= n - 16; i += 16)
-            {
-                Vector512<float> step = vlr * Vector512.LoadUnsafe(ref gr, (nuint)i);
-                Vector512<float> vel = (vm * Vector512.LoadUnsafe(ref vr, (nuint)i)) - step;
-                vel.StoreUnsafe(ref vr, (nuint)i);
-                Vector512<float> delta = nesterov ? (vm * vel) - step : vel;
-                (Vector512.LoadUnsafe(ref pr, (nuint)i) + delta).StoreUnsafe(ref pr, (nuint)i);
-            }
+            TV step = vlr * TV.Load(g + i);
+            TV vel = (vm * TV.Load(v + i)) - step;
+            vel.Store(v + i);
+            TV delta = nesterov ? (vm * vel) - step : vel;
+            (TV.Load(p + i) + delta).Store(p + i);
         }
 
-        for (; i <= n - 8; i += 8)
-        {
-            Vector256<float> step = Vector256.Create(lr) * Vector256.LoadUnsafe(ref gr, (nuint)i);
-            Vector256<float> vel = (Vector256.Create(momentum) * Vector256.LoadUnsafe(ref vr, (nuint)i)) - step;
-            vel.StoreUnsafe(ref vr, (nuint)i);
-            Vector256<float> delta = nesterov ? (Vector256.Create(momentum) * vel) - step : vel;
-            (Vector256.LoadUnsafe(ref pr, (nuint)i) + delta).StoreUnsafe(ref pr, (nuint)i);
-        }
-
-        for (; i < n; i++)
+        for (; i < end; i++)
         {
             float step = lr * g[i];
             float vel = (momentum * v[i]) - step;
@@ -70,50 +104,22 @@ internal static class OptimizerCpu
         }
     }
 
-    /// <summary>
-    /// p, g, m, v (N): m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2); p -= alpha m / (sqrt(v) + eps) with
-    /// alpha = lr sqrt(1 - b2^t) / (1 - b1^t), the bias correction folded into the step size as Keras does.
-    /// </summary>
-    public static void Adam(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float lr, float beta1, float beta2, float epsilon, int step)
+    private static void Adam<TV>(float* p, float* g, float* m, float* v, int start, int end, float alpha, float c1, float c2, float epsilon)
+        where TV : struct, IVector<TV>
     {
-        float alpha = (float)(lr * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step)));
-        float c1 = 1f - beta1, c2 = 1f - beta2;
-        int n = p.Length, i = 0;
-        ref float pr = ref MemoryMarshal.GetReference(p);
-        ref float gr = ref MemoryMarshal.GetReference(g);
-        ref float mr = ref MemoryMarshal.GetReference(m);
-        ref float vr = ref MemoryMarshal.GetReference(v);
-        if (Vector512.IsHardwareAccelerated)
+        TV vc1 = TV.Create(c1), vc2 = TV.Create(c2), va = TV.Create(alpha), ve = TV.Create(epsilon);
+        int i = start;
+        for (; i <= end - TV.Count; i += TV.Count)
         {
-            for (; i <= n - 16; i += 16)
-            {
-                Vector512<float> gi = Vector512.LoadUnsafe(ref gr, (nuint)i);
-                Vector512<float> mi = Vector512.LoadUnsafe(ref mr, (nuint)i);
-                Vector512<float> vi = Vector512.LoadUnsafe(ref vr, (nuint)i);
-                mi += (gi - mi) * Vector512.Create(c1);
-                vi += ((gi * gi) - vi) * Vector512.Create(c2);
-                mi.StoreUnsafe(ref mr, (nuint)i);
-                vi.StoreUnsafe(ref vr, (nuint)i);
-                Vector512<float> update = Vector512.Create(alpha) * mi / (Vector512.Sqrt(vi) + Vector512.Create(epsilon));
-                (Vector512.LoadUnsafe(ref pr, (nuint)i) - update).StoreUnsafe(ref pr, (nuint)i);
-            }
+            TV gi = TV.Load(g + i), mi = TV.Load(m + i), vi = TV.Load(v + i);
+            mi += (gi - mi) * vc1;
+            vi += ((gi * gi) - vi) * vc2;
+            mi.Store(m + i);
+            vi.Store(v + i);
+            (TV.Load(p + i) - (va * mi / (TV.Sqrt(vi) + ve))).Store(p + i);
         }
 
-        for (; i <= n - 8; i += 8)
-        {
-            Vector256<float> gi = Vector256.LoadUnsafe(ref gr, (nuint)i);
-            Vector256<float> mi = Vector256.LoadUnsafe(ref mr, (nuint)i);
-            Vector256<float> vi = Vector256.LoadUnsafe(ref vr, (nuint)i);
-            mi += (gi - mi) * Vector256.Create(c1);
-            vi += ((gi * gi) - vi) * Vector256.Create(c2);
-            mi.StoreUnsafe(ref mr, (nuint)i);
-            vi.StoreUnsafe(ref vr, (nuint)i);
-            Vector256<float> update = Vector256.Create(alpha) * mi / (Vector256.Sqrt(vi) + Vector256.Create(epsilon));
-            (Vector256.LoadUnsafe(ref pr, (nuint)i) - update).StoreUnsafe(ref pr, (nuint)i);
-        }
-
-        for (; i < n; i++)
+        for (; i < end; i++)
         {
             float gi = g[i];
             float mi = m[i] + ((gi - m[i]) * c1);
@@ -124,36 +130,21 @@ internal static class OptimizerCpu
         }
     }
 
-    /// <summary>p, g, s (N): s = rho s + (1 - rho) g^2; p -= lr g / sqrt(s + eps).</summary>
-    public static void RmsProp(Span<float> p, ReadOnlySpan<float> g, Span<float> s, float lr, float rho, float epsilon)
+    private static void RmsProp<TV>(float* p, float* g, float* s, int start, int end, float lr, float rho, float epsilon)
+        where TV : struct, IVector<TV>
     {
         float c = 1f - rho;
-        int n = p.Length, i = 0;
-        ref float pr = ref MemoryMarshal.GetReference(p);
-        ref float gr = ref MemoryMarshal.GetReference(g);
-        ref float sr = ref MemoryMarshal.GetReference(s);
-        if (Vector512.IsHardwareAccelerated)
+        TV vrho = TV.Create(rho), vc = TV.Create(c), vlr = TV.Create(lr), ve = TV.Create(epsilon);
+        int i = start;
+        for (; i <= end - TV.Count; i += TV.Count)
         {
-            for (; i <= n - 16; i += 16)
-            {
-                Vector512<float> gi = Vector512.LoadUnsafe(ref gr, (nuint)i);
-                Vector512<float> si = (Vector512.Create(rho) * Vector512.LoadUnsafe(ref sr, (nuint)i)) + (Vector512.Create(c) * (gi * gi));
-                si.StoreUnsafe(ref sr, (nuint)i);
-                Vector512<float> update = Vector512.Create(lr) * gi / Vector512.Sqrt(si + Vector512.Create(epsilon));
-                (Vector512.LoadUnsafe(ref pr, (nuint)i) - update).StoreUnsafe(ref pr, (nuint)i);
-            }
+            TV gi = TV.Load(g + i);
+            TV si = (vrho * TV.Load(s + i)) + (vc * (gi * gi));
+            si.Store(s + i);
+            (TV.Load(p + i) - (vlr * gi / TV.Sqrt(si + ve))).Store(p + i);
         }
 
-        for (; i <= n - 8; i += 8)
-        {
-            Vector256<float> gi = Vector256.LoadUnsafe(ref gr, (nuint)i);
-            Vector256<float> si = (Vector256.Create(rho) * Vector256.LoadUnsafe(ref sr, (nuint)i)) + (Vector256.Create(c) * (gi * gi));
-            si.StoreUnsafe(ref sr, (nuint)i);
-            Vector256<float> update = Vector256.Create(lr) * gi / Vector256.Sqrt(si + Vector256.Create(epsilon));
-            (Vector256.LoadUnsafe(ref pr, (nuint)i) - update).StoreUnsafe(ref pr, (nuint)i);
-        }
-
-        for (; i < n; i++)
+        for (; i < end; i++)
         {
             float gi = g[i];
             float si = (rho * s[i]) + (c * (gi * gi));
@@ -162,40 +153,109 @@ internal static class OptimizerCpu
         }
     }
 
-    /// <summary>p, g, a (N): a += g^2; p -= lr g / sqrt(a + eps).</summary>
-    public static void Adagrad(Span<float> p, ReadOnlySpan<float> g, Span<float> a, float lr, float epsilon)
+    private static void Adagrad<TV>(float* p, float* g, float* a, int start, int end, float lr, float epsilon)
+        where TV : struct, IVector<TV>
     {
-        int n = p.Length, i = 0;
-        ref float pr = ref MemoryMarshal.GetReference(p);
-        ref float gr = ref MemoryMarshal.GetReference(g);
-        ref float ar = ref MemoryMarshal.GetReference(a);
-        if (Vector512.IsHardwareAccelerated)
+        TV vlr = TV.Create(lr), ve = TV.Create(epsilon);
+        int i = start;
+        for (; i <= end - TV.Count; i += TV.Count)
         {
-            for (; i <= n - 16; i += 16)
-            {
-                Vector512<float> gi = Vector512.LoadUnsafe(ref gr, (nuint)i);
-                Vector512<float> ai = Vector512.LoadUnsafe(ref ar, (nuint)i) + (gi * gi);
-                ai.StoreUnsafe(ref ar, (nuint)i);
-                Vector512<float> update = Vector512.Create(lr) * gi / Vector512.Sqrt(ai + Vector512.Create(epsilon));
-                (Vector512.LoadUnsafe(ref pr, (nuint)i) - update).StoreUnsafe(ref pr, (nuint)i);
-            }
+            TV gi = TV.Load(g + i);
+            TV ai = TV.Load(a + i) + (gi * gi);
+            ai.Store(a + i);
+            (TV.Load(p + i) - (vlr * gi / TV.Sqrt(ai + ve))).Store(p + i);
         }
 
-        for (; i <= n - 8; i += 8)
-        {
-            Vector256<float> gi = Vector256.LoadUnsafe(ref gr, (nuint)i);
-            Vector256<float> ai = Vector256.LoadUnsafe(ref ar, (nuint)i) + (gi * gi);
-            ai.StoreUnsafe(ref ar, (nuint)i);
-            Vector256<float> update = Vector256.Create(lr) * gi / Vector256.Sqrt(ai + Vector256.Create(epsilon));
-            (Vector256.LoadUnsafe(ref pr, (nuint)i) - update).StoreUnsafe(ref pr, (nuint)i);
-        }
-
-        for (; i < n; i++)
+        for (; i < end; i++)
         {
             float gi = g[i];
             float ai = a[i] + (gi * gi);
             a[i] = ai;
             p[i] -= lr * gi / MathF.Sqrt(ai + epsilon);
+        }
+    }
+
+    /// <summary>One optimizer rule over n parameters, split by element ranges.</summary>
+    internal sealed class StepJob(GemmCpu gemm) : CpuJob(gemm)
+    {
+        private enum Rule
+        {
+            Sgd,
+            Adam,
+            RmsProp,
+            Adagrad,
+        }
+
+        private Rule _rule;
+        private float* _p, _g, _s1, _s2;
+        private float _lr, _a, _b, _epsilon;
+        private bool _nesterov;
+
+        public void Sgd(float* p, float* g, float* v, int n, float lr, float momentum, bool nesterov)
+        {
+            _rule = Rule.Sgd;
+            _p = p;
+            _g = g;
+            _s1 = v;
+            _lr = lr;
+            _a = momentum;
+            _nesterov = nesterov;
+            Go(n, momentum == 0f ? 3 : 5);
+        }
+
+        public void Adam(float* p, float* g, float* m, float* v, int n, float alpha, float beta1, float beta2, float epsilon)
+        {
+            _rule = Rule.Adam;
+            _p = p;
+            _g = g;
+            _s1 = m;
+            _s2 = v;
+            _lr = alpha;
+            _a = beta1;
+            _b = beta2;
+            _epsilon = epsilon;
+            Go(n, 7);
+        }
+
+        public void RmsProp(float* p, float* g, float* s, int n, float lr, float rho, float epsilon)
+        {
+            _rule = Rule.RmsProp;
+            _p = p;
+            _g = g;
+            _s1 = s;
+            _lr = lr;
+            _a = rho;
+            _epsilon = epsilon;
+            Go(n, 5);
+        }
+
+        public void Adagrad(float* p, float* g, float* a, int n, float lr, float epsilon)
+        {
+            _rule = Rule.Adagrad;
+            _p = p;
+            _g = g;
+            _s1 = a;
+            _lr = lr;
+            _epsilon = epsilon;
+            Go(n, 5);
+        }
+
+        protected override void Range(int start, int end)
+        {
+            switch (_rule)
+            {
+                case Rule.Sgd: OptimizerCpu.Sgd(_p, _g, _s1, start, end, _lr, _a, _nesterov); break;
+                case Rule.Adam: OptimizerCpu.Adam(_p, _g, _s1, _s2, start, end, _lr, _a, _b, _epsilon); break;
+                case Rule.RmsProp: OptimizerCpu.RmsProp(_p, _g, _s1, start, end, _lr, _a, _epsilon); break;
+                default: OptimizerCpu.Adagrad(_p, _g, _s1, start, end, _lr, _epsilon); break;
+            }
+        }
+
+        /// <summary>Runs the rule over n elements (each touching <paramref name="floatsPerElement"/> floats read or written).</summary>
+        private void Go(int n, int floatsPerElement)
+        {
+            Run(n, ElementGrain, (long)floatsPerElement * n);
+            _p = _g = _s1 = _s2 = null;
         }
     }
 }

@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu.Ops;
 
@@ -17,9 +17,7 @@ internal interface IActivationOp
     /// <summary>d act / dx at the element whose output is y.</summary>
     static abstract float Derivative(float y);
 
-    /// <summary>d act / dx for eight outputs.</summary>
-    static abstract Vector256<float> Derivative(Vector256<float> y);
-
-    /// <summary>d act / dx for sixteen outputs.</summary>
-    static abstract Vector512<float> Derivative(Vector512<float> y);
+    /// <summary>d act / dx for a vector of outputs, at any width.</summary>
+    static abstract TV Derivative<TV>(TV y)
+        where TV : struct, IVector<TV>;
 }

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu.Ops;
 
@@ -19,7 +19,6 @@ internal readonly struct LinearOp : IActivationOp
 
     public static float Derivative(float y) => 1f;
 
-    public static Vector256<float> Derivative(Vector256<float> y) => Vector256<float>.One;
-
-    public static Vector512<float> Derivative(Vector512<float> y) => Vector512<float>.One;
+    public static TV Derivative<TV>(TV y)
+        where TV : struct, IVector<TV> => TV.One;
 }

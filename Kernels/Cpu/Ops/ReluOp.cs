@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu.Ops;
 
@@ -12,9 +12,6 @@ internal readonly struct ReluOp : IActivationOp
 
     public static float Derivative(float y) => y > 0f ? 1f : 0f;
 
-    public static Vector256<float> Derivative(Vector256<float> y) =>
-        Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero), Vector256<float>.One, Vector256<float>.Zero);
-
-    public static Vector512<float> Derivative(Vector512<float> y) =>
-        Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<float>.Zero), Vector512<float>.One, Vector512<float>.Zero);
+    public static TV Derivative<TV>(TV y)
+        where TV : struct, IVector<TV> => TV.GreaterThan(y, TV.Zero) & TV.One;
 }

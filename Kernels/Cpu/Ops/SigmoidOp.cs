@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu.Ops;
 
@@ -12,7 +12,6 @@ internal readonly struct SigmoidOp : IActivationOp
 
     public static float Derivative(float y) => y * (1f - y);
 
-    public static Vector256<float> Derivative(Vector256<float> y) => y * (Vector256<float>.One - y);
-
-    public static Vector512<float> Derivative(Vector512<float> y) => y * (Vector512<float>.One - y);
+    public static TV Derivative<TV>(TV y)
+        where TV : struct, IVector<TV> => y * (TV.One - y);
 }

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu.Ops;
 
@@ -12,7 +12,6 @@ internal readonly struct TanhOp : IActivationOp
 
     public static float Derivative(float y) => 1f - y * y;
 
-    public static Vector256<float> Derivative(Vector256<float> y) => Vector256<float>.One - y * y;
-
-    public static Vector512<float> Derivative(Vector512<float> y) => Vector512<float>.One - y * y;
+    public static TV Derivative<TV>(TV y)
+        where TV : struct, IVector<TV> => TV.One - (y * y);
 }

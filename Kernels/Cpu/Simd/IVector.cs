@@ -36,6 +36,35 @@ internal unsafe interface IVector<TSelf>
     static abstract TSelf operator +(TSelf a, TSelf b);
 
     void Store(float* at);
+
+    static abstract TSelf One { get; }
+
+    static abstract TSelf operator -(TSelf a, TSelf b);
+
+    static abstract TSelf operator *(TSelf a, TSelf b);
+
+    static abstract TSelf operator /(TSelf a, TSelf b);
+
+    static abstract TSelf Sqrt(TSelf a);
+
+    /// <summary>A mask: all ones where a &gt; b, else all zeros.</summary>
+    static abstract TSelf GreaterThan(TSelf a, TSelf b);
+
+    /// <summary>A mask: all ones where a &gt;= b, else all zeros.</summary>
+    static abstract TSelf GreaterThanOrEqual(TSelf a, TSelf b);
+
+    /// <summary>Per lane: <paramref name="ifTrue"/> where the mask is all ones, else <paramref name="ifFalse"/>.</summary>
+    static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
+
+    /// <summary>
+    /// <see cref="CounterRandom.Uniform"/>'s float for the counters of the lanes, <paramref name="start"/> + lane, where
+    /// <paramref name="start"/> already holds seed * golden + offset + counter: SplitMix64's finaliser in 64-bit integer
+    /// lanes, bit for bit the scalar formula (its last xor-shift, z ^= z &gt;&gt; 31, leaves the top 24 bits as they are).
+    /// </summary>
+    static abstract TSelf CounterUniform(ulong start);
+
+    /// <summary>Widens the lanes at <paramref name="at"/> to double and adds them to sum[lane] and their squares to squares[lane].</summary>
+    static abstract void AddWidened(float* at, double* sum, double* squares);
 }
 
 internal readonly unsafe struct V512(Vector512<float> v) : IVector<V512>
@@ -73,6 +102,47 @@ internal readonly unsafe struct V512(Vector512<float> v) : IVector<V512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(float* at) => _v.Store(at);
+
+    public static V512 One => new(Vector512<float>.One);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 operator -(V512 a, V512 b) => new(a._v - b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 operator *(V512 a, V512 b) => new(a._v * b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 operator /(V512 a, V512 b) => new(a._v / b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 Sqrt(V512 a) => new(Vector512.Sqrt(a._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 GreaterThan(V512 a, V512 b) => new(Vector512.GreaterThan(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 GreaterThanOrEqual(V512 a, V512 b) => new(Vector512.GreaterThanOrEqual(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 Select(V512 mask, V512 ifTrue, V512 ifFalse) => new(Vector512.ConditionalSelect(mask._v, ifTrue._v, ifFalse._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 CounterUniform(ulong start)
+    {
+        Vector512<ulong> counters = Vector512.Create(start) + Vector512<ulong>.Indices;
+        Vector512<uint> bits = Vector512.Narrow(CounterMix.Top24(counters), CounterMix.Top24(counters + Vector512.Create(8UL)));
+        return new(Vector512.ConvertToSingle(bits.AsInt32()) * CounterMix.Scale);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddWidened(float* at, double* sum, double* squares)
+    {
+        (Vector512<double> lo, Vector512<double> hi) = Vector512.Widen(Vector512.Load(at));
+        (Vector512.Load(sum) + lo).Store(sum);
+        (Vector512.Load(sum + 8) + hi).Store(sum + 8);
+        (Vector512.Load(squares) + (lo * lo)).Store(squares);
+        (Vector512.Load(squares + 8) + (hi * hi)).Store(squares + 8);
+    }
 }
 
 internal readonly unsafe struct V256(Vector256<float> v) : IVector<V256>
@@ -110,6 +180,47 @@ internal readonly unsafe struct V256(Vector256<float> v) : IVector<V256>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(float* at) => _v.Store(at);
+
+    public static V256 One => new(Vector256<float>.One);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 operator -(V256 a, V256 b) => new(a._v - b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 operator *(V256 a, V256 b) => new(a._v * b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 operator /(V256 a, V256 b) => new(a._v / b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 Sqrt(V256 a) => new(Vector256.Sqrt(a._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 GreaterThan(V256 a, V256 b) => new(Vector256.GreaterThan(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 GreaterThanOrEqual(V256 a, V256 b) => new(Vector256.GreaterThanOrEqual(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 Select(V256 mask, V256 ifTrue, V256 ifFalse) => new(Vector256.ConditionalSelect(mask._v, ifTrue._v, ifFalse._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 CounterUniform(ulong start)
+    {
+        Vector256<ulong> counters = Vector256.Create(start) + Vector256<ulong>.Indices;
+        Vector256<uint> bits = Vector256.Narrow(CounterMix.Top24(counters), CounterMix.Top24(counters + Vector256.Create(4UL)));
+        return new(Vector256.ConvertToSingle(bits.AsInt32()) * CounterMix.Scale);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddWidened(float* at, double* sum, double* squares)
+    {
+        (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(Vector256.Load(at));
+        (Vector256.Load(sum) + lo).Store(sum);
+        (Vector256.Load(sum + 4) + hi).Store(sum + 4);
+        (Vector256.Load(squares) + (lo * lo)).Store(squares);
+        (Vector256.Load(squares + 4) + (hi * hi)).Store(squares + 4);
+    }
 }
 
 internal readonly unsafe struct V128(Vector128<float> v) : IVector<V128>
@@ -147,11 +258,54 @@ internal readonly unsafe struct V128(Vector128<float> v) : IVector<V128>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(float* at) => _v.Store(at);
+
+    public static V128 One => new(Vector128<float>.One);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 operator -(V128 a, V128 b) => new(a._v - b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 operator *(V128 a, V128 b) => new(a._v * b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 operator /(V128 a, V128 b) => new(a._v / b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 Sqrt(V128 a) => new(Vector128.Sqrt(a._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 GreaterThan(V128 a, V128 b) => new(Vector128.GreaterThan(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 GreaterThanOrEqual(V128 a, V128 b) => new(Vector128.GreaterThanOrEqual(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 Select(V128 mask, V128 ifTrue, V128 ifFalse) => new(Vector128.ConditionalSelect(mask._v, ifTrue._v, ifFalse._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 CounterUniform(ulong start)
+    {
+        Vector128<ulong> counters = Vector128.Create(start) + Vector128<ulong>.Indices;
+        Vector128<uint> bits = Vector128.Narrow(CounterMix.Top24(counters), CounterMix.Top24(counters + Vector128.Create(2UL)));
+        return new(Vector128.ConvertToSingle(bits.AsInt32()) * CounterMix.Scale);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddWidened(float* at, double* sum, double* squares)
+    {
+        (Vector128<double> lo, Vector128<double> hi) = Vector128.Widen(Vector128.Load(at));
+        (Vector128.Load(sum) + lo).Store(sum);
+        (Vector128.Load(sum + 2) + hi).Store(sum + 2);
+        (Vector128.Load(squares) + (lo * lo)).Store(squares);
+        (Vector128.Load(squares + 2) + (hi * hi)).Store(squares + 2);
+    }
 }
 
 /// <summary>The scalar "vector" of one lane: the same kernels as plain loops (and the reference for the widths above).</summary>
 internal readonly unsafe struct V1(float v) : IVector<V1>
 {
+    private static readonly float AllOnes = BitConverter.Int32BitsToSingle(-1);
+
     private readonly float _v = v;
 
     public static int Count => 1;
@@ -175,4 +329,29 @@ internal readonly unsafe struct V1(float v) : IVector<V1>
     public static V1 operator +(V1 a, V1 b) => new(a._v + b._v);
 
     public void Store(float* at) => *at = _v;
+
+    public static V1 One => new(1f);
+
+    public static V1 operator -(V1 a, V1 b) => new(a._v - b._v);
+
+    public static V1 operator *(V1 a, V1 b) => new(a._v * b._v);
+
+    public static V1 operator /(V1 a, V1 b) => new(a._v / b._v);
+
+    public static V1 Sqrt(V1 a) => new(MathF.Sqrt(a._v));
+
+    public static V1 GreaterThan(V1 a, V1 b) => new(a._v > b._v ? AllOnes : 0f);
+
+    public static V1 GreaterThanOrEqual(V1 a, V1 b) => new(a._v >= b._v ? AllOnes : 0f);
+
+    public static V1 Select(V1 mask, V1 ifTrue, V1 ifFalse) => BitConverter.SingleToInt32Bits(mask._v) != 0 ? ifTrue : ifFalse;
+
+    public static V1 CounterUniform(ulong start) => new(CounterMix.Top24(start) * CounterMix.Scale);
+
+    public static void AddWidened(float* at, double* sum, double* squares)
+    {
+        double v = *at;
+        *sum += v;
+        *squares += v * v;
+    }
 }

@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ModelGen.Kernels.Cpu.Simd;
+
+/// <summary>
+/// SplitMix64's finaliser in 64-bit integer lanes for <see cref="IVector{TSelf}.CounterUniform"/>, at each width, bit
+/// for bit <see cref="CounterRandom.Uniform"/>. AVX2 and SSE2 have no 64-bit multiply: it is built from the 32 x 32 -> 64
+/// products of pmuludq (low x low, plus the two cross terms shifted up); elsewhere (ARM64) .NET's own ulong multiply.
+/// </summary>
+internal static class CounterMix
+{
+    public const ulong Golden = 0x9E3779B97F4A7C15UL;
+    public const ulong Offset = 0x632BE59BD9B4E019UL;
+    private const ulong Mix1 = 0xBF58476D1CE4E5B9UL;
+    private const ulong Mix2 = 0x94D049BB133111EBUL;
+
+    /// <summary>2^-24: the 24 random bits as a float in [0, 1).</summary>
+    public const float Scale = 1.0f / 16777216.0f;
+
+    /// <summary>The start of the lanes for counter <paramref name="counter"/>: seed * golden + offset + counter (wrapping).</summary>
+    public static ulong Start(ulong seed, ulong counter) => (seed * Golden) + Offset + counter;
+
+    /// <summary>The top 24 bits of the finalised z (z ^= z &gt;&gt; 31 leaves them unchanged, so it is skipped).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Top24(ulong z)
+    {
+        z = (z ^ (z >> 30)) * Mix1;
+        z = (z ^ (z >> 27)) * Mix2;
+        return z >> 40;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> Top24(Vector512<ulong> z)
+    {
+        z = (z ^ Vector512.ShiftRightLogical(z, 30)) * Vector512.Create(Mix1);
+        z = (z ^ Vector512.ShiftRightLogical(z, 27)) * Vector512.Create(Mix2);
+        return Vector512.ShiftRightLogical(z, 40);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> Top24(Vector256<ulong> z)
+    {
+        z = Multiply(z ^ Vector256.ShiftRightLogical(z, 30), Mix1);
+        z = Multiply(z ^ Vector256.ShiftRightLogical(z, 27), Mix2);
+        return Vector256.ShiftRightLogical(z, 40);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<ulong> Top24(Vector128<ulong> z)
+    {
+        z = Multiply(z ^ Vector128.ShiftRightLogical(z, 30), Mix1);
+        z = Multiply(z ^ Vector128.ShiftRightLogical(z, 27), Mix2);
+        return Vector128.ShiftRightLogical(z, 40);
+    }
+
+    /// <summary>a * c mod 2^64 per lane: lo(a) lo(c) + ((hi(a) lo(c) + lo(a) hi(c)) &lt;&lt; 32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Multiply(Vector256<ulong> a, ulong c)
+    {
+        if (Avx2.IsSupported)
+        {
+            Vector256<uint> low = Vector256.Create(c).AsUInt32(), high = Vector256.Create(c >> 32).AsUInt32();
+            Vector256<ulong> cross = Avx2.Multiply(Avx2.ShiftRightLogical(a, 32).AsUInt32(), low) + Avx2.Multiply(a.AsUInt32(), high);
+            return Avx2.Multiply(a.AsUInt32(), low) + Avx2.ShiftLeftLogical(cross, 32);
+        }
+
+        return a * Vector256.Create(c);
+    }
+
+    /// <summary>a * c mod 2^64 per lane, as the 256-bit form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<ulong> Multiply(Vector128<ulong> a, ulong c)
+    {
+        if (Sse2.IsSupported)
+        {
+            Vector128<uint> low = Vector128.Create(c).AsUInt32(), high = Vector128.Create(c >> 32).AsUInt32();
+            Vector128<ulong> cross = Sse2.Multiply(Sse2.ShiftRightLogical(a, 32).AsUInt32(), low) + Sse2.Multiply(a.AsUInt32(), high);
+            return Sse2.Multiply(a.AsUInt32(), low) + Sse2.ShiftLeftLogical(cross, 32);
+        }
+
+        return a * Vector128.Create(c);
+    }
+}
