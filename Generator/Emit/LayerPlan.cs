@@ -69,6 +69,15 @@ internal sealed class LayerPlan
     /// <summary>For a layer that applies the previous layer's ReLU derivative in its own backward (see <see cref="ReluBackwardDoneByNext"/>).</summary>
     public bool FusesPreviousRelu { get; set; }
 
+    /// <summary>
+    /// For a layer that runs the dropout right after it inside its own kernels (a batch norm: one fused call in training,
+    /// the mask applied to dy in its backward): that dropout.
+    /// </summary>
+    public LayerPlan? FusedDropout { get; set; }
+
+    /// <summary>For a Dropout layer whose training forward and backward the layer before runs (see <see cref="FusedDropout"/>).</summary>
+    public bool RunByPrevious { get; set; }
+
     /// <summary>For a Dropout layer: its mask.</summary>
     public string? MaskSlot { get; set; }
 

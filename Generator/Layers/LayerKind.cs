@@ -75,6 +75,9 @@ internal abstract class LayerKind
     {
     }
 
+    /// <summary>Whether the layer can run a dropout that follows it inside its own training and backward kernels.</summary>
+    public virtual bool TakesDropout(LayerPlan layer) => false;
+
     /// <summary>Whether inference may skip the layer, the next one reading its input (a dropout).</summary>
     public virtual bool IsIdentityAtInference => false;
 

@@ -308,6 +308,7 @@ public static partial class ParitySuite
 
         AddOptimizers(Add);
         AddConv2DCases(Add);
+        AddFusedCases(Add);
         return cases;
     }
 

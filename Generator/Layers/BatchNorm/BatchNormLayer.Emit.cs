@@ -47,11 +47,24 @@ internal sealed partial class BatchNormLayer
         writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}{perChannel}");
         using (writer.WriteBlock("if (training)"))
         {
-            writer.WriteLine($"""
-                k.{op}Training({x}, {y}, {affine},
-                    {running}, {saved},
-                    {dims}, {Literals.Float(spec.Momentum)}, {Literals.Float(spec.Epsilon)});
-                """);
+            if (layer.FusedDropout is { } dropout)
+            {
+                var rate = ((Dropout.DropoutSpec)dropout.Spec).Rate;
+                writer.WriteLine($"// with {dropout.Spec.Name} fused: one pass normalises, draws the mask and writes {dropout.Spec.Name}'s output");
+                writer.WriteLine($"""
+                    k.BatchNormDropoutTraining({x}, {Buffers.Act(dropout.OutputSlot, width)}, {Buffers.Act(dropout.MaskSlot!, width)}, {affine},
+                        {running}, {saved},
+                        {dims}, {Literals.Float(spec.Momentum)}, {Literals.Float(spec.Epsilon)}, {Literals.Float(rate)}, RandomSeed, NextRandomStream({width} * batch));
+                    """);
+            }
+            else
+            {
+                writer.WriteLine($"""
+                    k.{op}Training({x}, {y}, {affine},
+                        {running}, {saved},
+                        {dims}, {Literals.Float(spec.Momentum)}, {Literals.Float(spec.Epsilon)});
+                    """);
+            }
         }
 
         using (writer.WriteBlock("else"))
@@ -75,6 +88,19 @@ internal sealed partial class BatchNormLayer
             : $"dGamma, dBeta; the kernel also writes dx {shape}, which nothing needs";
         string op = maps ? "BatchNorm2D" : "BatchNorm";
         string dims = maps ? $"batch, {channels}, {Spatial(layer.Input)}" : $"batch, {width}";
+        if (layer.FusedDropout is not null || layer.FusesPreviousRelu)
+        {
+            string mask = layer.FusedDropout is { } dropout ? Buffers.Act(dropout.MaskSlot!, width) : "default";
+            string byMask = layer.FusedDropout is { } d ? $"dy times {d.Spec.Name}'s mask (fused), " : "";
+            string relu = layer.FusesPreviousRelu ? ", dx only where the input (the ReLU before's output) is positive (fused)" : "";
+            writer.WriteLine($"// {layer.Spec.Name}: {byMask}{what}{relu}");
+            writer.WriteLine($"""
+                k.BatchNormBackwardFused({Buffers.Act(layer.InputSlot, width)}, {Buffers.Act(layer.OutputGradient!, width)}, {mask}, {Buffers.Act(layer.InputGradient!, width)}, {Buffers.Fixed(layer.Id + "Weight", channels)},
+                    {Buffers.Gradient(layer.Id + "Weight", channels)}, {Buffers.Gradient(layer.Id + "Bias", channels)}, {Buffers.Fixed(layer.Id + "SavedMean", channels)}, {Buffers.Fixed(layer.Id + "SavedInvStd", channels)}, {dims}, {(layer.FusesPreviousRelu ? "true" : "false")});
+                """);
+            return;
+        }
+
         writer.WriteLine($"// {layer.Spec.Name}: {what}");
         writer.WriteLine($"""
             k.{op}Backward({Buffers.Act(layer.InputSlot, width)}, {Buffers.Act(layer.OutputGradient!, width)}, {Buffers.Act(layer.InputGradient!, width)}, {Buffers.Fixed(layer.Id + "Weight", channels)},

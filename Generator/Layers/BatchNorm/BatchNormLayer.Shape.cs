@@ -33,6 +33,22 @@ internal sealed partial class BatchNormLayer
 
     public override bool IsTrainable => true;
 
+    /// <summary>Over features (not maps), the dropout after it runs inside its training and backward kernels.</summary>
+    public override bool TakesDropout(LayerPlan layer) => layer.Input.Rank == 1;
+
+    /// <summary>
+    /// Over features, after a layer that ends in a ReLU (its input is that ReLU's output), the backward kernel passes
+    /// dx only where its input is positive, so the layer before skips its pass over the rows.
+    /// </summary>
+    public override void FuseWithPrevious(LayerPlan layer, LayerPlan previous)
+    {
+        if (layer.Input.Rank == 1 && previous.Kind.EndsInRelu(previous))
+        {
+            previous.ReluBackwardDoneByNext = true;
+            layer.FusesPreviousRelu = true;
+        }
+    }
+
     /// <summary>The kernel always writes dx; when nothing below learns it goes to a buffer that dies at once.</summary>
     public override GradientBuffer PlanBackward(NetworkPlan plan, LayerPlan layer, GradientBuffer current, int step, string inputGradient)
     {

@@ -50,11 +50,13 @@ internal sealed partial class DenseLayer
         int inputs = layer.InputWidth;
         int units = layer.OutputWidth;
         string dOutput = Buffers.Act(layer.OutputGradient!, units);
-        bool throughActivation = !layer.FusedIntoLoss && spec.Activation != ActivationFunction.Linear;
-        string dz = throughActivation ? "dZ" : layer.ReceivesLogitGradient ? "dLogits" : "dy";
+        bool throughActivation = !layer.FusedIntoLoss && spec.Activation != ActivationFunction.Linear && !layer.ReluBackwardDoneByNext;
+        string dz = throughActivation || layer.ReluBackwardDoneByNext ? "dZ" : layer.ReceivesLogitGradient ? "dLogits" : "dy";
         string parameters = throughActivation
             ? $"through {spec.Activation} in place, then dWeight ({units}, {inputs}) += dZ^T x, dBias"
-            : $"{dz} (B, {units}) -> dWeight ({units}, {inputs}) += {dz}^T x, dBias += sum {dz}";
+            : layer.ReluBackwardDoneByNext
+                ? $"dZ (B, {units}) already through ReLU (fused into the next layer's backward) -> dWeight ({units}, {inputs}) += dZ^T x, dBias += sum dZ"
+                : $"{dz} (B, {units}) -> dWeight ({units}, {inputs}) += {dz}^T x, dBias += sum {dz}";
         string input = layer.NeedsInputGradient ? $", dx (B, {inputs}) = {dz} W" : "; the input needs no gradient";
         writer.WriteLine($"// {spec.Name}: {parameters}{input}");
         if (throughActivation)

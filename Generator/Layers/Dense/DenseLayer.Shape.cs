@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using ModelGen.Generator.Diagnostics;
+using ModelGen.Generator.Emit;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Layers.Dense;
@@ -27,6 +28,9 @@ internal sealed partial class DenseLayer
     public override ActivationFunction? OutputActivation(LayerSpec spec) => ((DenseSpec)spec).Activation;
 
     public override ActivationFunction FusableActivation(LayerSpec spec) => ((DenseSpec)spec).Activation;
+
+    /// <summary>A ReLU dense layer's output is its ReLU's; the next layer may take over the ReLU's backward.</summary>
+    public override bool EndsInRelu(LayerPlan layer) => ((DenseSpec)layer.Spec).Activation == ActivationFunction.ReLU && !layer.FusedIntoLoss;
 
     /// <summary>A multiply and an add per weight, one add per bias, and the activation per output.</summary>
     public override long FlopsPerSample(LayerSpec layer, Shape input) => layer is DenseSpec spec ? Flops(spec, input) : 0;

@@ -19,10 +19,14 @@ internal sealed partial class DropoutLayer
         int width = layer.OutputWidth;
         string y = Buffers.Act(layer.OutputSlot, width);
         string inference = layer.SkippedAtInference ? "; at inference the next layer reads its input" : "; the identity at inference";
-        writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}{inference}");
-        using (writer.WriteBlock("if (training)"))
+        string fused = layer.RunByPrevious ? "; in training the layer before applies the mask in its own pass" : "";
+        writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}{fused}{inference}");
+        if (!layer.RunByPrevious)
         {
-            writer.WriteLine($"k.DropoutForward({Buffers.Act(layer.InputSlot, width)}, {y}, {Buffers.Act(layer.MaskSlot!, width)}, {Literals.Float(spec.Rate)}, RandomSeed, NextRandomStream({width} * batch));");
+            using (writer.WriteBlock("if (training)"))
+            {
+                writer.WriteLine($"k.DropoutForward({Buffers.Act(layer.InputSlot, width)}, {y}, {Buffers.Act(layer.MaskSlot!, width)}, {Literals.Float(spec.Rate)}, RandomSeed, NextRandomStream({width} * batch));");
+            }
         }
 
         if (!layer.SkippedAtInference)
@@ -34,9 +38,15 @@ internal sealed partial class DropoutLayer
         }
     }
 
-    /// <summary>dx = dy * mask, in place (the kernel allows it).</summary>
+    /// <summary>dx = dy * mask, in place (the kernel allows it), unless the layer before applies the mask.</summary>
     public override void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
     {
+        if (layer.RunByPrevious)
+        {
+            writer.WriteLine($"// {layer.Spec.Name}: nothing to do, the layer before multiplies dy by the mask in its backward");
+            return;
+        }
+
         int width = layer.OutputWidth;
         string dy = Buffers.Act(layer.OutputGradient!, width);
         writer.WriteLine($"// {layer.Spec.Name}: dx = dy * mask, in place");

@@ -24,6 +24,16 @@ internal sealed partial class DropoutLayer
         layer.OutputSlot = plan.AddOutputSlot(layer, "");
     }
 
+    /// <summary>After a layer that takes it (a batch norm over features), that layer runs the mask in its own kernels.</summary>
+    public override void FuseWithPrevious(LayerPlan layer, LayerPlan previous)
+    {
+        if (previous.Kind.TakesDropout(previous))
+        {
+            previous.FusedDropout = layer;
+            layer.RunByPrevious = true;
+        }
+    }
+
     /// <summary>dx = dy * mask in place.</summary>
     public override GradientBuffer PlanBackward(NetworkPlan plan, LayerPlan layer, GradientBuffer current, int step, string inputGradient) =>
         InPlace(layer, current, inputGradient);
