@@ -1,3 +1,4 @@
+using ModelGen.Kernels.Tests.Backend;
 using ModelGen.Kernels.Tests.Reference;
 
 namespace ModelGen.Kernels.Tests.Activation;
@@ -18,9 +19,11 @@ public sealed class ActivationTests
         return data;
     }
 
+    public static IEnumerable<object[]> KindsAndLengthsAtWidths() => Widths.Times(KindsAndLengths());
+
     [Theory]
-    [MemberData(nameof(KindsAndLengths))]
-    public void BiasActivation_MatchesReference(ActivationKind kind, int features)
+    [MemberData(nameof(KindsAndLengthsAtWidths))]
+    public void BiasActivation_MatchesReference(ActivationKind kind, int features, int width)
     {
         const int batch = 3;
         var random = new Random(42);
@@ -28,7 +31,7 @@ public sealed class ActivationTests
         using var arena = new TestArena();
         Buf y = arena.Put(x), bv = arena.Put(bias);
 
-        arena.Backend.BiasActivation(y, bv, batch, features, kind);
+        Widths.Run(width, () => arena.Backend.BiasActivation(y, bv, batch, features, kind));
 
         double[] z = new double[x.Length];
         for (int i = 0; i < z.Length; i++)
@@ -66,8 +69,8 @@ public sealed class ActivationTests
     }
 
     [Theory]
-    [MemberData(nameof(KindsAndLengths))]
-    public void ActivationBackward_MatchesFiniteDifferences(ActivationKind kind, int features)
+    [MemberData(nameof(KindsAndLengthsAtWidths))]
+    public void ActivationBackward_MatchesFiniteDifferences(ActivationKind kind, int features, int width)
     {
         const int batch = 2;
         var random = new Random(42);
@@ -84,18 +87,18 @@ public sealed class ActivationTests
         arena.Backend.Activation(xv, yv, batch, features, kind);
 
         // In place, dx = dy, as generated code does.
-        arena.Backend.ActivationBackward(yv, dyv, dyv, batch, features, kind);
+        Widths.Run(width, () => arena.Backend.ActivationBackward(yv, dyv, dyv, batch, features, kind));
 
         double[] expected = TestData.NumericGradient(
             z => Dot(ActivationReference.Forward(kind, z, batch, features), dy), TestData.ToDouble(x));
         TestData.Close(expected, arena.Get(dyv), Tolerance.Gradient, "dx");
     }
 
+    public static IEnumerable<object[]> BiasFeatures() => Widths.Times([[1], [17], [101], [256]]);
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(17)]
-    [InlineData(101)]
-    public void BiasBackward_AccumulatesColumnSums(int features)
+    [MemberData(nameof(BiasFeatures))]
+    public void BiasBackward_AccumulatesColumnSums(int features, int width)
     {
         const int batch = 37;
         var random = new Random(42);
@@ -103,7 +106,7 @@ public sealed class ActivationTests
         using var arena = new TestArena();
         Buf dyv = arena.Put(dy), dBias = arena.Put(start);
 
-        arena.Backend.BiasBackward(dyv, dBias, batch, features);
+        Widths.Run(width, () => arena.Backend.BiasBackward(dyv, dBias, batch, features));
 
         // d/dbias of sum(dy * (x + bias)) by central differences, added to the previous contents.
         double[] gradient = TestData.NumericGradient(

@@ -1,3 +1,4 @@
+using ModelGen.Kernels.Tests.Backend;
 using ModelGen.Kernels.Tests.Reference;
 
 namespace ModelGen.Kernels.Tests.BatchNorm;
@@ -12,9 +13,11 @@ public sealed class BatchNormTests
         { 1, 1 }, { 2, 7 }, { 5, 15 }, { 7, 17 }, { 16, 31 }, { 3, 33 }, { 37, 8 }, { 64, 101 },
     };
 
+    public static IEnumerable<object[]> ShapesAtWidths() => Widths.Times(Shapes());
+
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Training_MatchesReference_AndUpdatesRunningStatistics(int batch, int features)
+    [MemberData(nameof(ShapesAtWidths))]
+    public void Training_MatchesReference_AndUpdatesRunningStatistics(int batch, int features, int width)
     {
         var random = new Random(42);
         float[] x = TestData.Uniform(random, batch * features, -2f, 3f);
@@ -24,7 +27,7 @@ public sealed class BatchNormTests
         Buf xv = arena.Put(x), yv = arena.Zeros(x.Length), gv = arena.Put(gamma), bv = arena.Put(beta);
         Buf rm = arena.Put(runMean), rv = arena.Put(runVar), sm = arena.Zeros(features), ss = arena.Zeros(features);
 
-        arena.Backend.BatchNormTraining(xv, yv, gv, bv, rm, rv, sm, ss, batch, features, Momentum, Epsilon);
+        Widths.Run(width, () => arena.Backend.BatchNormTraining(xv, yv, gv, bv, rm, rv, sm, ss, batch, features, Momentum, Epsilon));
 
         (double[] y, double[] mean, double[] variance) = BatchNormReference.Training(
             TestData.ToDouble(x), TestData.ToDouble(gamma), TestData.ToDouble(beta), batch, features, Epsilon);
@@ -36,8 +39,8 @@ public sealed class BatchNormTests
     }
 
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Inference_UsesRunningStatistics(int batch, int features)
+    [MemberData(nameof(ShapesAtWidths))]
+    public void Inference_UsesRunningStatistics(int batch, int features, int width)
     {
         var random = new Random(42);
         float[] x = TestData.Uniform(random, batch * features, -2f, 3f);
@@ -46,19 +49,19 @@ public sealed class BatchNormTests
         using var arena = new TestArena();
         Buf xv = arena.Put(x), yv = arena.Zeros(x.Length);
 
-        arena.Backend.BatchNormInference(xv, yv, arena.Put(gamma), arena.Put(beta), arena.Put(runMean), arena.Put(runVar), batch, features, Epsilon);
+        Buf gv = arena.Put(gamma), bv = arena.Put(beta), rm = arena.Put(runMean), rv = arena.Put(runVar);
+        Widths.Run(width, () => arena.Backend.BatchNormInference(xv, yv, gv, bv, rm, rv, batch, features, Epsilon));
 
         double[] expected = x.Select((v, i) =>
             (gamma[i % features] * (v - (double)runMean[i % features]) / Math.Sqrt(runVar[i % features] + (double)Epsilon)) + beta[i % features]).ToArray();
         TestData.Close(expected, arena.Get(yv), Tolerance.Elementwise, "y");
     }
 
+    public static IEnumerable<object[]> BackwardShapes() => Widths.Times([[2, 7], [5, 17], [9, 33], [16, 9]]);
+
     [Theory]
-    [InlineData(2, 7)]
-    [InlineData(5, 17)]
-    [InlineData(9, 33)]
-    [InlineData(16, 9)]
-    public void Backward_MatchesFiniteDifferences(int batch, int features)
+    [MemberData(nameof(BackwardShapes))]
+    public void Backward_MatchesFiniteDifferences(int batch, int features, int width)
     {
         var random = new Random(42);
         float[] x = TestData.Uniform(random, batch * features, -2f, 3f), dy = TestData.Uniform(random, batch * features);
@@ -68,9 +71,10 @@ public sealed class BatchNormTests
         Buf xv = arena.Put(x), yv = arena.Zeros(x.Length), gv = arena.Put(gamma), bv = arena.Put(beta);
         Buf sm = arena.Zeros(features), ss = arena.Zeros(features);
         Buf dyv = arena.Put(dy), dxv = arena.Zeros(x.Length), dg = arena.Put(dGammaStart), db = arena.Put(dBetaStart);
-        arena.Backend.BatchNormTraining(xv, yv, gv, bv, arena.Zeros(features), arena.Zeros(features), sm, ss, batch, features, Momentum, Epsilon);
+        Buf rm = arena.Zeros(features), rv = arena.Zeros(features);
+        Widths.Run(width, () => arena.Backend.BatchNormTraining(xv, yv, gv, bv, rm, rv, sm, ss, batch, features, Momentum, Epsilon));
 
-        arena.Backend.BatchNormBackward(xv, dyv, dxv, gv, dg, db, sm, ss, batch, features);
+        Widths.Run(width, () => arena.Backend.BatchNormBackward(xv, dyv, dxv, gv, dg, db, sm, ss, batch, features));
 
         // Objective sum(dy * BN(x; gamma, beta)) with batch statistics, differentiated in each argument.
         double[] xd = TestData.ToDouble(x), gd = TestData.ToDouble(gamma), bd = TestData.ToDouble(beta);

@@ -1,3 +1,5 @@
+using ModelGen.Kernels.Tests.Backend;
+
 namespace ModelGen.Kernels.Tests.Dropout;
 
 public sealed class DropoutTests
@@ -9,18 +11,18 @@ public sealed class DropoutTests
     /// <summary>How far the kept fraction of 200 000 draws may stray from 1 - rate (about 10 standard deviations).</summary>
     private const double KeptFractionTolerance = 0.01;
 
-    public static TheoryData<int> Lengths() => new(TestData.Lengths);
+    public static IEnumerable<object[]> LengthsAtWidths() => Widths.Times(TestData.Lengths.Select(n => new object[] { n }));
 
     [Theory]
-    [MemberData(nameof(Lengths))]
-    public void Forward_MaskIsExactlyTheCounterFormula(int length)
+    [MemberData(nameof(LengthsAtWidths))]
+    public void Forward_MaskIsExactlyTheCounterFormula(int length, int width)
     {
         var random = new Random(42);
         float[] x = TestData.Uniform(random, length);
         using var arena = new TestArena();
         Buf xv = arena.Put(x), yv = arena.Zeros(length), mask = arena.Zeros(length);
 
-        arena.Backend.DropoutForward(xv, yv, mask, Rate, Seed, Stream);
+        Widths.Run(width, () => arena.Backend.DropoutForward(xv, yv, mask, Rate, Seed, Stream));
 
         float[] m = arena.Get(mask), y = arena.Get(yv);
         float keep = 1f / (1f - Rate);
@@ -67,11 +69,11 @@ public sealed class DropoutTests
         Assert.NotEqual(arena.Get(m1), arena.Get(m2));
     }
 
+    public static IEnumerable<object[]> BackwardLengths() => Widths.Times([[1], [17], [101]]);
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(17)]
-    [InlineData(101)]
-    public void Backward_MatchesFiniteDifferences(int length)
+    [MemberData(nameof(BackwardLengths))]
+    public void Backward_MatchesFiniteDifferences(int length, int width)
     {
         var random = new Random(42);
         float[] x = TestData.Uniform(random, length), dy = TestData.Uniform(random, length);
@@ -80,7 +82,7 @@ public sealed class DropoutTests
         arena.Backend.DropoutForward(xv, arena.Zeros(length), mask, Rate, Seed, Stream);
         float[] m = arena.Get(mask);
 
-        arena.Backend.DropoutBackward(dyv, mask, dyv);
+        Widths.Run(width, () => arena.Backend.DropoutBackward(dyv, mask, dyv));
 
         double[] expected = TestData.NumericGradient(xs => xs.Select((v, i) => v * m[i] * dy[i]).Sum(), TestData.ToDouble(x));
         TestData.Close(expected, arena.Get(dyv), Tolerance.Gradient, "dx");
