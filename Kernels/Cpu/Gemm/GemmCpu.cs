@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu.Gemm;
 
@@ -8,7 +9,9 @@ namespace ModelGen.Kernels.Cpu.Gemm;
 /// (MC, KC) block of op(A), packed once, the micro-kernel sweeps (MR, NR) tiles of C with the B sliver
 /// in L1 and the A block in L2. Large products are split over the worker pool by disjoint strips of whole
 /// tiles of C; every element of C sees the same KC blocks in the same order whatever the split, so the
-/// result is bitwise independent of the thread count.
+/// result is bitwise independent of the thread count. The register block follows the calling thread's
+/// <see cref="SimdWidth.Current"/>: (12, 32) or (8, 32) at 512 bits, (6, 16) at 256, (6, 8) at 128, (4, 4) scalar;
+/// each product reads it once on the caller and its parts on the pool use the same.
 /// </summary>
 internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
 {
@@ -21,17 +24,20 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     /// <summary>Rows or columns of C at or below which the direct (unpacked) path wins.</summary>
     private const int DirectLimit = 4;
 
-    private readonly KernelKind _kernel;
-    private readonly int _mr, _nr, _mc, _nc;
     private readonly GemmWorkspace[] _workspaces;
     private readonly WorkerPool? _pool;
     private readonly AccumulateJob _accumulateJob;
 
-    // One operand packed whole by PrepackA and reused across many products (a convolution's weight).
-    private readonly GemmWorkspace _prepacked;
-    private int _prepackedRows;
+    // Capacities of each workspace's A block and B panel, sized for the hardware's widest register block.
+    private readonly int _packACapacity, _packBCapacity;
 
-    // The product in flight, read by the pool's workers.
+    // One operand packed whole by PrepackA and reused across many products (a convolution's weight), with the
+    // width and rows of the register block it was packed for.
+    private readonly GemmWorkspace _prepacked;
+    private int _prepackedRows, _prepackedWidth;
+
+    // The product in flight, read by the pool's workers: its width and blocking, operands and sizes.
+    private int _width, _nr, _mc, _nc;
     private bool _transA, _transB, _splitRows;
     private int _m, _n, _k, _tileRows;
     private float _alpha, _beta;
@@ -41,51 +47,29 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     /// <summary>Creates the GEMM with its packing scratch for <paramref name="threads"/> threads.</summary>
     public GemmCpu(int threads)
     {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            (_kernel, _mr, _nr) = (KernelKind.Avx512, MicroKernel512.MR, MicroKernel512.NR);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            (_kernel, _mr, _nr) = (KernelKind.Avx2, MicroKernel256.MR, MicroKernel256.NR);
-        }
-        else
-        {
-            (_kernel, _mr, _nr) = (KernelKind.Scalar, MicroKernelScalar.MR, MicroKernelScalar.NR);
-        }
-
-        // MC x KC of A (~250 KB) sits in half of a 1 MB L2; KC x NC of B (2 MB) in L3.
-        _mc = _mr * 20;
-        _nc = _nr * 64;
+        // The widest block has the largest MC x KC and KC x NC, so its sizes hold every narrower one's.
+        int widest = SimdWidth.Hardware;
+        (_packACapacity, _packBCapacity) = (BlockRows(widest) * KC, KC * PanelColumns(widest));
         _workspaces = new GemmWorkspace[threads];
         for (int t = 0; t < threads; t++)
         {
-            _workspaces[t] = new GemmWorkspace(_mc * KC, KC * _nc, _mr * _nr);
+            _workspaces[t] = new GemmWorkspace(_packACapacity, _packBCapacity, MaxTile);
         }
 
-        _prepacked = new GemmWorkspace(_mc * KC, 0, 0);
+        _prepacked = new GemmWorkspace(_packACapacity, 0, 0);
         _accumulateJob = new AccumulateJob(this);
         _pool = threads > 1 ? new WorkerPool(threads - 1) : null;
     }
 
-    private enum KernelKind
-    {
-        Avx512,
-        Avx2,
-        Scalar,
-    }
+    /// <summary>Floats of the largest register block, (12, 32): the edge tile's size.</summary>
+    private const int MaxTile = MicroKernel512.MR * MicroKernel512.NR;
 
     /// <summary>Forces the rows of the register block on this thread (8 or 12 with AVX-512); 0 picks by M. For tests.</summary>
     [ThreadStatic]
     internal static int ForcedTileRows;
 
-    /// <summary>Which micro-kernel runs, for the back end's name.</summary>
-    public string KernelName => _kernel switch
-    {
-        KernelKind.Avx512 => "AVX-512",
-        KernelKind.Avx2 => "AVX2",
-        _ => "scalar",
-    };
+    /// <summary>Which micro-kernel runs on the calling thread (its <see cref="SimdWidth.Current"/>), for the back end's name.</summary>
+    public string KernelName => SimdWidth.Describe(SimdWidth.Current);
 
     /// <summary>C (M, N) = alpha * op(A) (M, K) * op(B) (K, N) + beta * C, row-major.</summary>
     public void Run(bool transA, bool transB, int m, int n, int k, float alpha, float* a, float* b, float beta, float* c)
@@ -101,14 +85,16 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
             return;
         }
 
+        int width = SimdWidth.Current;
         if (m <= DirectLimit || n <= DirectLimit)
         {
-            GemmDirect.Run(transA, transB, m, n, k, alpha, a, b, beta, c);
+            GemmDirect.Run(width, transA, transB, m, n, k, alpha, a, b, beta, c);
             return;
         }
 
         (_transA, _transB, _m, _n, _k, _alpha, _beta) = (transA, transB, m, n, k, alpha, beta);
-        _tileRows = TileRows(m);
+        (_width, _nr, _mc, _nc) = (width, TileColumns(width), BlockRows(width), PanelColumns(width));
+        _tileRows = TileRows(width, m);
         _a = a;
         _b = b;
         _c = c;
@@ -154,18 +140,20 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
         _pool.Run(job, parts);
     }
 
-    /// <summary>Whether op(A) (M, K) fits the prepacked buffer whole.</summary>
-    internal bool CanPrepack(int m, int k) => (long)Padded(m, TileRows(m)) * k <= (long)_mc * KC;
+    /// <summary>Whether op(A) (M, K) fits the prepacked buffer whole, packed for the calling thread's width.</summary>
+    internal bool CanPrepack(int m, int k) => (long)Padded(m, TileRows(SimdWidth.Current, m)) * k <= _packACapacity;
 
     /// <summary>
-    /// Packs op(A) (M, K) whole, as ceil(M / MR) slivers of (K, MR) (MR as <see cref="TileRows"/> picks for M), into the prepacked buffer (see
-    /// <see cref="CanPrepack"/>), for products by <see cref="RunPrepacked"/>; the previous prepacked operand is lost.
+    /// Packs op(A) (M, K) whole, as ceil(M / MR) slivers of (K, MR) (MR as <see cref="TileRows"/> picks for M and the
+    /// calling thread's width), into the prepacked buffer (see <see cref="CanPrepack"/>), for products by
+    /// <see cref="RunPrepacked"/>, which use that width on whichever thread runs them; the previous prepacked operand is lost.
     /// </summary>
     internal float* PrepackA(float* a, bool transA, int m, int k)
     {
         float* dst = _prepacked.PackA;
-        _prepackedRows = TileRows(m);
-        GemmPacking.PackA(a, transA, m, k, 0, m, 0, k, _prepackedRows, dst);
+        _prepackedWidth = SimdWidth.Current;
+        _prepackedRows = TileRows(_prepackedWidth, m);
+        GemmPacking.PackA(a, transA, m, k, 0, m, 0, k, _prepackedRows, _prepackedWidth, dst);
         return dst;
     }
 
@@ -185,9 +173,9 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
         }
 
         GemmWorkspace workspace = _workspaces[part];
-        int mr = _prepackedRows, nr = _nr;
+        int width = _prepackedWidth, mr = _prepackedRows, nr = TileColumns(width);
         int kcMax = k <= KC + (KC / 2) ? k : KC;
-        int ncMax = Math.Max(nr, (int)((long)KC * _nc / Math.Max(kcMax, 1) / nr * nr));
+        int ncMax = Math.Max(nr, (int)((long)KC * PanelColumns(width) / Math.Max(kcMax, 1) / nr * nr));
         for (int jc = 0; jc < n; jc += ncMax)
         {
             int nc = Math.Min(ncMax, n - jc);
@@ -198,7 +186,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
                 int full = transB ? 0 : nc / nr * nr;
                 if (full < nc)
                 {
-                    GemmPacking.PackB(b, transB, n, k, pc, kc, jc + full, nc - full, nr, workspace.PackB);
+                    GemmPacking.PackB(b, transB, n, k, pc, kc, jc + full, nc - full, nr, width, workspace.PackB);
                 }
 
                 for (int jr = 0; jr < nc; jr += nr)
@@ -214,12 +202,12 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
                         float* cTile = c + ((ir * ldc) + jc + jr);
                         if (rows == mr && cols == nr)
                         {
-                            Micro(mr, kc, aSliver, bSliver, ldb, cTile, ldc, 1f, blockBeta);
+                            Micro(width, mr, kc, aSliver, bSliver, ldb, cTile, ldc, 1f, blockBeta);
                         }
                         else
                         {
-                            Micro(mr, kc, aSliver, bSliver, ldb, workspace.Tile, nr, 1f, 0f);
-                            WriteEdge(workspace.Tile, nr, cTile, ldc, rows, cols, 1f, blockBeta);
+                            Micro(width, mr, kc, aSliver, bSliver, ldb, workspace.Tile, nr, 1f, 0f);
+                            WriteEdge(width, workspace.Tile, nr, cTile, ldc, rows, cols, 1f, blockBeta);
                         }
                     }
                 }
@@ -228,11 +216,14 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     }
 
     /// <summary>
-    /// Whether <see cref="AccumulateTransposedB"/> takes a product of (M, N) by depth K: the accumulator fits the first
-    /// workspace's A block, B's pack (and a ragged row tile of A) each thread's B panel.
+    /// Whether <see cref="AccumulateTransposedB"/> takes a product of (M, N) by depth K at the calling thread's width:
+    /// the accumulator fits the first workspace's A block, B's pack (and a ragged row tile of A) each thread's B panel.
     /// </summary>
-    internal bool CanAccumulate(int m, int n, int k) =>
-        (long)Padded(m, _mr) * Padded(n, _nr) <= (long)_mc * KC && ((long)k * (Padded(n, _nr) + _mr)) <= (long)KC * _nc;
+    internal bool CanAccumulate(int m, int n, int k)
+    {
+        int width = SimdWidth.Current, mr = TileRows(width, 0), nr = TileColumns(width);
+        return (long)Padded(m, mr) * Padded(n, nr) <= _packACapacity && ((long)k * (Padded(n, nr) + mr)) <= _packBCapacity;
+    }
 
     /// <summary>
     /// The accumulator of <see cref="AccumulateTransposedB"/>: (M, N) rows padded to the register block, row stride
@@ -241,8 +232,8 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     /// </summary>
     internal float* Accumulator => _workspaces[0].PackA;
 
-    /// <summary>Row stride of <see cref="Accumulator"/> for N columns.</summary>
-    internal int AccumulatorStride(int n) => Padded(n, _nr);
+    /// <summary>Row stride of <see cref="Accumulator"/> for N columns, as the calling thread's width pads them.</summary>
+    internal int AccumulatorStride(int n) => Padded(n, TileColumns(SimdWidth.Current));
 
     /// <summary>
     /// acc (M, N) = A (M, K) x B^T + (first ? 0 : acc), into <see cref="Accumulator"/> (see <see cref="CanAccumulate"/>).
@@ -261,10 +252,12 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
         _a = a;
         _b = bt;
         (_ldaStrided, _ldbStrided, _m, _n, _k, _beta) = (lda, ldb, m, n, k, first ? 0f : 1f);
+        _width = SimdWidth.Current;
+        (_tileRows, _nr) = (TileRows(_width, 0), TileColumns(_width));
         int parts = 1;
         if (_pool is not null && (long)m * n * k >= ParallelThreshold)
         {
-            parts = Math.Min(_pool.Capacity, (m + _mr - 1) / _mr);
+            parts = Math.Min(_pool.Capacity, (m + _tileRows - 1) / _tileRows);
         }
 
         Parallel(_accumulateJob, parts);
@@ -274,7 +267,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     /// <summary>Part <paramref name="part"/> of <see cref="AccumulateTransposedB"/>: its strip of row tiles.</summary>
     private void AccumulateStrip(int part, int parts)
     {
-        int m = _m, n = _n, k = _k, mr = _mr, nr = _nr, ldp = Padded(n, nr);
+        int m = _m, n = _n, k = _k, mr = _tileRows, nr = _nr, ldp = Padded(n, nr);
         int tiles = (m + mr - 1) / mr, t0 = tiles * part / parts, t1 = tiles * (part + 1) / parts;
         if (t0 == t1)
         {
@@ -283,7 +276,14 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
 
         // B^T (K, ldp): row p holds column p of B's N rows, then zeros.
         float* packed = _workspaces[part].PackB, rest = packed + ((nint)k * ldp);
-        PackTransposed(_b, _ldbStrided, n, k, packed, ldp);
+        if (_width >= 256 && Avx.IsSupported)
+        {
+            PackTransposed(_b, _ldbStrided, n, k, packed, ldp);
+        }
+        else
+        {
+            GemmPacking.Transpose(_b, _ldbStrided, n, k, packed, ldp);
+        }
 
         float* acc = _workspaces[0].PackA;
         for (int t = t0; t < t1; t++)
@@ -314,10 +314,11 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
             for (int jr = 0; jr < ldp; jr += nr)
             {
                 float* cTile = acc + ((nint)ir * ldp) + jr;
-                switch (_kernel)
+                switch (_width)
                 {
-                    case KernelKind.Avx512: MicroKernel512.RunStridedA(k, aTile, lda, packed + jr, ldp, cTile, ldp, _beta); break;
-                    case KernelKind.Avx2: MicroKernel256.RunStridedA(k, aTile, lda, packed + jr, ldp, cTile, ldp, _beta); break;
+                    case 512: MicroKernel512.RunStridedA(k, aTile, lda, packed + jr, ldp, cTile, ldp, _beta); break;
+                    case 256: MicroKernel256.RunStridedA(k, aTile, lda, packed + jr, ldp, cTile, ldp, _beta); break;
+                    case 128: MicroKernel128.RunStridedA(k, aTile, lda, packed + jr, ldp, cTile, ldp, _beta); break;
                     default: MicroKernelScalar.RunStridedA(k, aTile, lda, packed + jr, ldp, cTile, ldp, _beta); break;
                 }
             }
@@ -326,7 +327,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
 
     /// <summary>
     /// dst (K, ldd) = src (N, K)^T with src's row stride lds, columns N to ldd zeroed: 8x8 blocks through AVX registers
-    /// (unpack, shuffle, lane permute), the ragged rest scalar.
+    /// (unpack, shuffle, lane permute), the ragged rest scalar. Narrower widths use <see cref="GemmPacking.Transpose"/>.
     /// </summary>
     private static void PackTransposed(float* src, nint lds, int n, int k, float* dst, int ldd)
     {
@@ -409,7 +410,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     /// <summary>The blocked product restricted to C rows [row0, row1) and columns [col0, col1).</summary>
     private void Blocked(GemmWorkspace workspace, int row0, int row1, int col0, int col1)
     {
-        int m = _m, n = _n, k = _k, mr = _tileRows, nr = _nr;
+        int m = _m, n = _n, k = _k, mr = _tileRows, nr = _nr, width = _width;
         float* tile = workspace.Tile;
         for (int jc = col0; jc < col1; jc += _nc)
         {
@@ -420,11 +421,11 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
 
                 // Later depth blocks add onto what the first one wrote.
                 float beta = pc == 0 ? _beta : 1f;
-                GemmPacking.PackB(_b, _transB, n, k, pc, kc, jc, nc, nr, workspace.PackB);
+                GemmPacking.PackB(_b, _transB, n, k, pc, kc, jc, nc, nr, width, workspace.PackB);
                 for (int ic = row0; ic < row1; ic += _mc)
                 {
                     int mc = Math.Min(_mc, row1 - ic);
-                    GemmPacking.PackA(_a, _transA, m, k, ic, mc, pc, kc, mr, workspace.PackA);
+                    GemmPacking.PackA(_a, _transA, m, k, ic, mc, pc, kc, mr, width, workspace.PackA);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
@@ -436,12 +437,12 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
                             float* cTile = _c + ((nint)(ic + ir) * n) + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                Micro(mr, kc, aSliver, bSliver, nr, cTile, n, _alpha, beta);
+                                Micro(width, mr, kc, aSliver, bSliver, nr, cTile, n, _alpha, beta);
                             }
                             else
                             {
-                                Micro(mr, kc, aSliver, bSliver, nr, tile, nr, 1f, 0f);
-                                WriteEdge(tile, nr, cTile, n, rows, cols, _alpha, beta);
+                                Micro(width, mr, kc, aSliver, bSliver, nr, tile, nr, 1f, 0f);
+                                WriteEdge(width, tile, nr, cTile, n, rows, cols, _alpha, beta);
                             }
                         }
                     }
@@ -451,44 +452,64 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     }
 
     /// <summary>
-    /// Rows of the register block for a product of M rows: with AVX-512 the (8, 32) block where it pads fewer rows
-    /// than the (12, 32) one (64 filters: 64 rows rather than 72), else the kernel's own. Both give the same bits.
+    /// Rows of the register block at <paramref name="width"/> for a product of M rows: with AVX-512 the (8, 32) block
+    /// where it pads fewer rows than the (12, 32) one (64 filters: 64 rows rather than 72), else the width's own
+    /// (M = 0: the default block). Both AVX-512 blocks give the same bits.
     /// </summary>
-    private int TileRows(int m)
+    private static int TileRows(int width, int m)
     {
-        if (_kernel != KernelKind.Avx512)
+        switch (width)
         {
-            return _mr;
-        }
+            case 512:
+                if (ForcedTileRows != 0)
+                {
+                    return ForcedTileRows;
+                }
 
-        if (ForcedTileRows != 0)
-        {
-            return ForcedTileRows;
+                return m > 0 && Padded(m, MicroKernel512x8.MR) < Padded(m, MicroKernel512.MR) ? MicroKernel512x8.MR : MicroKernel512.MR;
+            case 256: return MicroKernel256.MR;
+            case 128: return MicroKernel128.MR;
+            default: return MicroKernelScalar.MR;
         }
-
-        return Padded(m, MicroKernel512x8.MR) < Padded(m, MicroKernel512.MR) ? MicroKernel512x8.MR : MicroKernel512.MR;
     }
+
+    /// <summary>Columns of the register block at <paramref name="width"/>.</summary>
+    private static int TileColumns(int width) => width switch
+    {
+        512 => MicroKernel512.NR,
+        256 => MicroKernel256.NR,
+        128 => MicroKernel128.NR,
+        _ => MicroKernelScalar.NR,
+    };
+
+    /// <summary>MC, rows of a packed A block: MC x KC of A (~250 KB at 512 bits) sits in half of a 1 MB L2.</summary>
+    private static int BlockRows(int width) => TileRows(width, 0) * 20;
+
+    /// <summary>NC, columns of a packed B panel: KC x NC of B (2 MB at 512 bits) in L3.</summary>
+    private static int PanelColumns(int width) => TileColumns(width) * 64;
 
     private static int Padded(int m, int mr) => (m + mr - 1) / mr * mr;
 
-    private void Micro(int mr, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    private static void Micro(int width, int mr, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
     {
-        switch (_kernel)
+        switch (width)
         {
-            case KernelKind.Avx512 when mr == MicroKernel512x8.MR: MicroKernel512x8.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case KernelKind.Avx512: MicroKernel512.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case KernelKind.Avx2: MicroKernel256.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 512 when mr == MicroKernel512x8.MR: MicroKernel512x8.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 512: MicroKernel512.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 256: MicroKernel256.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 128: MicroKernel128.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
             default: MicroKernelScalar.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
         }
     }
 
     /// <summary>
     /// The valid (rows, cols) corner of a full tile into C, with the micro-kernel's arithmetic (multiply, then add):
-    /// sixteen columns at a time through masked loads and stores, so a ragged edge costs no more than a full tile.
+    /// at 512 bits sixteen columns at a time through masked loads and stores, so a ragged edge costs no more than a
+    /// full tile; at 256 and 128 bits whole vectors, then the last few columns one by one.
     /// </summary>
-    private static void WriteEdge(float* tile, int ldt, float* c, nint ldc, int rows, int cols, float alpha, float beta)
+    private static void WriteEdge(int width, float* tile, int ldt, float* c, nint ldc, int rows, int cols, float alpha, float beta)
     {
-        if (Avx512F.IsSupported)
+        if (width >= 512 && Avx512F.IsSupported)
         {
             Vector512<float> va = Vector512.Create(alpha), vb = Vector512.Create(beta);
             for (int i = 0; i < rows; i++)
@@ -511,11 +532,43 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
             return;
         }
 
+        int vectorCols = 0;
+        if (width >= 256 && Vector256.IsHardwareAccelerated)
+        {
+            vectorCols = cols / 8 * 8;
+            Vector256<float> va = Vector256.Create(alpha), vb = Vector256.Create(beta);
+            for (int i = 0; i < rows; i++)
+            {
+                float* t = tile + ((nint)i * ldt);
+                float* row = c + (i * ldc);
+                for (int j = 0; j < vectorCols; j += 8)
+                {
+                    Vector256<float> value = Vector256.Load(t + j) * va;
+                    (beta == 0f ? value : value + (Vector256.Load(row + j) * vb)).Store(row + j);
+                }
+            }
+        }
+        else if (width >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            vectorCols = cols / 4 * 4;
+            Vector128<float> va = Vector128.Create(alpha), vb = Vector128.Create(beta);
+            for (int i = 0; i < rows; i++)
+            {
+                float* t = tile + ((nint)i * ldt);
+                float* row = c + (i * ldc);
+                for (int j = 0; j < vectorCols; j += 4)
+                {
+                    Vector128<float> value = Vector128.Load(t + j) * va;
+                    (beta == 0f ? value : value + (Vector128.Load(row + j) * vb)).Store(row + j);
+                }
+            }
+        }
+
         for (int i = 0; i < rows; i++)
         {
             float* t = tile + ((nint)i * ldt);
             float* row = c + (i * ldc);
-            for (int j = 0; j < cols; j++)
+            for (int j = vectorCols; j < cols; j++)
             {
                 row[j] = beta == 0f ? t[j] * alpha : (t[j] * alpha) + (row[j] * beta);
             }

@@ -7,7 +7,8 @@ namespace ModelGen.Kernels.Cpu.Gemm;
 /// <summary>
 /// Copies blocks of op(A) and op(B) into the layouts the micro-kernels stream: slivers of MR rows of A and
 /// NR columns of B, k-major, zero-padded to full slivers so edge tiles need no special kernel. Both packers
-/// read the transposed storage directly, so backward products never materialise a transpose.
+/// read the transposed storage directly, so backward products never materialise a transpose. Copies use vectors
+/// no wider than the product's width (512, 256, 128, or 1 for scalar).
 /// </summary>
 internal static unsafe class GemmPacking
 {
@@ -15,7 +16,7 @@ internal static unsafe class GemmPacking
     /// op(A) block rows [row0, row0 + rows), depth [depth0, depth0 + depth) into dst as ceil(rows / mr)
     /// slivers of (depth, mr). A is stored (M, K), or (K, M) when transposed.
     /// </summary>
-    public static void PackA(float* a, bool transA, int m, int k, int row0, int rows, int depth0, int depth, int mr, float* dst)
+    public static void PackA(float* a, bool transA, int m, int k, int row0, int rows, int depth0, int depth, int mr, int width, float* dst)
     {
         for (int ir = 0; ir < rows; ir += mr)
         {
@@ -26,7 +27,7 @@ internal static unsafe class GemmPacking
                 float* src = a + ((nint)depth0 * m) + row0 + ir;
                 for (int p = 0; p < depth; p++)
                 {
-                    CopyPadded(src, dst, valid, mr);
+                    CopyPadded(src, dst, valid, mr, width);
                     src += m;
                     dst += mr;
                 }
@@ -43,7 +44,7 @@ internal static unsafe class GemmPacking
     /// op(B) block depth [depth0, depth0 + depth), columns [col0, col0 + cols) into dst as ceil(cols / nr)
     /// slivers of (depth, nr). B is stored (K, N), or (N, K) when transposed.
     /// </summary>
-    public static void PackB(float* b, bool transB, int n, int k, int depth0, int depth, int col0, int cols, int nr, float* dst)
+    public static void PackB(float* b, bool transB, int n, int k, int depth0, int depth, int col0, int cols, int nr, int width, float* dst)
     {
         for (int jr = 0; jr < cols; jr += nr)
         {
@@ -59,7 +60,7 @@ internal static unsafe class GemmPacking
                 float* src = b + ((nint)depth0 * n) + col0 + jr;
                 for (int p = 0; p < depth; p++)
                 {
-                    CopyPadded(src, dst, valid, nr);
+                    CopyPadded(src, dst, valid, nr, width);
                     src += n;
                     dst += nr;
                 }
@@ -71,7 +72,7 @@ internal static unsafe class GemmPacking
     /// src (rows, depth) with row stride ld into dst (depth, width): dst[p * width + i] = src[i * ld + p], and zeros in
     /// columns [rows, width). Four rows by four depths at a time through SSE shuffles (a 4x4 transpose in registers).
     /// </summary>
-    private static void Transpose(float* src, nint ld, int rows, int depth, float* dst, int width)
+    internal static void Transpose(float* src, nint ld, int rows, int depth, float* dst, int width)
     {
         int i = 0;
         if (Sse.IsSupported)
@@ -124,12 +125,15 @@ internal static unsafe class GemmPacking
         }
     }
 
-    /// <summary>dst[0, width) = src[0, count) followed by zeros.</summary>
+    /// <summary>
+    /// dst[0, padded) = src[0, count) followed by zeros, in vectors of at most <paramref name="width"/> bits; a run
+    /// of four or more ends with one vector overlapping the last, so six floats take two 128-bit moves, not six.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyPadded(float* src, float* dst, int count, int width)
+    private static void CopyPadded(float* src, float* dst, int count, int padded, int width)
     {
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (width >= 512 && Vector512.IsHardwareAccelerated)
         {
             for (; i <= count - 16; i += 16)
             {
@@ -137,9 +141,26 @@ internal static unsafe class GemmPacking
             }
         }
 
-        for (; i <= count - 8; i += 8)
+        if (width >= 256 && Vector256.IsHardwareAccelerated)
         {
-            Vector256.Store(Vector256.Load(src + i), dst + i);
+            for (; i <= count - 8; i += 8)
+            {
+                Vector256.Store(Vector256.Load(src + i), dst + i);
+            }
+        }
+
+        if (width >= 128 && Vector128.IsHardwareAccelerated && count >= 4)
+        {
+            for (; i <= count - 4; i += 4)
+            {
+                Vector128.Store(Vector128.Load(src + i), dst + i);
+            }
+
+            if (i < count)
+            {
+                Vector128.Store(Vector128.Load(src + count - 4), dst + count - 4);
+                i = count;
+            }
         }
 
         for (; i < count; i++)
@@ -147,7 +168,7 @@ internal static unsafe class GemmPacking
             dst[i] = src[i];
         }
 
-        for (; i < width; i++)
+        for (; i < padded; i++)
         {
             dst[i] = 0f;
         }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace ModelGen.Kernels.Cpu.Gemm;
@@ -13,7 +14,9 @@ namespace ModelGen.Kernels.Cpu.Gemm;
 /// line-aligned loads into four FMA chains: one sequential stream per row, and no load touching two lines (a
 /// misaligned 64-byte load costs the L1 twice). Each block's sixteen row vectors are reduced together by a
 /// transpose-and-add tree into one vector of sums (15 shuffle pairs and adds, instead of a horizontal sum per
-/// row), scaled and stored at once.
+/// row), scaled and stored at once. The 256- and 128-bit paths do the same with lines of 8 and 4 floats: the lanes
+/// outside the row are cleared by an and with a mask (an aligned load never crosses a page), and the sixteen row
+/// vectors are reduced by horizontal adds, eight or four rows to a vector.
 /// </summary>
 /// <remarks>
 /// Measured on a Zen 5 core, 256 x 256 with the weights in L2 (reading the 256 KB alone: 1.6 us): four-row dot
@@ -30,18 +33,24 @@ internal static unsafe class GemvRows16
     /// <summary>The longest row x is copied for (16 KB of stack).</summary>
     private const int MaxStreamedDepth = 4096;
 
-    /// <summary>Whether the kernel can run (AVX-512 with its masked loads).</summary>
-    public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+    /// <summary>Whether the kernel has a path at <paramref name="width"/> on this hardware (AVX-512, AVX2, any 128-bit SIMD).</summary>
+    public static bool IsSupported(int width) => width switch
+    {
+        512 => Avx512F.IsSupported && Vector512.IsHardwareAccelerated,
+        256 => Avx2.IsSupported && Vector256.IsHardwareAccelerated,
+        128 => Vector128.IsHardwareAccelerated,
+        _ => false,
+    };
 
     /// <summary>
     /// y[r] = alpha * dot(x, W_r) + beta * y[r] for the rows r &lt; N rounded down to 16, W_r = w + r * stride
-    /// (K floats each); beta 0 ignores y. Returns how many rows it did: none unless K and the stride are
-    /// multiples of 16 and K is at most 4096.
+    /// (K floats each), with vectors of <paramref name="width"/> bits (see <see cref="IsSupported"/>); beta 0 ignores
+    /// y. Returns how many rows it did: none unless K and the stride are multiples of 16 and K is at most 4096.
     /// </summary>
     // Optimised at first call: inference at batch 1 may be a program's only use, and measured in tier-0 code
     // (the tiered JIT had not promoted it after 20,000 Predict calls) the hotel model's products took 5-9 us, not 2.6.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Run(float* x, float* w, int n, int k, nint stride, float alpha, float beta, float* y)
+    public static int Run(int width, float* x, float* w, int n, int k, nint stride, float alpha, float beta, float* y)
     {
         int blocks = n / Rows;
         if (blocks == 0)
@@ -51,17 +60,24 @@ internal static unsafe class GemvRows16
 
         if (k % 16 == 0 && stride % 16 == 0 && k <= MaxStreamedDepth)
         {
-            // Rows start (shift) floats into their line; x moves the same way, zeros around it, so that
-            // xs[c * 16 + i] meets the aligned weight load at row - shift + c * 16 + i.
-            int shift = (int)(((nint)w >> 2) & 15);
+            // Rows start (shift) floats into their line (of 16, 8 or 4 floats: one vector); x moves the same way,
+            // zeros around it, so that xs[c * lanes + i] meets the aligned weight load at row - shift + c * lanes + i.
+            int lanes = width / 32;
+            int shift = (int)(((nint)w >> 2) & (lanes - 1));
             float* raw = stackalloc float[k + 48];
             float* xs = (float*)(((nint)raw + 63) & ~(nint)63);
-            Vector512<float>.Zero.Store(xs);
-            Vector512<float>.Zero.Store(xs + k);
+            new Span<float>(xs, 16).Clear();
+            new Span<float>(xs + k, 16).Clear();
             new ReadOnlySpan<float>(x, k).CopyTo(new Span<float>(xs + shift, k));
             for (int b = 0; b < blocks; b++)
             {
-                Streamed(xs, w + (b * Rows * stride) - shift, shift, k, stride, alpha, beta, y + (b * Rows));
+                float* lines = w + (b * Rows * stride) - shift;
+                switch (width)
+                {
+                    case 512: Streamed(xs, lines, shift, k, stride, alpha, beta, y + (b * Rows)); break;
+                    case 256: Streamed256(xs, lines, shift, k, stride, alpha, beta, y + (b * Rows)); break;
+                    default: Streamed128(xs, lines, shift, k, stride, alpha, beta, y + (b * Rows)); break;
+                }
             }
         }
         else
@@ -114,6 +130,151 @@ internal static unsafe class GemvRows16
         }
 
         Finish(rows, alpha, beta, y);
+    }
+
+    /// <summary>One block at 256 bits: as <see cref="Streamed"/> with lines of 8 floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Streamed256(float* xs, float* lines, int shift, int k, nint stride, float alpha, float beta, float* y)
+    {
+        float* rows = stackalloc float[Rows * 8];
+        Vector256<float> head = Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(shift)).AsSingle();
+        Vector256<float> tail = ~head;
+        int first = shift == 0 ? 0 : 8, end = k;
+        for (int r = 0; r < Rows; r++)
+        {
+            float* q = lines + (r * stride);
+            Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default;
+            if (shift != 0)
+            {
+                // The lanes outside the row are cleared: they may hold anything, NaN included.
+                b0 = Vector256.FusedMultiplyAdd(Vector256.LoadAligned(xs), Vector256.LoadAligned(q) & head, b0);
+                b1 = Vector256.FusedMultiplyAdd(Vector256.LoadAligned(xs + k), Vector256.LoadAligned(q + k) & tail, b1);
+            }
+
+            int c = first;
+            for (; c <= end - 32; c += 32)
+            {
+                b0 = Vector256.FusedMultiplyAdd(Vector256.LoadAligned(xs + c), Vector256.LoadAligned(q + c), b0);
+                b1 = Vector256.FusedMultiplyAdd(Vector256.LoadAligned(xs + c + 8), Vector256.LoadAligned(q + c + 8), b1);
+                b2 = Vector256.FusedMultiplyAdd(Vector256.LoadAligned(xs + c + 16), Vector256.LoadAligned(q + c + 16), b2);
+                b3 = Vector256.FusedMultiplyAdd(Vector256.LoadAligned(xs + c + 24), Vector256.LoadAligned(q + c + 24), b3);
+            }
+
+            for (; c < end; c += 8)
+            {
+                b2 = Vector256.FusedMultiplyAdd(Vector256.LoadAligned(xs + c), Vector256.LoadAligned(q + c), b2);
+            }
+
+            ((b0 + b1) + (b2 + b3)).Store(rows + (r * 8));
+        }
+
+        for (int half = 0; half < 2; half++)
+        {
+            float* v = rows + (half * 64);
+            Vector256<float> sums = Reduce8(
+                Vector256.Load(v), Vector256.Load(v + 8), Vector256.Load(v + 16), Vector256.Load(v + 24),
+                Vector256.Load(v + 32), Vector256.Load(v + 40), Vector256.Load(v + 48), Vector256.Load(v + 56));
+            float* yh = y + (half * 8);
+            if (alpha != 1f)
+            {
+                sums *= Vector256.Create(alpha);
+            }
+
+            if (beta != 0f)
+            {
+                sums = Vector256.FusedMultiplyAdd(Vector256.Load(yh), Vector256.Create(beta), sums);
+            }
+
+            sums.Store(yh);
+        }
+    }
+
+    /// <summary>Eight vectors to one vector of their sums: horizontal adds within 128-bit halves, then the halves added.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Reduce8(Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3,
+        Vector256<float> v4, Vector256<float> v5, Vector256<float> v6, Vector256<float> v7)
+    {
+        // Per half: [sum v0, sum v1, sum v2, sum v3] over that half's lanes.
+        Vector256<float> a = Avx.HorizontalAdd(Avx.HorizontalAdd(v0, v1), Avx.HorizontalAdd(v2, v3));
+        Vector256<float> b = Avx.HorizontalAdd(Avx.HorizontalAdd(v4, v5), Avx.HorizontalAdd(v6, v7));
+        return Avx.Permute2x128(a, b, 0x20) + Avx.Permute2x128(a, b, 0x31);
+    }
+
+    /// <summary>
+    /// One block at 128 bits: as <see cref="Streamed"/> with lines of 4 floats. Multiply-adds are
+    /// <c>Vector128.MultiplyAddEstimate</c>, a multiply and an add where there is no FMA.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Streamed128(float* xs, float* lines, int shift, int k, nint stride, float alpha, float beta, float* y)
+    {
+        Vector128<float> head = Vector128.GreaterThanOrEqual(Vector128<int>.Indices, Vector128.Create(shift)).AsSingle();
+        Vector128<float> tail = ~head;
+        int first = shift == 0 ? 0 : 4, end = k;
+        for (int group = 0; group < Rows; group += 4)
+        {
+            // Four rows, each folded to one vector, then reduced to the vector of their four sums.
+            Vector128<float> r0 = Row128(xs, lines + (group * stride), shift, first, end, head, tail);
+            Vector128<float> r1 = Row128(xs, lines + ((group + 1) * stride), shift, first, end, head, tail);
+            Vector128<float> r2 = Row128(xs, lines + ((group + 2) * stride), shift, first, end, head, tail);
+            Vector128<float> r3 = Row128(xs, lines + ((group + 3) * stride), shift, first, end, head, tail);
+            Vector128<float> sums = Reduce4(r0, r1, r2, r3);
+            if (alpha != 1f)
+            {
+                sums *= Vector128.Create(alpha);
+            }
+
+            if (beta != 0f)
+            {
+                sums = Vector128.MultiplyAddEstimate(Vector128.Load(y + group), Vector128.Create(beta), sums);
+            }
+
+            sums.Store(y + group);
+        }
+    }
+
+    /// <summary>One row's dot product with xs at 128 bits, folded to one vector (see <see cref="Streamed"/> for the layout).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Row128(float* xs, float* q, int shift, int first, int end, Vector128<float> head, Vector128<float> tail)
+    {
+        Vector128<float> b0 = default, b1 = default, b2 = default, b3 = default;
+        if (shift != 0)
+        {
+            b0 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs), Vector128.LoadAligned(q) & head, b0);
+            b1 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs + end), Vector128.LoadAligned(q + end) & tail, b1);
+        }
+
+        int c = first;
+        for (; c <= end - 16; c += 16)
+        {
+            b0 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs + c), Vector128.LoadAligned(q + c), b0);
+            b1 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs + c + 4), Vector128.LoadAligned(q + c + 4), b1);
+            b2 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs + c + 8), Vector128.LoadAligned(q + c + 8), b2);
+            b3 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs + c + 12), Vector128.LoadAligned(q + c + 12), b3);
+        }
+
+        for (; c < end; c += 4)
+        {
+            b2 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs + c), Vector128.LoadAligned(q + c), b2);
+        }
+
+        return (b0 + b1) + (b2 + b3);
+    }
+
+    /// <summary>Four vectors to the vector of their sums: pairwise adds (SSE3 horizontal adds, NEON ADDP), else one sum each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> Reduce4(Vector128<float> v0, Vector128<float> v1, Vector128<float> v2, Vector128<float> v3)
+    {
+        if (Sse3.IsSupported)
+        {
+            return Sse3.HorizontalAdd(Sse3.HorizontalAdd(v0, v1), Sse3.HorizontalAdd(v2, v3));
+        }
+
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            return AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(v0, v1), AdvSimd.Arm64.AddPairwise(v2, v3));
+        }
+
+        return Vector128.Create(Vector128.Sum(v0), Vector128.Sum(v1), Vector128.Sum(v2), Vector128.Sum(v3));
     }
 
     /// <summary>The sixteen parked row vectors (16 x 16 floats) through the tree, in the transposed order it needs.</summary>
