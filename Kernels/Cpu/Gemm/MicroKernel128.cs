@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ModelGen.Kernels.Cpu.Gemm;
 
@@ -30,22 +31,22 @@ internal static unsafe class MicroKernel128
         {
             Vector128<float> b0 = Vector128.Load(b);
             Vector128<float> b1 = Vector128.Load(b + 4);
-            s = Vector128.Create(a[0]);
+            s = Broadcast(a);
             c0a = Vector128.MultiplyAddEstimate(s, b0, c0a);
             c0b = Vector128.MultiplyAddEstimate(s, b1, c0b);
-            s = Vector128.Create(a[1]);
+            s = Broadcast(a + 1);
             c1a = Vector128.MultiplyAddEstimate(s, b0, c1a);
             c1b = Vector128.MultiplyAddEstimate(s, b1, c1b);
-            s = Vector128.Create(a[2]);
+            s = Broadcast(a + 2);
             c2a = Vector128.MultiplyAddEstimate(s, b0, c2a);
             c2b = Vector128.MultiplyAddEstimate(s, b1, c2b);
-            s = Vector128.Create(a[3]);
+            s = Broadcast(a + 3);
             c3a = Vector128.MultiplyAddEstimate(s, b0, c3a);
             c3b = Vector128.MultiplyAddEstimate(s, b1, c3b);
-            s = Vector128.Create(a[4]);
+            s = Broadcast(a + 4);
             c4a = Vector128.MultiplyAddEstimate(s, b0, c4a);
             c4b = Vector128.MultiplyAddEstimate(s, b1, c4b);
-            s = Vector128.Create(a[5]);
+            s = Broadcast(a + 5);
             c5a = Vector128.MultiplyAddEstimate(s, b0, c5a);
             c5b = Vector128.MultiplyAddEstimate(s, b1, c5b);
             a += MR;
@@ -75,22 +76,22 @@ internal static unsafe class MicroKernel128
         {
             Vector128<float> b0 = Vector128.Load(b);
             Vector128<float> b1 = Vector128.Load(b + 4);
-            s = Vector128.Create(a0[0]);
+            s = Broadcast(a0);
             c0a = Vector128.MultiplyAddEstimate(s, b0, c0a);
             c0b = Vector128.MultiplyAddEstimate(s, b1, c0b);
-            s = Vector128.Create(a0[lda]);
+            s = Broadcast(a0 + lda);
             c1a = Vector128.MultiplyAddEstimate(s, b0, c1a);
             c1b = Vector128.MultiplyAddEstimate(s, b1, c1b);
-            s = Vector128.Create(a0[lda2]);
+            s = Broadcast(a0 + lda2);
             c2a = Vector128.MultiplyAddEstimate(s, b0, c2a);
             c2b = Vector128.MultiplyAddEstimate(s, b1, c2b);
-            s = Vector128.Create(a3[0]);
+            s = Broadcast(a3);
             c3a = Vector128.MultiplyAddEstimate(s, b0, c3a);
             c3b = Vector128.MultiplyAddEstimate(s, b1, c3b);
-            s = Vector128.Create(a3[lda]);
+            s = Broadcast(a3 + lda);
             c4a = Vector128.MultiplyAddEstimate(s, b0, c4a);
             c4b = Vector128.MultiplyAddEstimate(s, b1, c4b);
-            s = Vector128.Create(a3[lda2]);
+            s = Broadcast(a3 + lda2);
             c5a = Vector128.MultiplyAddEstimate(s, b0, c5a);
             c5b = Vector128.MultiplyAddEstimate(s, b1, c5b);
             a0++;
@@ -105,6 +106,13 @@ internal static unsafe class MicroKernel128
         Store(c + 4 * ldc, 1f, beta, c4a, c4b);
         Store(c + 5 * ldc, 1f, beta, c5a, c5b);
     }
+
+    /// <summary>
+    /// One float in every lane: with AVX a single load (vbroadcastss; the JIT makes Vector128.Create of a float a
+    /// load and a shuffle, and the shuffles were the bottleneck: 37 GFLOP/s), NEON's ld1r, or a load and a shuffle.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Broadcast(float* at) => Avx.IsSupported ? Avx.BroadcastScalarToVector128(at) : Vector128.Create(*at);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* c, float alpha, float beta, Vector128<float> x, Vector128<float> y)
