@@ -14,6 +14,9 @@ internal static unsafe class BatchNormCpu
     /// <summary>Features per block of the streaming kernels: their per-feature accumulators fit the stack (8 KB).</summary>
     private const int BlockWidth = 512;
 
+    /// <summary>Doubles in a 64-byte cache line.</summary>
+    private const int LineDoubles = 8;
+
     /// <summary>
     /// x, y (B, F); gamma, beta, runningMean, runningVar, savedMean, savedInvStd (F), features [f0, f1):
     /// batch mean and biased variance, y = gamma (x - mean) / sqrt(var + eps) + beta, running averages
@@ -76,9 +79,11 @@ internal static unsafe class BatchNormCpu
         }
 
         double invBatch = 1.0 / batch;
-        double* sum = stackalloc double[BlockWidth];
-        double* squares = stackalloc double[BlockWidth];
-        float* scale = stackalloc float[BlockWidth];
+        // The accumulators start on a cache line: a 512-bit load or store of them never splits across two lines.
+        double* sums = stackalloc double[(2 * BlockWidth) + LineDoubles];
+        double* sum = (double*)Align(sums), squares = sum + BlockWidth;
+        float* scales = stackalloc float[BlockWidth + (2 * LineDoubles)];
+        float* scale = (float*)Align(scales);
         for (int start = f0; start < f1; start += BlockWidth)
         {
             int width = Math.Min(BlockWidth, f1 - start);
@@ -131,7 +136,8 @@ internal static unsafe class BatchNormCpu
             return;
         }
 
-        float* scale = stackalloc float[BlockWidth];
+        float* scales = stackalloc float[BlockWidth + (2 * LineDoubles)];
+        float* scale = (float*)Align(scales);
         TV eps = TV.Create(epsilon);
         for (int start = f0; start < f1; start += BlockWidth)
         {
@@ -166,9 +172,8 @@ internal static unsafe class BatchNormCpu
         }
 
         float batchF = batch;
-        float* sumDy = stackalloc float[BlockWidth];
-        float* sumDyXhat = stackalloc float[BlockWidth];
-        float* factor = stackalloc float[BlockWidth];
+        float* sums = stackalloc float[(3 * BlockWidth) + (2 * LineDoubles)];
+        float* sumDy = (float*)Align(sums), sumDyXhat = sumDy + BlockWidth, factor = sumDyXhat + BlockWidth;
         for (int start = f0; start < f1; start += BlockWidth)
         {
             int width = Math.Min(BlockWidth, f1 - start);
@@ -199,6 +204,9 @@ internal static unsafe class BatchNormCpu
             }
         }
     }
+
+    /// <summary>The first cache-line boundary at or after <paramref name="p"/>.</summary>
+    private static void* Align(void* p) => (void*)(((nuint)p + 63) & ~(nuint)63);
 
     /// <summary>Row x, y (W): y = ((x - mean) * scale) + shift.</summary>
     private static void Normalize<TV>(float* x, float* y, float* mean, float* scale, float* shift, int n)
