@@ -1,25 +1,40 @@
+using System.Runtime.Intrinsics;
 using ModelGen.Kernels.Cpu.Gemm;
+using ModelGen.Kernels.Cpu.Simd;
 using ModelGen.Kernels.Tests.Reference;
 
 namespace ModelGen.Kernels.Tests.Gemm;
 
+/// <summary>
+/// The GEMM against the double reference. Most tests run under each vector width (<see cref="SimdWidth.Forced"/>
+/// 512, 256, 128, and 1 for scalar), so one machine runs every width's register block, packing, edges and direct paths.
+/// </summary>
 public sealed unsafe class GemmTests
 {
-    public static TheoryData<bool, bool, int, int, int> Shapes()
+    private static readonly int[] Widths = [512, 256, 128, 1];
+
+    private static readonly int[][] ShapeList =
+    [
+        [1, 1, 1], [7, 15, 17], [33, 31, 37], [17, 33, 15], [101, 37, 7], [13, 101, 300],
+        [512, 1, 64], [1, 64, 512], [3, 50, 20], [50, 2, 9], [300, 257, 301],
+
+        // The hotel model's skinny products (a Dense(1) head and its gradients) and batch-1 layers.
+        [512, 1, 256], [512, 256, 1], [1, 256, 512], [1, 256, 63], [1, 256, 256], [6, 5, 33],
+    ];
+
+    public static TheoryData<int, bool, bool, int, int, int> Shapes()
     {
-        var data = new TheoryData<bool, bool, int, int, int>();
-        int[][] shapes =
-        [
-            [1, 1, 1], [7, 15, 17], [33, 31, 37], [17, 33, 15], [101, 37, 7], [13, 101, 300],
-            [512, 1, 64], [1, 64, 512], [3, 50, 20], [50, 2, 9], [300, 257, 301],
-        ];
-        foreach (int[] s in shapes)
+        var data = new TheoryData<int, bool, bool, int, int, int>();
+        foreach (int width in Widths)
         {
-            foreach (bool transA in new[] { false, true })
+            foreach (int[] s in ShapeList)
             {
-                foreach (bool transB in new[] { false, true })
+                foreach (bool transA in new[] { false, true })
                 {
-                    data.Add(transA, transB, s[0], s[1], s[2]);
+                    foreach (bool transB in new[] { false, true })
+                    {
+                        data.Add(width, transA, transB, s[0], s[1], s[2]);
+                    }
                 }
             }
         }
@@ -27,23 +42,40 @@ public sealed unsafe class GemmTests
         return data;
     }
 
+    public static TheoryData<int> WidthData() => new(Widths);
+
+    /// <summary>Runs <paramref name="run"/> with <see cref="SimdWidth.Forced"/> set to <paramref name="width"/> on this thread.</summary>
+    private static T Forced<T>(int width, Func<T> run)
+    {
+        SimdWidth.Forced = width;
+        try
+        {
+            Assert.Equal(Math.Min(width, SimdWidth.Hardware), SimdWidth.Current);
+            return run();
+        }
+        finally
+        {
+            SimdWidth.Forced = 0;
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Gemm_MatchesReference_WithAlphaAndBeta(bool transA, bool transB, int m, int n, int k)
+    public void Gemm_MatchesReference_WithAlphaAndBeta(int width, bool transA, bool transB, int m, int n, int k)
     {
         var random = new Random(42);
         float[] a = TestData.Uniform(random, m * k), b = TestData.Uniform(random, k * n), c = TestData.Uniform(random, m * n);
         using var arena = new TestArena();
         Buf av = arena.Put(a), bv = arena.Put(b), cv = arena.Put(c);
 
-        arena.Backend.Gemm(transA, transB, m, n, k, 0.5f, av, bv, 1.5f, cv);
+        Forced(width, () => { arena.Backend.Gemm(transA, transB, m, n, k, 0.5f, av, bv, 1.5f, cv); return 0; });
 
-        TestData.Close(GemmReference.Run(transA, transB, m, n, k, 0.5, a, b, 1.5, c), arena.Get(cv), Tolerance.Reduction, "C");
+        TestData.Close(GemmReference.Run(transA, transB, m, n, k, 0.5, a, b, 1.5, c), arena.Get(cv), Tolerance.Reduction, $"C at width {width}");
     }
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Gemm_BetaZero_IgnoresNaNInC(bool transA, bool transB, int m, int n, int k)
+    public void Gemm_BetaZero_IgnoresNaNInC(int width, bool transA, bool transB, int m, int n, int k)
     {
         var random = new Random(42);
         float[] a = TestData.Uniform(random, m * k), b = TestData.Uniform(random, k * n);
@@ -51,20 +83,28 @@ public sealed unsafe class GemmTests
         using var arena = new TestArena();
         Buf av = arena.Put(a), bv = arena.Put(b), cv = arena.Put(c);
 
-        arena.Backend.Gemm(transA, transB, m, n, k, 1f, av, bv, 0f, cv);
+        Forced(width, () => { arena.Backend.Gemm(transA, transB, m, n, k, 1f, av, bv, 0f, cv); return 0; });
 
-        TestData.Close(GemmReference.Run(transA, transB, m, n, k, 1, a, b, 0, c), arena.Get(cv), Tolerance.Reduction, "C");
+        TestData.Close(GemmReference.Run(transA, transB, m, n, k, 1, a, b, 0, c), arena.Get(cv), Tolerance.Reduction, $"C at width {width}");
+    }
+
+    public static TheoryData<int, int, int> MatrixVectorShapes()
+    {
+        var data = new TheoryData<int, int, int>();
+        foreach (int width in Widths)
+        {
+            foreach ((int n, int k) in new[] { (16, 16), (32, 256), (48, 64), (21, 32), (16, 63), (40, 17), (256, 256), (35, 48) })
+            {
+                data.Add(width, n, k);
+            }
+        }
+
+        return data;
     }
 
     [Theory]
-    [InlineData(16, 16)]
-    [InlineData(32, 256)]
-    [InlineData(48, 64)]
-    [InlineData(21, 32)]
-    [InlineData(16, 63)]
-    [InlineData(40, 17)]
-    [InlineData(256, 256)]
-    public void Gemm_MatrixVector_AnyRowOffset_MatchesReference(int n, int k)
+    [MemberData(nameof(MatrixVectorShapes))]
+    public void Gemm_MatrixVector_AnyRowOffset_MatchesReference(int width, int n, int k)
     {
         // Batch-1 inference, y (1, N) = x (1, K) W^T with W stored (N, K): the weights start at every offset within
         // a 64-byte line, with NaN in the floats around them, which the aligned loads touch but must mask off.
@@ -80,25 +120,65 @@ public sealed unsafe class GemmTests
             arena.Put(Enumerable.Repeat(float.NaN, 16).ToArray());
             Buf xv = arena.Put(x), yv = arena.Put(y);
 
-            arena.Backend.Gemm(false, true, 1, n, k, 0.5f, xv, wv, 1.5f, yv);
+            Forced(width, () => { arena.Backend.Gemm(false, true, 1, n, k, 0.5f, xv, wv, 1.5f, yv); return 0; });
 
-            TestData.Close(expected, arena.Get(yv), Tolerance.Reduction, $"y at offset {offset}");
+            TestData.Close(expected, arena.Get(yv), Tolerance.Reduction, $"y at offset {offset}, width {width}");
         }
     }
 
-    [Fact]
-    public void Gemm_WiderThanOnePanel_MatchesReference()
+    [Theory]
+    [MemberData(nameof(WidthData))]
+    public void Gemm_MatrixVectorKernel_EachWidth_MatchesReference(int width)
     {
-        // 2100 columns cross the NC panel boundary (2048 with the AVX-512 kernel).
+        // The 16-row kernel itself at each width it has, beta 0 over NaN in y and beta 1, so a width that fell back
+        // to the dot products would not hide here.
+        const int n = 48, k = 64;
+        if (!GemvRows16.IsSupported(width))
+        {
+            Assert.Equal(1, width);
+            return;
+        }
+
+        var random = new Random(42);
+        float[] x = TestData.Uniform(random, k), w = TestData.Uniform(random, (n * k) + 16), y = TestData.Uniform(random, n);
+        foreach (float beta in new[] { 0f, 1f })
+        {
+            for (int offset = 0; offset < 16; offset++)
+            {
+                float[] result = beta == 0f ? Enumerable.Repeat(float.NaN, n).ToArray() : (float[])y.Clone();
+                float[] weights = w.AsSpan(offset, n * k).ToArray();
+                fixed (float* xp = x, wp = w, yp = result)
+                {
+                    Assert.Equal(n, GemvRows16.Run(width, xp, wp + offset, n, k, k, 0.75f, beta, yp));
+                }
+
+                TestData.Close(GemmReference.Run(false, true, 1, n, k, 0.75, x, weights, beta, y), result, Tolerance.Reduction, $"y at offset {offset}, beta {beta}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthData))]
+    public void Gemm_WiderThanOnePanel_MatchesReference(int width)
+    {
+        // 2100 columns cross the NC panel boundary (2048 with the AVX-512 kernel, 1024 with AVX2, 512 with 128-bit).
         const int m = 13, n = 2100, k = 5;
         var random = new Random(42);
         float[] a = TestData.Uniform(random, m * k), b = TestData.Uniform(random, k * n), c = TestData.Uniform(random, m * n);
         using var arena = new TestArena();
         Buf av = arena.Put(a), bv = arena.Put(b), cv = arena.Put(c);
 
-        arena.Backend.Gemm(false, false, m, n, k, 1f, av, bv, 1f, cv);
+        Forced(width, () => { arena.Backend.Gemm(false, false, m, n, k, 1f, av, bv, 1f, cv); return 0; });
 
         TestData.Close(GemmReference.Run(false, false, m, n, k, 1, a, b, 1, c), arena.Get(cv), Tolerance.Reduction, "C");
+    }
+
+    [Theory]
+    [MemberData(nameof(WidthData))]
+    public void KernelName_NamesTheCallingThreadsWidth(int width)
+    {
+        using var gemm = new GemmCpu(1);
+        Assert.Equal(SimdWidth.Describe(Math.Min(width, SimdWidth.Hardware)), Forced(width, () => gemm.KernelName));
     }
 
     [Fact]
@@ -113,18 +193,35 @@ public sealed unsafe class GemmTests
         Assert.Equal([2f, -4f, 6f, 8f, 10f, 12f], arena.Get(cv));
     }
 
+    public static TheoryData<int, bool, bool, int, int, int> TwoThreadShapes()
+    {
+        var data = new TheoryData<int, bool, bool, int, int, int>();
+        foreach (int width in Widths)
+        {
+            data.Add(width, false, false, 257, 300, 129);
+            data.Add(width, true, false, 257, 300, 129);
+            data.Add(width, false, true, 40, 513, 70);
+            data.Add(width, true, true, 40, 513, 70);
+            data.Add(width, false, false, 600, 64, 300);
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// Split over two threads, the product matches the reference and gives the bits of one thread: the worker runs
+    /// its part with the caller's forced width (with the pool thread's own, the widest, it would read the packed
+    /// slivers with the wrong register block).
+    /// </summary>
     [Theory]
-    [InlineData(false, false, 257, 300, 129)]
-    [InlineData(true, false, 257, 300, 129)]
-    [InlineData(false, true, 40, 513, 70)]
-    [InlineData(true, true, 40, 513, 70)]
-    [InlineData(false, false, 600, 64, 300)]
-    public void Gemm_TwoThreads_BitwiseEqualToOne(bool transA, bool transB, int m, int n, int k)
+    [MemberData(nameof(TwoThreadShapes))]
+    public void Gemm_TwoThreads_BitwiseEqualToOne(int width, bool transA, bool transB, int m, int n, int k)
     {
         var random = new Random(42);
         float[] a = TestData.Uniform(random, m * k), b = TestData.Uniform(random, k * n), c = TestData.Uniform(random, m * n);
         float[] one = Product(1), two = Product(2);
 
+        TestData.Close(GemmReference.Run(transA, transB, m, n, k, 0.75, a, b, 1, c), two, Tolerance.Reduction, $"C on two threads, width {width}");
         Assert.Equal(one.Length, two.Length);
         for (int i = 0; i < one.Length; i++)
         {
@@ -135,7 +232,7 @@ public sealed unsafe class GemmTests
         {
             using var arena = new TestArena(threads: threads);
             Buf av = arena.Put(a), bv = arena.Put(b), cv = arena.Put(c);
-            arena.Backend.Gemm(transA, transB, m, n, k, 0.75f, av, bv, 1f, cv);
+            Forced(width, () => { arena.Backend.Gemm(transA, transB, m, n, k, 0.75f, av, bv, 1f, cv); return 0; });
             return arena.Get(cv);
         }
     }
@@ -216,19 +313,31 @@ public sealed unsafe class GemmTests
         }
     }
 
+    public static TheoryData<int, bool, bool, int, int, int, float> PrepackedShapes()
+    {
+        var data = new TheoryData<int, bool, bool, int, int, int, float>();
+        foreach (int width in Widths)
+        {
+            data.Add(width, false, false, 64, 121, 288, 0f);
+            data.Add(width, true, false, 288, 121, 64, 0f);
+            data.Add(width, false, true, 13, 33, 17, 1f);
+            data.Add(width, true, true, 40, 47, 9, 1f);
+            data.Add(width, false, false, 7, 70, 401, 1f);
+            data.Add(width, true, false, 101, 5, 121, 0f);
+        }
+
+        return data;
+    }
+
     /// <summary>
     /// The convolution's path: op(A) packed once (either storage), then products by B (either storage) into C with a
     /// row stride wider than N, beta 0 and 1; row counts for each register block, ragged N and K, and depths past
-    /// 1.5 KC that take more than one block.
+    /// 1.5 KC that take more than one block. A is packed under a forced width on this thread and the product runs on
+    /// another thread (as a convolution's pool parts do, with no width forced there): it must use the packed width.
     /// </summary>
     [Theory]
-    [InlineData(false, false, 64, 121, 288, 0f)]
-    [InlineData(true, false, 288, 121, 64, 0f)]
-    [InlineData(false, true, 13, 33, 17, 1f)]
-    [InlineData(true, true, 40, 47, 9, 1f)]
-    [InlineData(false, false, 7, 70, 401, 1f)]
-    [InlineData(true, false, 101, 5, 121, 0f)]
-    public void Gemm_Prepacked_MatchesReference(bool transA, bool transB, int m, int n, int k, float beta)
+    [MemberData(nameof(PrepackedShapes))]
+    public void Gemm_Prepacked_MatchesReference(int width, bool transA, bool transB, int m, int n, int k, float beta)
     {
         const int extra = 3;
         int ldc = n + extra;
@@ -239,9 +348,15 @@ public sealed unsafe class GemmTests
         {
             fixed (float* ap = a, bp = b, cp = result)
             {
-                Assert.True(gemm.CanPrepack(m, k));
-                float* packed = gemm.PrepackA(ap, transA, m, k);
-                gemm.RunPrepacked(0, packed, m, n, k, transB, bp, beta, cp, ldc);
+                (nint aAt, nint bAt, nint cAt) = ((nint)ap, (nint)bp, (nint)cp);
+                nint packed = Forced(width, () =>
+                {
+                    Assert.True(gemm.CanPrepack(m, k));
+                    return (nint)gemm.PrepackA((float*)aAt, transA, m, k);
+                });
+                var worker = new Thread(() => gemm.RunPrepacked(0, (float*)packed, m, n, k, transB, (float*)bAt, beta, (float*)cAt, ldc));
+                worker.Start();
+                worker.Join();
             }
         }
 
@@ -263,13 +378,23 @@ public sealed unsafe class GemmTests
     /// The convolution's weight gradient: acc = A1 B1^T, then += A2 B2^T, A read in place with a row stride wider than
     /// K, B (N, K) packed transposed; ragged row tiles and columns; one and two threads give the same bits.
     /// </summary>
+    public static TheoryData<int, int, int, int> AccumulateShapes()
+    {
+        var data = new TheoryData<int, int, int, int>();
+        foreach (int width in Widths)
+        {
+            foreach ((int m, int n, int k) in new[] { (288, 64, 121), (13, 33, 17), (7, 5, 9), (1, 1, 1), (25, 70, 40) })
+            {
+                data.Add(width, m, n, k);
+            }
+        }
+
+        return data;
+    }
+
     [Theory]
-    [InlineData(288, 64, 121)]
-    [InlineData(13, 33, 17)]
-    [InlineData(7, 5, 9)]
-    [InlineData(1, 1, 1)]
-    [InlineData(25, 70, 40)]
-    public void Gemm_AccumulateTransposedB_MatchesReference(int m, int n, int k)
+    [MemberData(nameof(AccumulateShapes))]
+    public void Gemm_AccumulateTransposedB_MatchesReference(int width, int m, int n, int k)
     {
         int lda = k + 3, ldb = k + 2;
         var random = new Random(42);
@@ -288,7 +413,7 @@ public sealed unsafe class GemmTests
 
         float[] first = GemmReference.Run(false, true, m, n, k, 1, Dense(a1, m, lda), Dense(b1, n, ldb), 0, new float[m * n]).Select(v => (float)v).ToArray();
         double[] expected = GemmReference.Run(false, true, m, n, k, 1, Dense(a2, m, lda), Dense(b2, n, ldb), 1, first);
-        float[] Run(int threads)
+        float[] Run(int threads) => Forced(width, () =>
         {
             float[] result = new float[m * n];
             using var gemm = new GemmCpu(threads);
@@ -306,11 +431,12 @@ public sealed unsafe class GemmTests
             }
 
             return result;
-        }
+        });
 
-        float[] one = Run(1);
+        float[] one = Run(1), two = Run(2);
         TestData.Close(expected, one, 2 * Tolerance.Reduction, "acc");
-        Assert.Equal(one, Run(2));
+        TestData.Close(expected, two, 2 * Tolerance.Reduction, "acc on two threads");
+        Assert.Equal(one, two);
     }
 
     /// <summary>Each register block's strided-A form against the reference, whichever the machine runs (scalar always), beta 0 and 1.</summary>
@@ -319,12 +445,15 @@ public sealed unsafe class GemmTests
     [InlineData(512, 1f)]
     [InlineData(256, 0f)]
     [InlineData(256, 1f)]
+    [InlineData(128, 0f)]
+    [InlineData(128, 1f)]
     [InlineData(1, 0f)]
     [InlineData(1, 1f)]
     public void MicroKernel_StridedA_MatchesReference(int width, float beta)
     {
-        if ((width == 512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            || (width == 256 && !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
+        if ((width == 512 && !Vector512.IsHardwareAccelerated)
+            || (width == 256 && !Vector256.IsHardwareAccelerated)
+            || (width == 128 && !Vector128.IsHardwareAccelerated))
         {
             return;
         }
@@ -333,6 +462,7 @@ public sealed unsafe class GemmTests
         {
             512 => (MicroKernel512.MR, MicroKernel512.NR),
             256 => (MicroKernel256.MR, MicroKernel256.NR),
+            128 => (MicroKernel128.MR, MicroKernel128.NR),
             _ => (MicroKernelScalar.MR, MicroKernelScalar.NR),
         };
         const int k = 37, lda = k + 5, ldb = 3, ldc = 2;
@@ -346,6 +476,7 @@ public sealed unsafe class GemmTests
             {
                 case 512: MicroKernel512.RunStridedA(k, ap, lda, bp, bStride, cp, cStride, beta); break;
                 case 256: MicroKernel256.RunStridedA(k, ap, lda, bp, bStride, cp, cStride, beta); break;
+                case 128: MicroKernel128.RunStridedA(k, ap, lda, bp, bStride, cp, cStride, beta); break;
                 default: MicroKernelScalar.RunStridedA(k, ap, lda, bp, bStride, cp, cStride, beta); break;
             }
         }
