@@ -1,4 +1,5 @@
 using ModelGen.Kernels.Cpu.Gemm;
+using ModelGen.Kernels.Cpu.Ops;
 using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu;
@@ -48,6 +49,25 @@ internal static unsafe class BatchNormCpu
     }
 
     /// <summary>
+    /// <see cref="TrainingNormalize"/> fused with the dropout after it: rows [b0, b1) of y = ((x - mean) * (gamma invStd) + beta)
+    /// * mask, mask[i] = Uniform(seed, stream + i) &gt;= rate ? keep : 0 for i = b F + f, the same bits as
+    /// <see cref="DropoutCpu.Forward"/> on the normalised values; the normalised values themselves are not stored.
+    /// </summary>
+    public static void TrainingNormalizeDropout(float* x, float* y, float* mask, float* gamma, float* beta, float* savedMean, float* savedInvStd,
+        int features, int b0, int b1, float rate, ulong seed, ulong stream)
+    {
+        ulong first = CounterMix.Start(seed, stream);
+        float keep = 1f / (1f - rate);
+        switch (SimdWidth.Current)
+        {
+            case 512: NormalizeDropout<V512>(x, y, mask, gamma, beta, savedMean, savedInvStd, features, b0, b1, rate, keep, first); break;
+            case 256: NormalizeDropout<V256>(x, y, mask, gamma, beta, savedMean, savedInvStd, features, b0, b1, rate, keep, first); break;
+            case 128: NormalizeDropout<V128>(x, y, mask, gamma, beta, savedMean, savedInvStd, features, b0, b1, rate, keep, first); break;
+            default: NormalizeDropout<V1>(x, y, mask, gamma, beta, savedMean, savedInvStd, features, b0, b1, rate, keep, first); break;
+        }
+    }
+
+    /// <summary>
     /// x, y (B, F), rows [b0, b1); parameters (F): y = gamma (x - runningMean) / sqrt(runningVar + eps) + beta, as
     /// ((x - runningMean) * scale) + beta with scale = gamma / sqrt(runningVar + eps) worked out once per block
     /// (in registers for a batch of one, the same operations in the same order, so the same bits).
@@ -67,34 +87,37 @@ internal static unsafe class BatchNormCpu
     /// <summary>
     /// x, dy (B, F); dGamma, dBeta, savedMean, savedInvStd, sumDy, sumDyXhat (F), features [f0, f1): with
     /// xhat = (x - mean) invStd, sumDy = sum_b dy and sumDyXhat = sum_b(dy xhat) (float, batch order);
-    /// dGamma += sumDyXhat; dBeta += sumDy. <see cref="BackwardInput"/> then writes dx.
+    /// dGamma += sumDyXhat; dBeta += sumDy. <see cref="BackwardInput"/> then writes dx. With a dropout
+    /// <paramref name="mask"/> (B, F) (null: none), dy is read as dy * mask, as the dropout's backward would leave it.
     /// </summary>
-    public static void BackwardSums(float* x, float* dy, float* dGamma, float* dBeta, float* savedMean, float* savedInvStd,
+    public static void BackwardSums(float* x, float* dy, float* mask, float* dGamma, float* dBeta, float* savedMean, float* savedInvStd,
         float* sumDy, float* sumDyXhat, int batch, int features, int f0, int f1)
     {
         switch (SimdWidth.Current)
         {
-            case 512: BackwardSums<V512>(x, dy, dGamma, dBeta, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, f0, f1); break;
-            case 256: BackwardSums<V256>(x, dy, dGamma, dBeta, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, f0, f1); break;
-            case 128: BackwardSums<V128>(x, dy, dGamma, dBeta, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, f0, f1); break;
-            default: BackwardSums<V1>(x, dy, dGamma, dBeta, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, f0, f1); break;
+            case 512: BackwardSums<V512>(x, dy, mask, dGamma, dBeta, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, f0, f1); break;
+            case 256: BackwardSums<V256>(x, dy, mask, dGamma, dBeta, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, f0, f1); break;
+            case 128: BackwardSums<V128>(x, dy, mask, dGamma, dBeta, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, f0, f1); break;
+            default: BackwardSums<V1>(x, dy, mask, dGamma, dBeta, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, f0, f1); break;
         }
     }
 
     /// <summary>
     /// x, dy, dx (B, F), rows [b0, b1); gamma, savedMean, savedInvStd, sumDy, sumDyXhat (F):
     /// dx = gamma invStd / B (B dy - sumDy - xhat sumDyXhat). dx may be dy: each element of dy is read before the same
-    /// element of dx is written.
+    /// element of dx is written. With a dropout <paramref name="mask"/> (null: none) dy is read as dy * mask; with
+    /// <paramref name="relu"/>, x is a ReLU's output and dx is then multiplied by its derivative (x &gt; 0 ? 1 : 0), as the
+    /// ReLU's own backward would.
     /// </summary>
-    public static void BackwardInput(float* x, float* dy, float* dx, float* gamma, float* savedMean, float* savedInvStd,
-        float* sumDy, float* sumDyXhat, int batch, int features, int b0, int b1)
+    public static void BackwardInput(float* x, float* dy, float* mask, float* dx, float* gamma, float* savedMean, float* savedInvStd,
+        float* sumDy, float* sumDyXhat, int batch, int features, int b0, int b1, bool relu)
     {
         switch (SimdWidth.Current)
         {
-            case 512: BackwardInput<V512>(x, dy, dx, gamma, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, b0, b1); break;
-            case 256: BackwardInput<V256>(x, dy, dx, gamma, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, b0, b1); break;
-            case 128: BackwardInput<V128>(x, dy, dx, gamma, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, b0, b1); break;
-            default: BackwardInput<V1>(x, dy, dx, gamma, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, b0, b1); break;
+            case 512: BackwardInput<V512>(x, dy, mask, dx, gamma, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, b0, b1, relu); break;
+            case 256: BackwardInput<V256>(x, dy, mask, dx, gamma, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, b0, b1, relu); break;
+            case 128: BackwardInput<V128>(x, dy, mask, dx, gamma, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, b0, b1, relu); break;
+            default: BackwardInput<V1>(x, dy, mask, dx, gamma, savedMean, savedInvStd, sumDy, sumDyXhat, batch, features, b0, b1, relu); break;
         }
     }
 
@@ -204,7 +227,7 @@ internal static unsafe class BatchNormCpu
         }
     }
 
-    private static void BackwardSums<TV>(float* x, float* dy, float* dGamma, float* dBeta, float* savedMean, float* savedInvStd,
+    private static void BackwardSums<TV>(float* x, float* dy, float* mask, float* dGamma, float* dBeta, float* savedMean, float* savedInvStd,
         float* sumDy, float* sumDyXhat, int batch, int features, int f0, int f1)
         where TV : struct, IVector<TV>
     {
@@ -219,7 +242,14 @@ internal static unsafe class BatchNormCpu
             for (int b = 0; b < batch; b++)
             {
                 long at = ((long)b * features) + start;
-                AccumulateGradient<TV>(x + at, dy + at, savedMean + start, savedInvStd + start, sDy, sDyXhat, width);
+                if (mask == null)
+                {
+                    AccumulateGradient<TV>(x + at, dy + at, savedMean + start, savedInvStd + start, sDy, sDyXhat, width);
+                }
+                else
+                {
+                    AccumulateMaskedGradient<TV>(x + at, dy + at, mask + at, savedMean + start, savedInvStd + start, sDy, sDyXhat, width);
+                }
             }
 
             for (int j = 0; j < width; j++)
@@ -233,8 +263,8 @@ internal static unsafe class BatchNormCpu
         }
     }
 
-    private static void BackwardInput<TV>(float* x, float* dy, float* dx, float* gamma, float* savedMean, float* savedInvStd,
-        float* sumDy, float* sumDyXhat, int batch, int features, int b0, int b1)
+    private static void BackwardInput<TV>(float* x, float* dy, float* mask, float* dx, float* gamma, float* savedMean, float* savedInvStd,
+        float* sumDy, float* sumDyXhat, int batch, int features, int b0, int b1, bool relu)
         where TV : struct, IVector<TV>
     {
         float batchF = batch;
@@ -251,7 +281,15 @@ internal static unsafe class BatchNormCpu
             for (int b = b0; b < b1; b++)
             {
                 long at = ((long)b * features) + start;
-                InputGradient<TV>(x + at, dy + at, dx + at, savedMean + start, savedInvStd + start, factor, sumDy + start, sumDyXhat + start, batchF, width);
+                if (mask == null && !relu)
+                {
+                    InputGradient<TV>(x + at, dy + at, dx + at, savedMean + start, savedInvStd + start, factor, sumDy + start, sumDyXhat + start, batchF, width);
+                }
+                else
+                {
+                    InputGradientFused<TV>(x + at, dy + at, mask == null ? null : mask + at, dx + at, savedMean + start, savedInvStd + start, factor,
+                        sumDy + start, sumDyXhat + start, batchF, width, relu);
+                }
             }
         }
     }
@@ -291,6 +329,100 @@ internal static unsafe class BatchNormCpu
         {
             float scale = gamma[j] / MathF.Sqrt(variance[j] + epsilon);
             y[j] = ((x[j] - mean[j]) * scale) + beta[j];
+        }
+    }
+
+    /// <summary>
+    /// Rows [b0, b1) of y = (((x - mean) * scale) + beta) * mask with the dropout mask drawn in the same pass (scale =
+    /// gamma invStd per block of features, as <see cref="Normalize{TV}"/> in training).
+    /// </summary>
+    private static void NormalizeDropout<TV>(float* x, float* y, float* mask, float* gamma, float* beta, float* savedMean, float* savedInvStd,
+        int features, int b0, int b1, float rate, float keep, ulong first)
+        where TV : struct, IVector<TV>
+    {
+        float* scales = stackalloc float[BlockWidth + (2 * LineDoubles)];
+        float* scale = (float*)Align(scales);
+        TV vRate = TV.Create(rate), vKeep = TV.Create(keep);
+        for (int start = 0; start < features; start += BlockWidth)
+        {
+            int width = Math.Min(BlockWidth, features - start);
+            for (int j = 0; j < width; j++)
+            {
+                scale[j] = gamma[start + j] * savedInvStd[start + j];
+            }
+
+            float* mean = savedMean + start, shift = beta + start;
+            for (int b = b0; b < b1; b++)
+            {
+                long at = ((long)b * features) + start;
+                float* xr = x + at, yr = y + at, mr = mask + at;
+                ulong counter = first + (ulong)at;
+                int j = 0;
+                for (; j <= width - TV.Count; j += TV.Count)
+                {
+                    TV v = ((TV.Load(xr + j) - TV.Load(mean + j)) * TV.Load(scale + j)) + TV.Load(shift + j);
+                    TV m = TV.GreaterThanOrEqual(TV.CounterUniform(counter + (ulong)j), vRate) & vKeep;
+                    m.Store(mr + j);
+                    (v * m).Store(yr + j);
+                }
+
+                for (; j < width; j++)
+                {
+                    float v = ((xr[j] - mean[j]) * scale[j]) + shift[j];
+                    float m = CounterMix.Top24(counter + (ulong)j) * CounterMix.Scale >= rate ? keep : 0f;
+                    mr[j] = m;
+                    yr[j] = v * m;
+                }
+            }
+        }
+    }
+
+    /// <summary>Row x, dy, mask (W): <see cref="AccumulateGradient{TV}"/> of dy * mask.</summary>
+    private static void AccumulateMaskedGradient<TV>(float* x, float* dy, float* mask, float* mean, float* invStd, float* sumDy, float* sumDyXhat, int n)
+        where TV : struct, IVector<TV>
+    {
+        int j = 0;
+        for (; j <= n - TV.Count; j += TV.Count)
+        {
+            TV g = TV.Load(dy + j) * TV.Load(mask + j);
+            (TV.Load(sumDy + j) + g).Store(sumDy + j);
+            TV xhat = (TV.Load(x + j) - TV.Load(mean + j)) * TV.Load(invStd + j);
+            (TV.Load(sumDyXhat + j) + (g * xhat)).Store(sumDyXhat + j);
+        }
+
+        for (; j < n; j++)
+        {
+            float g = dy[j] * mask[j];
+            sumDy[j] += g;
+            sumDyXhat[j] += g * ((x[j] - mean[j]) * invStd[j]);
+        }
+    }
+
+    /// <summary>
+    /// Row x, dy, dx (W): <see cref="InputGradient{TV}"/> of dy * mask (when mask is not null), times the ReLU's derivative
+    /// at x (when relu is set): the same operations in the same order as the unfused calls, so the same bits.
+    /// </summary>
+    private static void InputGradientFused<TV>(float* x, float* dy, float* mask, float* dx, float* mean, float* invStd, float* k, float* sumDy,
+        float* sumDyXhat, float batch, int n, bool relu)
+        where TV : struct, IVector<TV>
+    {
+        TV vb = TV.Create(batch);
+        int j = 0;
+        for (; j <= n - TV.Count; j += TV.Count)
+        {
+            TV xv = TV.Load(x + j);
+            TV g = mask == null ? TV.Load(dy + j) : TV.Load(dy + j) * TV.Load(mask + j);
+            TV xhat = (xv - TV.Load(mean + j)) * TV.Load(invStd + j);
+            TV d = TV.Load(k + j) * ((vb * g) - TV.Load(sumDy + j) - (xhat * TV.Load(sumDyXhat + j)));
+            (relu ? d * ReluOp.Derivative(xv) : d).Store(dx + j);
+        }
+
+        for (; j < n; j++)
+        {
+            float g = mask == null ? dy[j] : dy[j] * mask[j];
+            float xhat = (x[j] - mean[j]) * invStd[j];
+            float d = k[j] * ((batch * g) - sumDy[j] - (xhat * sumDyXhat[j]));
+            dx[j] = relu ? d * ReluOp.Derivative(x[j]) : d;
         }
     }
 
@@ -345,6 +477,19 @@ internal static unsafe class BatchNormCpu
         private int _batch, _features;
         private float _momentum, _epsilon;
         private bool _statistics;
+        private float* _mask;
+        private float _rate;
+        private ulong _seed, _stream;
+
+        /// <summary>Training with the dropout after it fused into the output pass: y = dropout(batchnorm(x)), mask drawn there.</summary>
+        public void RunWithDropout(float* x, float* y, float* mask, float* gamma, float* beta, float* runningMean, float* runningVar,
+            float* savedMean, float* savedInvStd, int batch, int features, float momentum, float epsilon, float rate, ulong seed, ulong stream)
+        {
+            _mask = mask;
+            (_rate, _seed, _stream) = (rate, seed, stream);
+            Run(x, y, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, batch, features, momentum, epsilon);
+            _mask = null;
+        }
 
         public void Run(float* x, float* y, float* gamma, float* beta, float* runningMean, float* runningVar,
             float* savedMean, float* savedInvStd, int batch, int features, float momentum, float epsilon)
@@ -373,6 +518,10 @@ internal static unsafe class BatchNormCpu
             if (_statistics)
             {
                 TrainingStatistics(_x, _runningMean, _runningVar, _savedMean, _savedInvStd, _batch, _features, start, end, _momentum, _epsilon);
+            }
+            else if (_mask != null)
+            {
+                TrainingNormalizeDropout(_x, _y, _mask, _gamma, _beta, _savedMean, _savedInvStd, _features, start, end, _rate, _seed, _stream);
             }
             else
             {
@@ -416,7 +565,22 @@ internal static unsafe class BatchNormCpu
         private float[] _scratch = [];
         private float* _x, _dy, _dx, _gamma, _dGamma, _dBeta, _savedMean, _savedInvStd, _sumDy, _sumDyXhat;
         private int _batch, _features;
-        private bool _sums;
+        private bool _sums, _relu;
+        private float* _mask;
+
+        /// <summary>
+        /// The backward pass with the passes around it fused: dy read as dy * mask (a dropout after the batch norm; mask
+        /// may be null) and, with relu, dx through the derivative of the ReLU whose output x is.
+        /// </summary>
+        public void RunFused(float* x, float* dy, float* mask, float* dx, float* gamma, float* dGamma, float* dBeta, float* savedMean, float* savedInvStd,
+            int batch, int features, bool relu)
+        {
+            _mask = mask;
+            _relu = relu;
+            Run(x, dy, dx, gamma, dGamma, dBeta, savedMean, savedInvStd, batch, features);
+            _mask = null;
+            _relu = false;
+        }
 
         public void Run(float* x, float* dy, float* dx, float* gamma, float* dGamma, float* dBeta, float* savedMean, float* savedInvStd, int batch, int features)
         {
@@ -456,11 +620,11 @@ internal static unsafe class BatchNormCpu
         {
             if (_sums)
             {
-                BackwardSums(_x, _dy, _dGamma, _dBeta, _savedMean, _savedInvStd, _sumDy, _sumDyXhat, _batch, _features, start, end);
+                BackwardSums(_x, _dy, _mask, _dGamma, _dBeta, _savedMean, _savedInvStd, _sumDy, _sumDyXhat, _batch, _features, start, end);
             }
             else
             {
-                BackwardInput(_x, _dy, _dx, _gamma, _savedMean, _savedInvStd, _sumDy, _sumDyXhat, _batch, _features, start, end);
+                BackwardInput(_x, _dy, _mask, _dx, _gamma, _savedMean, _savedInvStd, _sumDy, _sumDyXhat, _batch, _features, start, end, _relu);
             }
         }
     }

@@ -1,0 +1,60 @@
+namespace ModelGen.Kernels.Cpu;
+
+/// <summary>The fused passes (<see cref="IBackend"/>'s <c>IBackend.Fused.cs</c>) as single CPU kernels.</summary>
+public sealed unsafe partial class CpuBackend
+{
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One statistics pass, then one pass that normalises, draws the mask and writes y and the mask (the unfused pair
+    /// writes the normalised values and reads them back). The same bits as the two calls.
+    /// </remarks>
+    public void BatchNormDropoutTraining(Buf x, Buf y, Buf mask, Buf gamma, Buf beta, Buf runningMean, Buf runningVar,
+        Buf savedMean, Buf savedInvStd, int batch, int features, float momentum, float epsilon, float rate, ulong seed, ulong stream)
+    {
+        if (!(rate >= 0f && rate < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must be in [0, 1).");
+        }
+
+        long count = Count(batch, features);
+        Sized(x, count, nameof(x));
+        Sized(y, count, nameof(y));
+        Sized(mask, count, nameof(mask));
+        Sized(gamma, features, nameof(gamma));
+        Sized(beta, features, nameof(beta));
+        Sized(runningMean, features, nameof(runningMean));
+        Sized(runningVar, features, nameof(runningVar));
+        Sized(savedMean, features, nameof(savedMean));
+        Sized(savedInvStd, features, nameof(savedInvStd));
+        _batchNormTraining.RunWithDropout(_base + x.Offset, _base + y.Offset, _base + mask.Offset, _base + gamma.Offset, _base + beta.Offset,
+            _base + runningMean.Offset, _base + runningVar.Offset, _base + savedMean.Offset, _base + savedInvStd.Offset,
+            batch, features, momentum, epsilon, rate, seed, stream);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// dy is read through the mask in both passes (and left as it was), and dx written through the ReLU's derivative:
+    /// the dropout's and the ReLU's passes over the rows are gone. The same bits as the unfused calls.
+    /// </remarks>
+    public void BatchNormBackwardFused(Buf x, Buf dy, Buf mask, Buf dx, Buf gamma, Buf dGamma, Buf dBeta,
+        Buf savedMean, Buf savedInvStd, int batch, int features, bool reluInput)
+    {
+        long count = Count(batch, features);
+        Sized(x, count, nameof(x));
+        Sized(dy, count, nameof(dy));
+        if (mask.Length > 0)
+        {
+            Sized(mask, count, nameof(mask));
+        }
+
+        Sized(dx, count, nameof(dx));
+        Sized(gamma, features, nameof(gamma));
+        Sized(dGamma, features, nameof(dGamma));
+        Sized(dBeta, features, nameof(dBeta));
+        Sized(savedMean, features, nameof(savedMean));
+        Sized(savedInvStd, features, nameof(savedInvStd));
+        _batchNormBackward.RunFused(_base + x.Offset, _base + dy.Offset, mask.Length > 0 ? _base + mask.Offset : null, _base + dx.Offset,
+            _base + gamma.Offset, _base + dGamma.Offset, _base + dBeta.Offset, _base + savedMean.Offset, _base + savedInvStd.Offset,
+            batch, features, reluInput);
+    }
+}
