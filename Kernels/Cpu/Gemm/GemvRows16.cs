@@ -222,11 +222,9 @@ internal static unsafe class GemvRows16
         int first = shift == 0 ? 0 : 4, end = k;
         for (int group = 0; group < Rows; group += 4)
         {
-            // Four rows, each folded to one vector, then reduced to the vector of their four sums.
-            Vector128<float> r0 = Row128(xs, lines + (group * stride), shift, first, end, head, tail);
-            Vector128<float> r1 = Row128(xs, lines + ((group + 1) * stride), shift, first, end, head, tail);
-            Vector128<float> r2 = Row128(xs, lines + ((group + 2) * stride), shift, first, end, head, tail);
-            Vector128<float> r3 = Row128(xs, lines + ((group + 3) * stride), shift, first, end, head, tail);
+            // Four rows, two at a time, each folded to one vector, then reduced to the vector of their four sums.
+            (Vector128<float> r0, Vector128<float> r1) = Rows128(xs, lines + (group * stride), stride, shift, first, end, head, tail);
+            (Vector128<float> r2, Vector128<float> r3) = Rows128(xs, lines + ((group + 2) * stride), stride, shift, first, end, head, tail);
             Vector128<float> sums = Reduce4(r0, r1, r2, r3);
             if (alpha != 1f)
             {
@@ -242,32 +240,42 @@ internal static unsafe class GemvRows16
         }
     }
 
-    /// <summary>One row's dot product with xs at 128 bits, folded to one vector (see <see cref="Streamed"/> for the layout).</summary>
+    /// <summary>
+    /// Two rows' dot products with xs at 128 bits, sharing each load of x, each folded to one vector (see
+    /// <see cref="Streamed"/> for the layout).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Row128(float* xs, float* q, int shift, int first, int end, Vector128<float> head, Vector128<float> tail)
+    private static (Vector128<float>, Vector128<float>) Rows128(float* xs, float* q, nint stride, int shift, int first, int end, Vector128<float> head, Vector128<float> tail)
     {
-        Vector128<float> b0 = default, b1 = default, b2 = default, b3 = default;
+        float* u = q + stride;
+        Vector128<float> b0 = default, b1 = default, d0 = default, d1 = default;
         if (shift != 0)
         {
-            b0 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs), Vector128.LoadAligned(q) & head, b0);
-            b1 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs + end), Vector128.LoadAligned(q + end) & tail, b1);
+            Vector128<float> xh = Vector128.LoadAligned(xs), xt = Vector128.LoadAligned(xs + end);
+            b0 = Vector128.MultiplyAddEstimate(xh, Vector128.LoadAligned(q) & head, b0);
+            b1 = Vector128.MultiplyAddEstimate(xt, Vector128.LoadAligned(q + end) & tail, b1);
+            d0 = Vector128.MultiplyAddEstimate(xh, Vector128.LoadAligned(u) & head, d0);
+            d1 = Vector128.MultiplyAddEstimate(xt, Vector128.LoadAligned(u + end) & tail, d1);
         }
 
         int c = first;
-        for (; c <= end - 16; c += 16)
+        for (; c <= end - 8; c += 8)
         {
-            b0 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs + c), Vector128.LoadAligned(q + c), b0);
-            b1 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs + c + 4), Vector128.LoadAligned(q + c + 4), b1);
-            b2 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs + c + 8), Vector128.LoadAligned(q + c + 8), b2);
-            b3 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs + c + 12), Vector128.LoadAligned(q + c + 12), b3);
+            Vector128<float> x0 = Vector128.LoadAligned(xs + c), x1 = Vector128.LoadAligned(xs + c + 4);
+            b0 = Vector128.MultiplyAddEstimate(x0, Vector128.LoadAligned(q + c), b0);
+            b1 = Vector128.MultiplyAddEstimate(x1, Vector128.LoadAligned(q + c + 4), b1);
+            d0 = Vector128.MultiplyAddEstimate(x0, Vector128.LoadAligned(u + c), d0);
+            d1 = Vector128.MultiplyAddEstimate(x1, Vector128.LoadAligned(u + c + 4), d1);
         }
 
         for (; c < end; c += 4)
         {
-            b2 = Vector128.MultiplyAddEstimate(Vector128.LoadAligned(xs + c), Vector128.LoadAligned(q + c), b2);
+            Vector128<float> x0 = Vector128.LoadAligned(xs + c);
+            b0 = Vector128.MultiplyAddEstimate(x0, Vector128.LoadAligned(q + c), b0);
+            d0 = Vector128.MultiplyAddEstimate(x0, Vector128.LoadAligned(u + c), d0);
         }
 
-        return (b0 + b1) + (b2 + b3);
+        return (b0 + b1, d0 + d1);
     }
 
     /// <summary>Four vectors to the vector of their sums: pairwise adds (SSE3 horizontal adds, NEON ADDP), else one sum each.</summary>
