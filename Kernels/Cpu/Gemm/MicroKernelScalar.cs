@@ -1,6 +1,6 @@
 namespace ModelGen.Kernels.Cpu.Gemm;
 
-/// <summary>The portable register block for machines without 256-bit SIMD: a (4, 4) tile of C.</summary>
+/// <summary>The portable register block, the reference and last resort where no SIMD is accelerated (or width 1 is forced): a (4, 4) tile of C.</summary>
 internal static unsafe class MicroKernelScalar
 {
     /// <summary>Rows of the tile.</summary>
