@@ -6,9 +6,10 @@
 #        Benchmarks/compare.sh 1 2 --isa avx2        (both sides on 256-bit AVX2 + FMA kernels, as on an AVX2-only CPU)
 # --isa narrows the vector instructions of BOTH sides, so one machine measures what a narrower CPU would see:
 #   avx2: ModelGen with DOTNET_EnableAVX512=0 (.NET 10 ignores DOTNET_EnableAVX512F=0), PyTorch with
-#         ATEN_CPU_CAPABILITY=avx2, OpenBLAS (numpy, torch.mm) with OPENBLAS_CORETYPE=Haswell;
+#         ATEN_CPU_CAPABILITY=avx2, its convolutions (oneDNN) with ONEDNN_MAX_CPU_ISA=AVX2, OpenBLAS (numpy,
+#         torch.mm) with OPENBLAS_CORETYPE=Haswell;
 #   sse:  ModelGen with DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0 (128-bit vectors, no FMA), PyTorch with
-#         ATEN_CPU_CAPABILITY=default, OpenBLAS with OPENBLAS_CORETYPE=Nehalem;
+#         ATEN_CPU_CAPABILITY=default, oneDNN with ONEDNN_MAX_CPU_ISA=SSE41, OpenBLAS with OPENBLAS_CORETYPE=Nehalem;
 #   avx512 (the default): the machine's widest, OpenBLAS' own choice.
 # With ROUNDS > 1 the two alternate (ModelGen, peer, ModelGen, peer, ...) and the table takes each side's best
 # median: on a machine shared with other work, load only ever slows a run down.
@@ -37,11 +38,13 @@ for arg in "$@"; do
 done
 set -- ${args[@]+"${args[@]}"}
 ours_env=()
-peer_env=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE -u ATEN_CPU_CAPABILITY)
+peer_env=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE -u ATEN_CPU_CAPABILITY -u ONEDNN_MAX_CPU_ISA -u DNNL_MAX_CPU_ISA)
 case "$isa" in
   avx512) ;;
-  avx2) ours_env=(DOTNET_EnableAVX512=0); peer_env+=(ATEN_CPU_CAPABILITY=avx2 OPENBLAS_CORETYPE=Haswell) ;;
-  sse) ours_env=(DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0); peer_env+=(ATEN_CPU_CAPABILITY=default OPENBLAS_CORETYPE=Nehalem) ;;
+  avx2) ours_env=(DOTNET_EnableAVX512=0)
+        peer_env+=(ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell) ;;
+  sse) ours_env=(DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0)
+       peer_env+=(ATEN_CPU_CAPABILITY=default ONEDNN_MAX_CPU_ISA=SSE41 DNNL_MAX_CPU_ISA=SSE41 OPENBLAS_CORETYPE=Nehalem) ;;
   *) echo "--isa takes avx512, avx2 or sse, not '$isa'." >&2; exit 2 ;;
 esac
 # One pair of JSON files per ISA, so a narrowed run never overwrites the machine's own figures.
