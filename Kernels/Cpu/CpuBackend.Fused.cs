@@ -16,16 +16,8 @@ public sealed unsafe partial class CpuBackend
             throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must be in [0, 1).");
         }
 
-        long count = Count(batch, features);
-        Sized(x, count, nameof(x));
-        Sized(y, count, nameof(y));
-        Sized(mask, count, nameof(mask));
-        Sized(gamma, features, nameof(gamma));
-        Sized(beta, features, nameof(beta));
-        Sized(runningMean, features, nameof(runningMean));
-        Sized(runningVar, features, nameof(runningVar));
-        Sized(savedMean, features, nameof(savedMean));
-        Sized(savedInvStd, features, nameof(savedInvStd));
+        CheckBatchNormTraining(x, y, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, batch, features);
+        Sized(mask, Count(batch, features), nameof(mask));
         _batchNormTraining.RunWithDropout(_base + x.Offset, _base + y.Offset, _base + mask.Offset, _base + gamma.Offset, _base + beta.Offset,
             _base + runningMean.Offset, _base + runningVar.Offset, _base + savedMean.Offset, _base + savedInvStd.Offset,
             batch, features, momentum, epsilon, rate, seed, stream);
@@ -39,20 +31,12 @@ public sealed unsafe partial class CpuBackend
     public void BatchNormBackwardFused(Buf x, Buf dy, Buf mask, Buf dx, Buf gamma, Buf dGamma, Buf dBeta,
         Buf savedMean, Buf savedInvStd, int batch, int features, bool reluInput)
     {
-        long count = Count(batch, features);
-        Sized(x, count, nameof(x));
-        Sized(dy, count, nameof(dy));
+        CheckBatchNormBackward(x, dy, dx, gamma, dGamma, dBeta, savedMean, savedInvStd, batch, features);
         if (mask.Length > 0)
         {
-            Sized(mask, count, nameof(mask));
+            Sized(mask, Count(batch, features), nameof(mask));
         }
 
-        Sized(dx, count, nameof(dx));
-        Sized(gamma, features, nameof(gamma));
-        Sized(dGamma, features, nameof(dGamma));
-        Sized(dBeta, features, nameof(dBeta));
-        Sized(savedMean, features, nameof(savedMean));
-        Sized(savedInvStd, features, nameof(savedInvStd));
         _batchNormBackward.RunFused(_base + x.Offset, _base + dy.Offset, mask.Length > 0 ? _base + mask.Offset : null, _base + dx.Offset,
             _base + gamma.Offset, _base + dGamma.Offset, _base + dBeta.Offset, _base + savedMean.Offset, _base + savedInvStd.Offset,
             batch, features, reluInput);

@@ -155,15 +155,7 @@ public sealed unsafe partial class CpuBackend : IBackend
     public void BatchNormTraining(Buf x, Buf y, Buf gamma, Buf beta, Buf runningMean, Buf runningVar,
         Buf savedMean, Buf savedInvStd, int batch, int features, float momentum, float epsilon)
     {
-        long count = Count(batch, features);
-        Sized(x, count, nameof(x));
-        Sized(y, count, nameof(y));
-        Sized(gamma, features, nameof(gamma));
-        Sized(beta, features, nameof(beta));
-        Sized(runningMean, features, nameof(runningMean));
-        Sized(runningVar, features, nameof(runningVar));
-        Sized(savedMean, features, nameof(savedMean));
-        Sized(savedInvStd, features, nameof(savedInvStd));
+        CheckBatchNormTraining(x, y, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, batch, features);
         _batchNormTraining.Run(_base + x.Offset, _base + y.Offset, _base + gamma.Offset, _base + beta.Offset, _base + runningMean.Offset,
             _base + runningVar.Offset, _base + savedMean.Offset, _base + savedInvStd.Offset, batch, features, momentum, epsilon);
     }
@@ -187,15 +179,7 @@ public sealed unsafe partial class CpuBackend : IBackend
     public void BatchNormBackward(Buf x, Buf dy, Buf dx, Buf gamma, Buf dGamma, Buf dBeta,
         Buf savedMean, Buf savedInvStd, int batch, int features)
     {
-        long count = Count(batch, features);
-        Sized(x, count, nameof(x));
-        Sized(dy, count, nameof(dy));
-        Sized(dx, count, nameof(dx));
-        Sized(gamma, features, nameof(gamma));
-        Sized(dGamma, features, nameof(dGamma));
-        Sized(dBeta, features, nameof(dBeta));
-        Sized(savedMean, features, nameof(savedMean));
-        Sized(savedInvStd, features, nameof(savedInvStd));
+        CheckBatchNormBackward(x, dy, dx, gamma, dGamma, dBeta, savedMean, savedInvStd, batch, features);
         _batchNormBackward.Run(_base + x.Offset, _base + dy.Offset, _base + dx.Offset, _base + gamma.Offset, _base + dGamma.Offset,
             _base + dBeta.Offset, _base + savedMean.Offset, _base + savedInvStd.Offset, batch, features);
     }
@@ -310,6 +294,36 @@ public sealed unsafe partial class CpuBackend : IBackend
             _disposed = true;
             _gemm.Dispose();
         }
+    }
+
+    /// <summary>Checks the views of a batch-norm training pass (plain or fused with its dropout) over (batch, features).</summary>
+    private void CheckBatchNormTraining(Buf x, Buf y, Buf gamma, Buf beta, Buf runningMean, Buf runningVar, Buf savedMean, Buf savedInvStd,
+        int batch, int features)
+    {
+        long count = Count(batch, features);
+        Sized(x, count, nameof(x));
+        Sized(y, count, nameof(y));
+        Sized(gamma, features, nameof(gamma));
+        Sized(beta, features, nameof(beta));
+        Sized(runningMean, features, nameof(runningMean));
+        Sized(runningVar, features, nameof(runningVar));
+        Sized(savedMean, features, nameof(savedMean));
+        Sized(savedInvStd, features, nameof(savedInvStd));
+    }
+
+    /// <summary>Checks the views of a batch-norm backward pass (plain or fused) over (batch, features).</summary>
+    private void CheckBatchNormBackward(Buf x, Buf dy, Buf dx, Buf gamma, Buf dGamma, Buf dBeta, Buf savedMean, Buf savedInvStd,
+        int batch, int features)
+    {
+        long count = Count(batch, features);
+        Sized(x, count, nameof(x));
+        Sized(dy, count, nameof(dy));
+        Sized(dx, count, nameof(dx));
+        Sized(gamma, features, nameof(gamma));
+        Sized(dGamma, features, nameof(dGamma));
+        Sized(dBeta, features, nameof(dBeta));
+        Sized(savedMean, features, nameof(savedMean));
+        Sized(savedInvStd, features, nameof(savedInvStd));
     }
 
     /// <summary>The arena span of a view, checked to lie inside the arena.</summary>
