@@ -532,43 +532,38 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
             return;
         }
 
-        int vectorCols = 0;
         if (width >= 256 && Vector256.IsHardwareAccelerated)
         {
-            vectorCols = cols / 8 * 8;
-            Vector256<float> va = Vector256.Create(alpha), vb = Vector256.Create(beta);
-            for (int i = 0; i < rows; i++)
-            {
-                float* t = tile + ((nint)i * ldt);
-                float* row = c + (i * ldc);
-                for (int j = 0; j < vectorCols; j += 8)
-                {
-                    Vector256<float> value = Vector256.Load(t + j) * va;
-                    (beta == 0f ? value : value + (Vector256.Load(row + j) * vb)).Store(row + j);
-                }
-            }
+            WriteEdge<V256>(tile, ldt, c, ldc, rows, cols, alpha, beta);
         }
         else if (width >= 128 && Vector128.IsHardwareAccelerated)
         {
-            vectorCols = cols / 4 * 4;
-            Vector128<float> va = Vector128.Create(alpha), vb = Vector128.Create(beta);
-            for (int i = 0; i < rows; i++)
-            {
-                float* t = tile + ((nint)i * ldt);
-                float* row = c + (i * ldc);
-                for (int j = 0; j < vectorCols; j += 4)
-                {
-                    Vector128<float> value = Vector128.Load(t + j) * va;
-                    (beta == 0f ? value : value + (Vector128.Load(row + j) * vb)).Store(row + j);
-                }
-            }
+            WriteEdge<V128>(tile, ldt, c, ldc, rows, cols, alpha, beta);
         }
+        else
+        {
+            WriteEdge<V1>(tile, ldt, c, ldc, rows, cols, alpha, beta);
+        }
+    }
 
+    /// <summary><see cref="WriteEdge(int, float*, int, float*, nint, int, int, float, float)"/> in whole vectors of TV, then the last columns one by one.</summary>
+    private static void WriteEdge<TV>(float* tile, int ldt, float* c, nint ldc, int rows, int cols, float alpha, float beta)
+        where TV : struct, IVector<TV>
+    {
+        int vectorCols = cols / TV.Count * TV.Count;
+        TV va = TV.Create(alpha), vb = TV.Create(beta);
         for (int i = 0; i < rows; i++)
         {
             float* t = tile + ((nint)i * ldt);
             float* row = c + (i * ldc);
-            for (int j = vectorCols; j < cols; j++)
+            int j = 0;
+            for (; j < vectorCols; j += TV.Count)
+            {
+                TV value = TV.Load(t + j) * va;
+                (beta == 0f ? value : value + (TV.Load(row + j) * vb)).Store(row + j);
+            }
+
+            for (; j < cols; j++)
             {
                 row[j] = beta == 0f ? t[j] * alpha : (t[j] * alpha) + (row[j] * beta);
             }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu.Gemm;
 
@@ -141,41 +142,14 @@ internal static unsafe class GemvRows16
     private static void Streamed256(float* xs, float* lines, int shift, int k, nint stride, float alpha, float beta, float* y)
     {
         float* rows = stackalloc float[Rows * 8];
-        Vector256<float> head = Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(shift)).AsSingle();
-        Vector256<float> tail = ~head;
-        int first = shift == 0 ? 0 : 8, end = k;
+        var head = new V256(Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(shift)).AsSingle());
+        var tail = new V256(~Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(shift)).AsSingle());
+        int first = shift == 0 ? 0 : 8;
         for (int r = 0; r < Rows; r += 2)
         {
-            float* q = lines + (r * stride), u = q + stride;
-            Vector256<float> b0 = default, b1 = default, d0 = default, d1 = default;
-            if (shift != 0)
-            {
-                Vector256<float> xh = Vector256.LoadAligned(xs), xt = Vector256.LoadAligned(xs + k);
-                b0 = Vector256.FusedMultiplyAdd(xh, Vector256.LoadAligned(q) & head, b0);
-                b1 = Vector256.FusedMultiplyAdd(xt, Vector256.LoadAligned(q + k) & tail, b1);
-                d0 = Vector256.FusedMultiplyAdd(xh, Vector256.LoadAligned(u) & head, d0);
-                d1 = Vector256.FusedMultiplyAdd(xt, Vector256.LoadAligned(u + k) & tail, d1);
-            }
-
-            int c = first;
-            for (; c <= end - 16; c += 16)
-            {
-                Vector256<float> x0 = Vector256.LoadAligned(xs + c), x1 = Vector256.LoadAligned(xs + c + 8);
-                b0 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadAligned(q + c), b0);
-                b1 = Vector256.FusedMultiplyAdd(x1, Vector256.LoadAligned(q + c + 8), b1);
-                d0 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadAligned(u + c), d0);
-                d1 = Vector256.FusedMultiplyAdd(x1, Vector256.LoadAligned(u + c + 8), d1);
-            }
-
-            for (; c < end; c += 8)
-            {
-                Vector256<float> x0 = Vector256.LoadAligned(xs + c);
-                b0 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadAligned(q + c), b0);
-                d0 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadAligned(u + c), d0);
-            }
-
-            (b0 + b1).Store(rows + (r * 8));
-            (d0 + d1).Store(rows + ((r + 1) * 8));
+            (V256 row0, V256 row1) = TwoRows(xs, lines + (r * stride), stride, shift, first, k, head, tail);
+            row0.Store(rows + (r * 8));
+            row1.Store(rows + ((r + 1) * 8));
         }
 
         for (int half = 0; half < 2; half++)
@@ -217,15 +191,15 @@ internal static unsafe class GemvRows16
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Streamed128(float* xs, float* lines, int shift, int k, nint stride, float alpha, float beta, float* y)
     {
-        Vector128<float> head = Vector128.GreaterThanOrEqual(Vector128<int>.Indices, Vector128.Create(shift)).AsSingle();
-        Vector128<float> tail = ~head;
-        int first = shift == 0 ? 0 : 4, end = k;
+        var head = new V128(Vector128.GreaterThanOrEqual(Vector128<int>.Indices, Vector128.Create(shift)).AsSingle());
+        var tail = new V128(~Vector128.GreaterThanOrEqual(Vector128<int>.Indices, Vector128.Create(shift)).AsSingle());
+        int first = shift == 0 ? 0 : 4;
         for (int group = 0; group < Rows; group += 4)
         {
             // Four rows, two at a time, each folded to one vector, then reduced to the vector of their four sums.
-            (Vector128<float> r0, Vector128<float> r1) = Rows128(xs, lines + (group * stride), stride, shift, first, end, head, tail);
-            (Vector128<float> r2, Vector128<float> r3) = Rows128(xs, lines + ((group + 2) * stride), stride, shift, first, end, head, tail);
-            Vector128<float> sums = Reduce4(r0, r1, r2, r3);
+            (V128 r0, V128 r1) = TwoRows(xs, lines + (group * stride), stride, shift, first, k, head, tail);
+            (V128 r2, V128 r3) = TwoRows(xs, lines + ((group + 2) * stride), stride, shift, first, k, head, tail);
+            Vector128<float> sums = Reduce4(r0.Value, r1.Value, r2.Value, r3.Value);
             if (alpha != 1f)
             {
                 sums *= Vector128.Create(alpha);
@@ -241,38 +215,40 @@ internal static unsafe class GemvRows16
     }
 
     /// <summary>
-    /// Two rows' dot products with xs at 128 bits, sharing each load of x, each folded to one vector (see
+    /// Two rows' dot products with xs in vectors of TV, sharing each load of x, each folded to one vector (see
     /// <see cref="Streamed"/> for the layout).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector128<float>, Vector128<float>) Rows128(float* xs, float* q, nint stride, int shift, int first, int end, Vector128<float> head, Vector128<float> tail)
+    private static (TV, TV) TwoRows<TV>(float* xs, float* q, nint stride, int shift, int first, int end, TV head, TV tail)
+        where TV : struct, IVector<TV>
     {
         float* u = q + stride;
-        Vector128<float> b0 = default, b1 = default, d0 = default, d1 = default;
+        int count = TV.Count;
+        TV b0 = TV.Zero, b1 = TV.Zero, d0 = TV.Zero, d1 = TV.Zero;
         if (shift != 0)
         {
-            Vector128<float> xh = Vector128.LoadAligned(xs), xt = Vector128.LoadAligned(xs + end);
-            b0 = Vector128.MultiplyAddEstimate(xh, Vector128.LoadAligned(q) & head, b0);
-            b1 = Vector128.MultiplyAddEstimate(xt, Vector128.LoadAligned(q + end) & tail, b1);
-            d0 = Vector128.MultiplyAddEstimate(xh, Vector128.LoadAligned(u) & head, d0);
-            d1 = Vector128.MultiplyAddEstimate(xt, Vector128.LoadAligned(u + end) & tail, d1);
+            TV xh = TV.Load(xs), xt = TV.Load(xs + end);
+            b0 = TV.FusedMultiplyAdd(xh, TV.Load(q) & head, b0);
+            b1 = TV.FusedMultiplyAdd(xt, TV.Load(q + end) & tail, b1);
+            d0 = TV.FusedMultiplyAdd(xh, TV.Load(u) & head, d0);
+            d1 = TV.FusedMultiplyAdd(xt, TV.Load(u + end) & tail, d1);
         }
 
         int c = first;
-        for (; c <= end - 8; c += 8)
+        for (; c <= end - (2 * count); c += 2 * count)
         {
-            Vector128<float> x0 = Vector128.LoadAligned(xs + c), x1 = Vector128.LoadAligned(xs + c + 4);
-            b0 = Vector128.MultiplyAddEstimate(x0, Vector128.LoadAligned(q + c), b0);
-            b1 = Vector128.MultiplyAddEstimate(x1, Vector128.LoadAligned(q + c + 4), b1);
-            d0 = Vector128.MultiplyAddEstimate(x0, Vector128.LoadAligned(u + c), d0);
-            d1 = Vector128.MultiplyAddEstimate(x1, Vector128.LoadAligned(u + c + 4), d1);
+            TV x0 = TV.Load(xs + c), x1 = TV.Load(xs + c + count);
+            b0 = TV.FusedMultiplyAdd(x0, TV.Load(q + c), b0);
+            b1 = TV.FusedMultiplyAdd(x1, TV.Load(q + c + count), b1);
+            d0 = TV.FusedMultiplyAdd(x0, TV.Load(u + c), d0);
+            d1 = TV.FusedMultiplyAdd(x1, TV.Load(u + c + count), d1);
         }
 
-        for (; c < end; c += 4)
+        for (; c < end; c += count)
         {
-            Vector128<float> x0 = Vector128.LoadAligned(xs + c);
-            b0 = Vector128.MultiplyAddEstimate(x0, Vector128.LoadAligned(q + c), b0);
-            d0 = Vector128.MultiplyAddEstimate(x0, Vector128.LoadAligned(u + c), d0);
+            TV x0 = TV.Load(xs + c);
+            b0 = TV.FusedMultiplyAdd(x0, TV.Load(q + c), b0);
+            d0 = TV.FusedMultiplyAdd(x0, TV.Load(u + c), d0);
         }
 
         return (b0 + b1, d0 + d1);

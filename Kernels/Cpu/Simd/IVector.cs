@@ -227,6 +227,9 @@ internal readonly unsafe struct V128(Vector128<float> v) : IVector<V128>
 {
     private readonly Vector128<float> _v = v;
 
+    /// <summary>The vector itself, for width-specific code around a generic body.</summary>
+    public Vector128<float> Value => _v;
+
     public static int Count => Vector128<float>.Count;
 
     public static V128 Zero => new(Vector128<float>.Zero);
