@@ -208,10 +208,7 @@ public sealed partial class GpuBackend : IBackend
     /// <inheritdoc/>
     public void DropoutForward(Buf x, Buf y, Buf mask, float rate, ulong seed, ulong stream)
     {
-        if (!(rate >= 0f && rate < 1f))
-        {
-            throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must be in [0, 1).");
-        }
+        DropoutRate.Require(rate);
 
         ArrayView<float> xs = View(x, nameof(x));
         _dropout.Forward(xs, Sized(y, xs.Length, nameof(y)), Sized(mask, xs.Length, nameof(mask)), rate, seed, stream);

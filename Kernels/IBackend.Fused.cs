@@ -15,6 +15,13 @@ public partial interface IBackend
     void BatchNormDropoutTraining(Buf x, Buf y, Buf mask, Buf gamma, Buf beta, Buf runningMean, Buf runningVar,
         Buf savedMean, Buf savedInvStd, int batch, int features, float momentum, float epsilon, float rate, ulong seed, ulong stream)
     {
+        // Checked before the batch norm moves its running statistics: the dropout after it must not fail half-way.
+        DropoutRate.Require(rate);
+        if ((long)mask.Length < (long)batch * features)
+        {
+            throw new ArgumentException($"'mask' needs {(long)batch * features} floats but the view {mask} has {mask.Length}.", nameof(mask));
+        }
+
         BatchNormTraining(x, y, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, batch, features, momentum, epsilon);
         DropoutForward(y, y, mask, rate, seed, stream);
     }

@@ -11,10 +11,7 @@ public sealed unsafe partial class CpuBackend
     public void BatchNormDropoutTraining(Buf x, Buf y, Buf mask, Buf gamma, Buf beta, Buf runningMean, Buf runningVar,
         Buf savedMean, Buf savedInvStd, int batch, int features, float momentum, float epsilon, float rate, ulong seed, ulong stream)
     {
-        if (!(rate >= 0f && rate < 1f))
-        {
-            throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must be in [0, 1).");
-        }
+        DropoutRate.Require(rate);
 
         CheckBatchNormTraining(x, y, gamma, beta, runningMean, runningVar, savedMean, savedInvStd, batch, features);
         Sized(mask, Count(batch, features), nameof(mask));

@@ -187,10 +187,7 @@ public sealed unsafe partial class CpuBackend : IBackend
     /// <inheritdoc/>
     public void DropoutForward(Buf x, Buf y, Buf mask, float rate, ulong seed, ulong stream)
     {
-        if (!(rate >= 0f && rate < 1f))
-        {
-            throw new ArgumentOutOfRangeException(nameof(rate), rate, "The dropout rate must be in [0, 1).");
-        }
+        DropoutRate.Require(rate);
 
         int n = View(x, nameof(x)).Length;
         Sized(y, n, nameof(y));

@@ -13,6 +13,7 @@ public sealed class ValidationTests(CpuAcceleratorFixture fixture)
         "download length",
         "dropout rate 1",
         "dropout rate NaN",
+        "fused batch norm, dropout rate 1",
         "adam step 0",
         "negative batch",
         "negative gemm size",
@@ -31,6 +32,29 @@ public sealed class ValidationTests(CpuAcceleratorFixture fixture)
         Assert.Equal(cpu.GetType(), gpu.GetType());
         Assert.Equal(cpu.Message, gpu.Message);
     }
+
+    /// <summary>
+    /// A refused dropout rate leaves the batch norm's running statistics as they were on either back end (the GPU runs
+    /// IBackend's unfused default, the CPU its fused kernel).
+    /// </summary>
+    [Fact]
+    public void FusedBatchNormDropoutRefusesBeforeTheRunningStatisticsMove()
+    {
+        foreach (IBackend k in new[] { fixture.Cpu, fixture.Gpu })
+        {
+            k.Upload([1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f], new Buf(0, 8));
+            k.Upload([0.5f, 0.5f, 1f, 1f], new Buf(40, 4));
+            Assert.Throws<ArgumentOutOfRangeException>(() => FusedBatchNorm(k, 1.5f));
+            var running = new float[4];
+            k.Download(new Buf(40, 4), running);
+            Assert.Equal([0.5f, 0.5f, 1f, 1f], running);
+        }
+    }
+
+    /// <summary>A (4, 2) batch norm fused with its dropout: x at 0, y at 8, mask at 16, gamma and beta at 32, running statistics at 40, saved at 48.</summary>
+    private static void FusedBatchNorm(IBackend k, float rate) =>
+        k.BatchNormDropoutTraining(new Buf(0, 8), new Buf(8, 8), new Buf(16, 8), new Buf(32, 2), new Buf(34, 2), new Buf(40, 2), new Buf(42, 2),
+            new Buf(48, 2), new Buf(50, 2), 4, 2, 0.99f, 1e-3f, rate, 1, 0);
 
     [Fact]
     public void InvalidSparseTargetGivesNaNLossAndMetric()
@@ -79,6 +103,7 @@ public sealed class ValidationTests(CpuAcceleratorFixture fixture)
             case "download length": k.Download(new Buf(0, 4), new float[5]); break;
             case "dropout rate 1": k.DropoutForward(new Buf(0, 4), new Buf(4, 4), new Buf(8, 4), 1f, 1, 0); break;
             case "dropout rate NaN": k.DropoutForward(new Buf(0, 4), new Buf(4, 4), new Buf(8, 4), float.NaN, 1, 0); break;
+            case "fused batch norm, dropout rate 1": FusedBatchNorm(k, 1f); break;
             case "adam step 0": k.AdamStep(new Buf(0, 4), new Buf(4, 4), new Buf(8, 4), new Buf(12, 4), 1e-3f, 0.9f, 0.999f, 1e-7f, 0); break;
             case "negative batch": k.BiasBackward(new Buf(0, 4), new Buf(4, 4), -1, 4); break;
             case "negative gemm size": k.Gemm(false, false, 2, -1, 2, 1f, new Buf(0, 4), new Buf(4, 4), 0f, new Buf(8, 4)); break;
