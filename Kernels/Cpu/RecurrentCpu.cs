@@ -1,0 +1,402 @@
+using System.Runtime.CompilerServices;
+using ModelGen.Kernels.Cpu.Simd;
+
+namespace ModelGen.Kernels.Cpu;
+
+/// <summary>
+/// The element-wise step kernels of SimpleRNN, LSTM and GRU (IBackend.Recurrent.cs has the contract): one pass over a
+/// step's gates, rows [b0, b1) of the batch, each row in vectors of the current width along the units and its tail one
+/// lane at a time through the same body at <see cref="V1"/>. A row whose mask is 0 takes the masked branch (state
+/// carried over, gradient passed straight back); any other mask value takes the step.
+/// </summary>
+internal static unsafe class RecurrentCpu
+{
+    /// <summary>
+    /// xp, hp, previous, h (B, H); biasIh, biasHh (H); mask (B) or null: h = act(xp + hp + biasIh + biasHh), or previous
+    /// where the mask is 0. act is ReLU when <paramref name="relu"/>, else tanh.
+    /// </summary>
+    public static void RnnForward(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* mask, float* h,
+        int batch, int units, bool relu)
+    {
+        switch (SimdWidth.Current)
+        {
+            case 512: RnnForward<V512>(xp, hp, biasIh, biasHh, previous, mask, h, 0, batch, units, relu); break;
+            case 256: RnnForward<V256>(xp, hp, biasIh, biasHh, previous, mask, h, 0, batch, units, relu); break;
+            case 128: RnnForward<V128>(xp, hp, biasIh, biasHh, previous, mask, h, 0, batch, units, relu); break;
+            default: RnnForward<V1>(xp, hp, biasIh, biasHh, previous, mask, h, 0, batch, units, relu); break;
+        }
+    }
+
+    /// <summary>
+    /// h, dSequence (or null), dh, dGates (B, H); mask (B) or null: g = dh + dSequence; dGates = g act'(h) and dh = 0,
+    /// or dGates = 0 and dh = g where the mask is 0.
+    /// </summary>
+    public static void RnnBackward(float* h, float* mask, float* dSequence, float* dh, float* dGates, int batch, int units, bool relu)
+    {
+        switch (SimdWidth.Current)
+        {
+            case 512: RnnBackward<V512>(h, mask, dSequence, dh, dGates, 0, batch, units, relu); break;
+            case 256: RnnBackward<V256>(h, mask, dSequence, dh, dGates, 0, batch, units, relu); break;
+            case 128: RnnBackward<V128>(h, mask, dSequence, dh, dGates, 0, batch, units, relu); break;
+            default: RnnBackward<V1>(h, mask, dSequence, dh, dGates, 0, batch, units, relu); break;
+        }
+    }
+
+    /// <summary>
+    /// xp, hp, gates (B, 4H) in gate order (i, f, g, o); biasIh, biasHh (4H); previousH, previousC, h, c (B, H); mask (B)
+    /// or null: gates = (sigmoid, sigmoid, tanh, sigmoid) of xp + hp + biasIh + biasHh, c = f previousC + i g,
+    /// h = o tanh(c); previousH and previousC carried over where the mask is 0 (the gates are written for every row).
+    /// </summary>
+    public static void LstmForward(float* xp, float* hp, float* biasIh, float* biasHh, float* previousH, float* previousC, float* mask,
+        float* gates, float* h, float* c, int batch, int units)
+    {
+        switch (SimdWidth.Current)
+        {
+            case 512: LstmForward<V512>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, 0, batch, units); break;
+            case 256: LstmForward<V256>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, 0, batch, units); break;
+            case 128: LstmForward<V128>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, 0, batch, units); break;
+            default: LstmForward<V1>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, 0, batch, units); break;
+        }
+    }
+
+    /// <summary>
+    /// gates, dGates (B, 4H); previousC, c, dSequence (or null), dh, dc (B, H); mask (B) or null. With g = dh + dSequence and
+    /// dc holding dL/dc_t from step t + 1: the pre-activation gate gradients into dGates, dL/dc_(t-1) into dc, 0 into dh
+    /// (a masked row: dGates 0, dc unchanged, dh = g).
+    /// </summary>
+    public static void LstmBackward(float* gates, float* previousC, float* c, float* mask, float* dSequence, float* dh, float* dc, float* dGates,
+        int batch, int units)
+    {
+        switch (SimdWidth.Current)
+        {
+            case 512: LstmBackward<V512>(gates, previousC, c, mask, dSequence, dh, dc, dGates, 0, batch, units); break;
+            case 256: LstmBackward<V256>(gates, previousC, c, mask, dSequence, dh, dc, dGates, 0, batch, units); break;
+            case 128: LstmBackward<V128>(gates, previousC, c, mask, dSequence, dh, dc, dGates, 0, batch, units); break;
+            default: LstmBackward<V1>(gates, previousC, c, mask, dSequence, dh, dc, dGates, 0, batch, units); break;
+        }
+    }
+
+    /// <summary>
+    /// xp, hp (B, 3H) in gate order (r, z, n); biasIh, biasHh (3H); previous, h (B, H); gates (B, 4H) = (r, z, n, hp_n + b_hn);
+    /// mask (B) or null: PyTorch's GRU cell, h = (1 - z) n + z previous, or previous where the mask is 0.
+    /// </summary>
+    public static void GruForward(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* mask, float* gates, float* h,
+        int batch, int units)
+    {
+        switch (SimdWidth.Current)
+        {
+            case 512: GruForward<V512>(xp, hp, biasIh, biasHh, previous, mask, gates, h, 0, batch, units); break;
+            case 256: GruForward<V256>(xp, hp, biasIh, biasHh, previous, mask, gates, h, 0, batch, units); break;
+            case 128: GruForward<V128>(xp, hp, biasIh, biasHh, previous, mask, gates, h, 0, batch, units); break;
+            default: GruForward<V1>(xp, hp, biasIh, biasHh, previous, mask, gates, h, 0, batch, units); break;
+        }
+    }
+
+    /// <summary>
+    /// gates (B, 4H) = (r, z, n, hn); previous, dSequence (or null), dh (B, H); dInputGates, dRecurrentGates (B, 3H); mask (B)
+    /// or null. With g = dh + dSequence: the input pre-activation gradients (r, z, n), the recurrent ones (r, z, n r),
+    /// dh = z g (a masked row: both gate gradients 0, dh = g).
+    /// </summary>
+    public static void GruBackward(float* gates, float* previous, float* mask, float* dSequence, float* dh, float* dInputGates, float* dRecurrentGates,
+        int batch, int units)
+    {
+        switch (SimdWidth.Current)
+        {
+            case 512: GruBackward<V512>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, 0, batch, units); break;
+            case 256: GruBackward<V256>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, 0, batch, units); break;
+            case 128: GruBackward<V128>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, 0, batch, units); break;
+            default: GruBackward<V1>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, 0, batch, units); break;
+        }
+    }
+
+    // Each cell: a row loop over [b0, b1) that runs one body for the vectors of a row and again at V1 for its tail.
+
+    private static void RnnForward<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* mask, float* h,
+        int b0, int b1, int units, bool relu)
+        where TV : struct, IVector<TV>
+    {
+        for (int b = b0; b < b1; b++)
+        {
+            long row = (long)b * units;
+            if (mask != null && mask[b] == 0f)
+            {
+                new ReadOnlySpan<float>(previous + row, units).CopyTo(new Span<float>(h + row, units));
+                continue;
+            }
+
+            int j = 0;
+            for (; j <= units - TV.Count; j += TV.Count)
+            {
+                RnnForwardAt<TV>(xp + row, hp + row, biasIh, biasHh, h + row, j, relu);
+            }
+
+            for (; j < units; j++)
+            {
+                RnnForwardAt<V1>(xp + row, hp + row, biasIh, biasHh, h + row, j, relu);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RnnForwardAt<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* h, int j, bool relu)
+        where TV : struct, IVector<TV>
+    {
+        TV a = TV.Load(xp + j) + TV.Load(hp + j) + (TV.Load(biasIh + j) + TV.Load(biasHh + j));
+        (relu ? TV.Relu(a) : VectorMath.Tanh(a)).Store(h + j);
+    }
+
+    private static void RnnBackward<TV>(float* h, float* mask, float* dSequence, float* dh, float* dGates, int b0, int b1, int units, bool relu)
+        where TV : struct, IVector<TV>
+    {
+        for (int b = b0; b < b1; b++)
+        {
+            long row = (long)b * units;
+            float* ds = dSequence == null ? null : dSequence + row;
+            bool skip = mask != null && mask[b] == 0f;
+            int j = 0;
+            for (; j <= units - TV.Count; j += TV.Count)
+            {
+                RnnBackwardAt<TV>(h + row, ds, dh + row, dGates + row, j, skip, relu);
+            }
+
+            for (; j < units; j++)
+            {
+                RnnBackwardAt<V1>(h + row, ds, dh + row, dGates + row, j, skip, relu);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RnnBackwardAt<TV>(float* h, float* dSequence, float* dh, float* dGates, int j, bool skip, bool relu)
+        where TV : struct, IVector<TV>
+    {
+        TV g = Gradient<TV>(dh, dSequence, j);
+        if (skip)
+        {
+            TV.Zero.Store(dGates + j);
+            g.Store(dh + j);
+            return;
+        }
+
+        TV y = TV.Load(h + j);
+        // h = act(a): dL/da = g act'(a), read from the output (ReLU: 1 where h > 0; tanh: 1 - h^2).
+        TV derivative = relu ? TV.GreaterThan(y, TV.Zero) & TV.One : TV.One - (y * y);
+        (g * derivative).Store(dGates + j);
+        TV.Zero.Store(dh + j);
+    }
+
+    private static void LstmForward<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previousH, float* previousC, float* mask,
+        float* gates, float* h, float* c, int b0, int b1, int units)
+        where TV : struct, IVector<TV>
+    {
+        for (int b = b0; b < b1; b++)
+        {
+            long row = (long)b * units, gateRow = row * 4;
+            bool skip = mask != null && mask[b] == 0f;
+            int j = 0;
+            for (; j <= units - TV.Count; j += TV.Count)
+            {
+                LstmForwardAt<TV>(xp + gateRow, hp + gateRow, biasIh, biasHh, previousH + row, previousC + row, gates + gateRow, h + row, c + row,
+                    j, units, skip);
+            }
+
+            for (; j < units; j++)
+            {
+                LstmForwardAt<V1>(xp + gateRow, hp + gateRow, biasIh, biasHh, previousH + row, previousC + row, gates + gateRow, h + row, c + row,
+                    j, units, skip);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LstmForwardAt<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previousH, float* previousC,
+        float* gates, float* h, float* c, int j, int units, bool skip)
+        where TV : struct, IVector<TV>
+    {
+        int jf = j + units, jg = jf + units, jo = jg + units;
+        TV i = VectorMath.Sigmoid(PreActivation<TV>(xp, hp, biasIh, biasHh, j));
+        TV f = VectorMath.Sigmoid(PreActivation<TV>(xp, hp, biasIh, biasHh, jf));
+        TV g = VectorMath.Tanh(PreActivation<TV>(xp, hp, biasIh, biasHh, jg));
+        TV o = VectorMath.Sigmoid(PreActivation<TV>(xp, hp, biasIh, biasHh, jo));
+        i.Store(gates + j);
+        f.Store(gates + jf);
+        g.Store(gates + jg);
+        o.Store(gates + jo);
+        TV pc = TV.Load(previousC + j);
+        if (skip)
+        {
+            TV.Load(previousH + j).Store(h + j);
+            pc.Store(c + j);
+            return;
+        }
+
+        TV cell = TV.FusedMultiplyAdd(f, pc, i * g);
+        cell.Store(c + j);
+        (o * VectorMath.Tanh(cell)).Store(h + j);
+    }
+
+    private static void LstmBackward<TV>(float* gates, float* previousC, float* c, float* mask, float* dSequence, float* dh, float* dc, float* dGates,
+        int b0, int b1, int units)
+        where TV : struct, IVector<TV>
+    {
+        for (int b = b0; b < b1; b++)
+        {
+            long row = (long)b * units, gateRow = row * 4;
+            float* ds = dSequence == null ? null : dSequence + row;
+            bool skip = mask != null && mask[b] == 0f;
+            int j = 0;
+            for (; j <= units - TV.Count; j += TV.Count)
+            {
+                LstmBackwardAt<TV>(gates + gateRow, previousC + row, c + row, ds, dh + row, dc + row, dGates + gateRow, j, units, skip);
+            }
+
+            for (; j < units; j++)
+            {
+                LstmBackwardAt<V1>(gates + gateRow, previousC + row, c + row, ds, dh + row, dc + row, dGates + gateRow, j, units, skip);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LstmBackwardAt<TV>(float* gates, float* previousC, float* c, float* dSequence, float* dh, float* dc, float* dGates,
+        int j, int units, bool skip)
+        where TV : struct, IVector<TV>
+    {
+        int jf = j + units, jg = jf + units, jo = jg + units;
+        TV gh = Gradient<TV>(dh, dSequence, j);
+        if (skip)
+        {
+            // A masked row carried h and c over: both gradients pass straight back (dc unchanged), the gates get none.
+            TV.Zero.Store(dGates + j);
+            TV.Zero.Store(dGates + jf);
+            TV.Zero.Store(dGates + jg);
+            TV.Zero.Store(dGates + jo);
+            gh.Store(dh + j);
+            return;
+        }
+
+        TV i = TV.Load(gates + j), f = TV.Load(gates + jf), g = TV.Load(gates + jg), o = TV.Load(gates + jo);
+        TV tc = VectorMath.Tanh(TV.Load(c + j));
+        TV one = TV.One;
+        // h = o tanh(c): dL/do = gh tanh(c), and o = sigmoid(a_o) gives o (1 - o).
+        (gh * tc * (o * (one - o))).Store(dGates + jo);
+        // dL/dc = dc (from step t + 1) + gh o (1 - tanh(c)^2).
+        TV dCell = TV.FusedMultiplyAdd(gh * o, one - (tc * tc), TV.Load(dc + j));
+        // c = f previousC + i g: dL/di = dCell g, dL/df = dCell previousC, dL/dg = dCell i; then each gate's activation.
+        (dCell * g * (i * (one - i))).Store(dGates + j);
+        (dCell * TV.Load(previousC + j) * (f * (one - f))).Store(dGates + jf);
+        (dCell * i * (one - (g * g))).Store(dGates + jg);
+        // dL/dc_(t-1) = dCell f; h_(t-1) reaches this step only through the recurrent product.
+        (dCell * f).Store(dc + j);
+        TV.Zero.Store(dh + j);
+    }
+
+    private static void GruForward<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* mask, float* gates, float* h,
+        int b0, int b1, int units)
+        where TV : struct, IVector<TV>
+    {
+        for (int b = b0; b < b1; b++)
+        {
+            long row = (long)b * units;
+            bool skip = mask != null && mask[b] == 0f;
+            int j = 0;
+            for (; j <= units - TV.Count; j += TV.Count)
+            {
+                GruForwardAt<TV>(xp + (row * 3), hp + (row * 3), biasIh, biasHh, previous + row, gates + (row * 4), h + row, j, units, skip);
+            }
+
+            for (; j < units; j++)
+            {
+                GruForwardAt<V1>(xp + (row * 3), hp + (row * 3), biasIh, biasHh, previous + row, gates + (row * 4), h + row, j, units, skip);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GruForwardAt<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* gates, float* h,
+        int j, int units, bool skip)
+        where TV : struct, IVector<TV>
+    {
+        int jz = j + units, jn = jz + units, jhn = jn + units;
+        TV r = VectorMath.Sigmoid(PreActivation<TV>(xp, hp, biasIh, biasHh, j));
+        TV z = VectorMath.Sigmoid(PreActivation<TV>(xp, hp, biasIh, biasHh, jz));
+        TV hn = TV.Load(hp + jn) + TV.Load(biasHh + jn);
+        TV n = VectorMath.Tanh(TV.FusedMultiplyAdd(r, hn, TV.Load(xp + jn) + TV.Load(biasIh + jn)));
+        r.Store(gates + j);
+        z.Store(gates + jz);
+        n.Store(gates + jn);
+        hn.Store(gates + jhn);
+        TV p = TV.Load(previous + j);
+        // h = (1 - z) n + z previous, as n + z (previous - n).
+        (skip ? p : TV.FusedMultiplyAdd(z, p - n, n)).Store(h + j);
+    }
+
+    private static void GruBackward<TV>(float* gates, float* previous, float* mask, float* dSequence, float* dh, float* dInputGates,
+        float* dRecurrentGates, int b0, int b1, int units)
+        where TV : struct, IVector<TV>
+    {
+        for (int b = b0; b < b1; b++)
+        {
+            long row = (long)b * units;
+            float* ds = dSequence == null ? null : dSequence + row;
+            bool skip = mask != null && mask[b] == 0f;
+            int j = 0;
+            for (; j <= units - TV.Count; j += TV.Count)
+            {
+                GruBackwardAt<TV>(gates + (row * 4), previous + row, ds, dh + row, dInputGates + (row * 3), dRecurrentGates + (row * 3), j, units, skip);
+            }
+
+            for (; j < units; j++)
+            {
+                GruBackwardAt<V1>(gates + (row * 4), previous + row, ds, dh + row, dInputGates + (row * 3), dRecurrentGates + (row * 3), j, units, skip);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GruBackwardAt<TV>(float* gates, float* previous, float* dSequence, float* dh, float* dInputGates, float* dRecurrentGates,
+        int j, int units, bool skip)
+        where TV : struct, IVector<TV>
+    {
+        int jz = j + units, jn = jz + units, jhn = jn + units;
+        TV g = Gradient<TV>(dh, dSequence, j);
+        if (skip)
+        {
+            TV.Zero.Store(dInputGates + j);
+            TV.Zero.Store(dInputGates + jz);
+            TV.Zero.Store(dInputGates + jn);
+            TV.Zero.Store(dRecurrentGates + j);
+            TV.Zero.Store(dRecurrentGates + jz);
+            TV.Zero.Store(dRecurrentGates + jn);
+            g.Store(dh + j);
+            return;
+        }
+
+        TV r = TV.Load(gates + j), z = TV.Load(gates + jz), n = TV.Load(gates + jn), hn = TV.Load(gates + jhn);
+        TV one = TV.One;
+        // h = (1 - z) n + z previous: dL/dz = g (previous - n), dL/dn = g (1 - z), dL/dprevious (direct) = g z.
+        TV dz = g * (TV.Load(previous + j) - n) * (z * (one - z));
+        // n = tanh(a_n), a_n = xp_n + b_in + r hn: dL/da_n = dL/dn (1 - n^2); dL/dr = dL/da_n hn; dL/dhn = dL/da_n r.
+        TV dn = g * (one - z) * (one - (n * n));
+        TV dr = dn * hn * (r * (one - r));
+        dr.Store(dInputGates + j);
+        dz.Store(dInputGates + jz);
+        dn.Store(dInputGates + jn);
+        dr.Store(dRecurrentGates + j);
+        dz.Store(dRecurrentGates + jz);
+        (dn * r).Store(dRecurrentGates + jn);
+        (g * z).Store(dh + j);
+    }
+
+    /// <summary>xp + hp + biasIh + biasHh at column j of a gate row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV PreActivation<TV>(float* xp, float* hp, float* biasIh, float* biasHh, int j)
+        where TV : struct, IVector<TV> =>
+        TV.Load(xp + j) + TV.Load(hp + j) + (TV.Load(biasIh + j) + TV.Load(biasHh + j));
+
+    /// <summary>g = dh + dSequence at column j (dh alone when there is no dSequence).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Gradient<TV>(float* dh, float* dSequence, int j)
+        where TV : struct, IVector<TV> =>
+        dSequence == null ? TV.Load(dh + j) : TV.Load(dh + j) + TV.Load(dSequence + j);
+}
