@@ -53,6 +53,8 @@ public abstract partial class CompiledModel
             throw new ArgumentException($"Feature {bad % inputSize} of row {bad / inputSize} is {features[bad]}; features must be finite.", nameof(features));
         }
 
+        Dataset.ValidateTokens(Layout, features, "input");
+
         for (int first = 0; first < rows; first += BatchCapacity)
         {
             int batch = Math.Min(BatchCapacity, rows - first);

@@ -99,11 +99,84 @@ public abstract partial class CompiledModel
                     }
 
                     break;
+                case ParameterInit.RandomUniform:
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        values[i] = (2f * CounterRandom.Uniform(seed, counter++) - 1f) * 0.05f;
+                    }
+
+                    break;
+                case ParameterInit.ForgetGateOnes:
+                    values.Clear();
+                    values.Slice(parameter.FanIn, parameter.FanIn).Fill(1f);
+                    break;
+                case ParameterInit.Orthogonal:
+                    Orthogonalize(parameter, values, seed, ref counter);
+                    break;
                 default:
                     throw new InvalidOperationException($"{Layout.Name}: parameter {parameter.Name} has an unknown initialiser {parameter.Init}.");
             }
         }
 
         Backend.Upload(weights, WeightRegion);
+    }
+
+    // Keras' Orthogonal on the (rows, columns) = (gates * units, units) PyTorch layout, rows >= columns: a standard
+    // normal matrix (Box-Muller over the counter stream) whose columns are orthonormalised in double by modified
+    // Gram-Schmidt, which is its QR factor Q with diag(R) > 0, the sign fix Keras applies.
+    private void Orthogonalize(ParameterInfo parameter, Span<float> values, ulong seed, ref ulong counter)
+    {
+        if (parameter.Shape.Length != 2 || parameter.Shape[0] < parameter.Shape[1])
+        {
+            throw new InvalidOperationException($"{Layout.Name}: parameter {parameter.Name} {parameter.ShapeText} is orthogonally initialised but is not a matrix with at least as many rows as columns.");
+        }
+
+        int rows = parameter.Shape[0], columns = parameter.Shape[1];
+        var q = new double[rows * columns];
+        for (int i = 0; i < q.Length; i += 2)
+        {
+            double u1 = 1.0 - CounterRandom.Uniform(seed, counter++);
+            double u2 = CounterRandom.Uniform(seed, counter++);
+            double radius = Math.Sqrt(-2.0 * Math.Log(u1));
+            q[i] = radius * Math.Cos(2.0 * Math.PI * u2);
+            if (i + 1 < q.Length)
+            {
+                q[i + 1] = radius * Math.Sin(2.0 * Math.PI * u2);
+            }
+        }
+
+        for (int j = 0; j < columns; j++)
+        {
+            for (int previous = 0; previous < j; previous++)
+            {
+                double dot = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    dot += q[(r * columns) + j] * q[(r * columns) + previous];
+                }
+
+                for (int r = 0; r < rows; r++)
+                {
+                    q[(r * columns) + j] -= dot * q[(r * columns) + previous];
+                }
+            }
+
+            double norm = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                norm += q[(r * columns) + j] * q[(r * columns) + j];
+            }
+
+            norm = Math.Sqrt(norm);
+            for (int r = 0; r < rows; r++)
+            {
+                q[(r * columns) + j] /= norm;
+            }
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)q[i];
+        }
     }
 }

@@ -60,6 +60,12 @@ public abstract partial class CompiledModel : IDisposable
     protected Buf Act(int perSampleOffset, int width, int batch) =>
         new(Layout.ActivationBase + perSampleOffset * BatchCapacity, width * batch);
 
+    /// <summary>
+    /// Step <paramref name="step"/> of a time-major view (steps of <paramref name="batch"/> rows of <paramref name="width"/>
+    /// floats each): the contiguous (B, width) rows of that step, as the recurrent layers' loops address them.
+    /// </summary>
+    protected static Buf Step(Buf steps, int step, int batch, int width) => steps.Slice(step * batch * width, batch * width);
+
     /// <summary>A fixed region of the arena (a parameter, its gradient, or scratch).</summary>
     protected static Buf Fixed(int offset, int length) => new(offset, length);
 

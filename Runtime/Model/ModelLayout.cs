@@ -77,6 +77,15 @@ public sealed record ModelLayout
     /// <summary>The Keras-style summary table, computed at compile time.</summary>
     public required string Summary { get; init; }
 
+    /// <summary>
+    /// For a model whose first layer is an embedding: the number of token ids it takes, so every input float must be an
+    /// integer in [0, TokenVocabulary); 0 when the input is plain features.
+    /// </summary>
+    public int TokenVocabulary { get; init; }
+
+    /// <summary>The embedding layer that reads the token ids (for messages); empty without one.</summary>
+    public string TokenLayer { get; init; } = "";
+
     /// <summary>Floats per input sample.</summary>
     public int InputSize => Product(InputShape);
 

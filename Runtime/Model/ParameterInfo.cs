@@ -9,6 +9,19 @@ public enum ParameterInit
     Ones,
     /// <summary>Glorot (Xavier) uniform in +-sqrt(6 / (fanIn + fanOut)) (Keras' default for Dense kernels).</summary>
     GlorotUniform,
+    /// <summary>
+    /// Keras' Orthogonal (gain 1) for a recurrent weight of PyTorch's layout (gates * units, units): the QR factor of a
+    /// standard normal matrix with its signs fixed, so the columns are orthonormal (Keras' (units, gates * units)
+    /// kernel has orthonormal rows).
+    /// </summary>
+    Orthogonal,
+    /// <summary>Uniform in [-0.05, 0.05] (Keras' RandomUniform default, the Embedding's initialiser).</summary>
+    RandomUniform,
+    /// <summary>
+    /// An LSTM's bias_ih: zeros but the forget gate's (the second block of FanIn units) at 1, Keras' unit_forget_bias
+    /// (PyTorch adds bias_ih and bias_hh, and bias_hh starts at zero).
+    /// </summary>
+    ForgetGateOnes,
 }
 
 /// <summary>

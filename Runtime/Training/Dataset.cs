@@ -117,7 +117,31 @@ public sealed class Dataset
             throw new ArgumentException($"The {name} has {features[bad]} at row {bad / featureWidth}, feature {bad % featureWidth}; features must be finite.");
         }
 
+        ValidateTokens(layout, features, name);
         ValidateTargets(layout, targets, targetWidth, count, name);
+    }
+
+    /// <summary>
+    /// For a model over token ids: every feature must be an integer id in [0, vocabulary); the first that is not is
+    /// reported by its sample and position (the same check the embedding kernel makes, done before anything runs).
+    /// </summary>
+    internal static void ValidateTokens(ModelLayout layout, ReadOnlySpan<float> features, string name)
+    {
+        int vocabulary = layout.TokenVocabulary;
+        if (vocabulary == 0)
+        {
+            return;
+        }
+
+        int width = layout.InputSize;
+        for (int i = 0; i < features.Length; i++)
+        {
+            float id = features[i];
+            if (!(id >= 0f && id < vocabulary) || id != MathF.Floor(id))
+            {
+                throw new ArgumentException($"The {name} has token id {id} at sample {i / width}, position {i % width}; {layout.TokenLayer} of {layout.Name} takes integer ids in [0, {vocabulary}).");
+            }
+        }
     }
 
     private static void ValidateTargets(ModelLayout layout, ReadOnlySpan<float> targets, int targetWidth, int count, string name)
