@@ -309,6 +309,7 @@ public static partial class ParitySuite
         AddOptimizers(Add);
         AddConv2DCases(Add);
         AddFusedCases(Add);
+        AddRecurrentCases(Add);
         return cases;
     }
 
