@@ -138,6 +138,27 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WindowLargerThanInputError = Create(
         "MG2005", "Window larger than its input", "Layer '{0}' ({1}) has a {2} window larger than its input {3} ({4} with its padding), so its output would be empty; use a window of at most {5}{6}", ShapeCategory);
 
+    /// <summary>
+    /// MG2006, at the layer's attribute: "Layer '{0}' ({1}) expects a sequence (B, T, F) but gets {2}; {3}". The fix
+    /// names the recurrent layer before it whose ReturnSequences to set, or says how to declare a sequence input.
+    /// </summary>
+    public static readonly DiagnosticDescriptor LayerNeedsSequenceError = Create(
+        "MG2006", "Layer needs a sequence", "Layer '{0}' ({1}) expects a sequence (B, T, F) but gets {2}; {3}", ShapeCategory);
+
+    /// <summary>
+    /// MG2007, at the layer's attribute: "Layer '{0}' (Embedding) comes after '{1}' ({2}); an embedding reads the
+    /// model's token ids, so it must be the first layer, right after [Input(steps)]".
+    /// </summary>
+    public static readonly DiagnosticDescriptor EmbeddingNotFirstError = Create(
+        "MG2007", "Embedding is not the first layer", "Layer '{0}' (Embedding) comes after '{1}' ({2}); an embedding reads the model's token ids, so it must be the first layer, right after [Input(steps)]", ShapeCategory);
+
+    /// <summary>
+    /// MG2008, at the layer's attribute: "Layer '{0}' (Embedding) expects token ids (B, T) but gets {1}; declare the
+    /// input as [Input(steps)], one id per step".
+    /// </summary>
+    public static readonly DiagnosticDescriptor EmbeddingNeedsIdsError = Create(
+        "MG2008", "Embedding needs token ids", "Layer '{0}' (Embedding) expects token ids (B, T) but gets {1}; declare the input as [Input(steps)], one id per step", ShapeCategory);
+
     private static DiagnosticDescriptor Create(string id, string title, string message, string category) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 }

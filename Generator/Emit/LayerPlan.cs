@@ -78,6 +78,9 @@ internal sealed class LayerPlan
     /// <summary>For a Dropout layer whose training forward and backward the layer before runs (see <see cref="FusedDropout"/>).</summary>
     public bool RunByPrevious { get; set; }
 
+    /// <summary>The (B, T) padding mask slot of the layer's input steps (from an embedding with MaskZero), or null.</summary>
+    public string? SequenceMask { get; set; }
+
     /// <summary>For a Dropout layer: its mask.</summary>
     public string? MaskSlot { get; set; }
 

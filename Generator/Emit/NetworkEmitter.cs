@@ -147,7 +147,7 @@ internal static class NetworkEmitter
             WriteList(writer, "Parameters", plan.Parameters.Select(p =>
             {
                 string shape = string.Join(", ", p.Shape);
-                string glorot = p.Init == "GlorotUniform" ? $", {p.FanIn}, {p.FanOut}" : "";
+                string glorot = p.FanIn != 0 || p.FanOut != 0 ? $", {p.FanIn}, {p.FanOut}" : "";
                 return $"new({Literals.String(p.Name)}, {p.Constant}, [{shape}], {(p.Trainable ? "true" : "false")}, global::ModelGen.ParameterInit.{p.Init}{glorot}),";
             }));
             WriteList(writer, "Layers", plan.Layers.Select(layer =>
@@ -168,6 +168,12 @@ internal static class NetworkEmitter
                 OutputSlot = OutputSlot,
                 Summary = SummaryText,
                 """);
+            var first = plan.Layers[0];
+            if (first.Kind.TokenVocabulary(first.Spec) is int vocabulary and > 0)
+            {
+                writer.WriteLine($"TokenVocabulary = {Literals.Int(vocabulary)},");
+                writer.WriteLine($"TokenLayer = {Literals.String(first.Spec.Name)},");
+            }
         }
 
         writer.WriteLine();

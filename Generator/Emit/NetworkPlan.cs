@@ -154,11 +154,14 @@ internal sealed class NetworkPlan
         AddSlot("TargetSlot", TargetWidth, "target", TargetWidth == OutputWidth ? Network.OutputShape.WithBatch : "(B, 1) class indices");
 
         string previous = "InputSlot";
+        string? mask = null;
         foreach (var layer in Layers)
         {
             layer.InputSlot = previous;
+            layer.SequenceMask = mask;
             layer.Kind.PlaceForward(this, layer);
             previous = layer.OutputSlot;
+            mask = layer.Kind.MaskAfter(layer, mask);
         }
 
         // At inference a dropout is the identity: rather than copy, the next layer reads the dropout's input. Not

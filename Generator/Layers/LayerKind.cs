@@ -29,6 +29,17 @@ internal abstract class LayerKind
     /// <summary>The per-sample output shape for <paramref name="input"/>, or null after reporting why the layer cannot take it.</summary>
     public abstract Shape? InferShape(LayerSpec spec, Shape input, LocationInfo? location, List<DiagnosticInfo> diagnostics);
 
+    /// <summary>
+    /// The output shape when the layers before matter to the diagnosis (a recurrent layer names the one whose
+    /// ReturnSequences to set; an embedding must come first): <paramref name="before"/> are the specs before this
+    /// layer in order. By default the plain <see cref="InferShape(LayerSpec, Shape, LocationInfo?, List{DiagnosticInfo})"/>.
+    /// </summary>
+    public virtual Shape? InferShape(LayerSpec spec, IReadOnlyList<LayerSpec> before, Shape input, LocationInfo? location, List<DiagnosticInfo> diagnostics) =>
+        InferShape(spec, input, location, diagnostics);
+
+    /// <summary>For a first layer over token ids (an embedding): how many ids it takes; 0 for plain features.</summary>
+    public virtual int TokenVocabulary(LayerSpec spec) => 0;
+
     /// <summary>Trainable floats (weights, biases, gamma and beta).</summary>
     public virtual long TrainableCount(LayerSpec spec, Shape input) => 0;
 
@@ -77,6 +88,15 @@ internal abstract class LayerKind
 
     /// <summary>Whether the layer can run a dropout that follows it inside its own training and backward kernels.</summary>
     public virtual bool TakesDropout(LayerPlan layer) => false;
+
+    /// <summary>
+    /// The (B, T) padding mask the layer's output steps carry, given <paramref name="mask"/>, the one its input steps
+    /// carry (null: none), as Keras propagates masks: kept by a layer that keeps the steps ((T, F) in, (T, G) out, a
+    /// Dense or a Dropout on sequences, a recurrent layer returning sequences), dropped by one that does not (a
+    /// recurrent layer returning its last state consumes it). An embedding with MaskZero starts one.
+    /// </summary>
+    public virtual string? MaskAfter(LayerPlan layer, string? mask) =>
+        mask is not null && layer.Input.Rank == 2 && layer.Output.Rank == 2 && layer.Input.Dimensions[0] == layer.Output.Dimensions[0] ? mask : null;
 
     /// <summary>Whether inference may skip the layer, the next one reading its input (a dropout).</summary>
     public virtual bool IsIdentityAtInference => false;

@@ -17,6 +17,10 @@ internal static class LayerRegistry
         AvgPool2D.AvgPool2DLayer.Instance,
         GlobalAvgPool2D.GlobalAvgPool2DLayer.Instance,
         Flatten.FlattenLayer.Instance,
+        SimpleRNN.SimpleRNNLayer.Instance,
+        LSTM.LSTMLayer.Instance,
+        GRU.GRULayer.Instance,
+        Embedding.EmbeddingLayer.Instance,
     ];
 
     private static readonly Dictionary<string, LayerKind> s_byAttribute = Kinds.ToDictionary(kind => kind.AttributeName);

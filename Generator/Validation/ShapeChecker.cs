@@ -27,11 +27,13 @@ internal static class ShapeChecker
         long trainable = 0;
         long state = 0;
         long activationsPerSample = 2 * input.Size;
+        var before = new List<LayerSpec>();
         foreach (var layer in network.Layers)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var kind = layer.Spec.Layer;
-            Shape? output = kind.InferShape(layer.Spec, input, layer.Location, diagnostics);
+            Shape? output = kind.InferShape(layer.Spec, before, input, layer.Location, diagnostics);
+            before.Add(layer.Spec);
             if (output is null)
             {
                 return new ValidationResult(null, EquatableArray.From(diagnostics));

@@ -76,7 +76,7 @@ public sealed class GradientCheckTests
         return new Dataset(x, features, targets, 1);
     }
 
-    private static void Check(CompiledModel model, Dataset batch, float step = Step)
+    internal static void Check(CompiledModel model, Dataset batch, float step = Step)
     {
         int trainable = model.Layout.TrainableCount;
         var weights = new float[model.WeightCount];

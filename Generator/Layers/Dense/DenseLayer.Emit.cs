@@ -9,11 +9,20 @@ internal sealed partial class DenseLayer
     /// <summary>weight (units, inputs), Glorot-uniform; bias (units), zeros.</summary>
     public override IEnumerable<PlannedParameter> Parameters(LayerPlan layer)
     {
-        yield return new PlannedParameter(layer.Id + "Weight", layer.Spec.Name + ".weight", 0, [layer.OutputWidth, layer.InputWidth], true, "GlorotUniform", layer.InputWidth, layer.OutputWidth, "");
-        yield return new PlannedParameter(layer.Id + "Bias", layer.Spec.Name + ".bias", 0, [layer.OutputWidth], true, "Zeros", 0, 0, "");
+        var (_, inputs, units) = Rows(layer);
+        yield return new PlannedParameter(layer.Id + "Weight", layer.Spec.Name + ".weight", 0, [units, inputs], true, "GlorotUniform", inputs, units, "");
+        yield return new PlannedParameter(layer.Id + "Bias", layer.Spec.Name + ".bias", 0, [units], true, "Zeros", 0, 0, "");
     }
 
     public override string Describe(LayerSpec layer) => Describe((DenseSpec)layer);
+
+    /// <summary>
+    /// The GEMM's rows (batch, or T * batch on a sequence: every step is a row), and the features in and out per row.
+    /// </summary>
+    private static (string Rows, int Inputs, int Units) Rows(LayerPlan layer) =>
+        layer.Input.Rank == 2
+            ? ($"{layer.Input.Dimensions[0]} * batch", layer.Input.Dimensions[1], layer.Output.Dimensions[1])
+            : ("batch", layer.InputWidth, layer.OutputWidth);
 
     private static string Describe(DenseSpec spec) =>
         spec.Activation == ActivationFunction.Linear ? $"Dense({spec.Units})" : $"Dense({spec.Units}, {spec.Activation})";
@@ -25,18 +34,19 @@ internal sealed partial class DenseLayer
     public override void EmitForward(IndentedTextWriter writer, LayerPlan layer)
     {
         var spec = (DenseSpec)layer.Spec;
-        int inputs = layer.InputWidth;
-        int units = layer.OutputWidth;
+        var (rows, inputs, units) = Rows(layer);
         string target = layer.LogitsSlot ?? layer.OutputSlot;
         string weight = Buffers.Fixed(layer.Id + "Weight", inputs * units);
         string fusion = layer.LogitsSlot is null ? "" : "; logits kept for the fused loss";
         var activation = layer.LogitsSlot is null ? spec.Activation : ActivationFunction.Linear;
         writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}{fusion}");
-        writer.WriteLine($"k.Gemm(false, true, batch, {units}, {inputs}, 1f, {Buffers.Act(layer.ForwardInput, inputs)}, {weight}, 0f, {Buffers.Act(target, units)});");
-        writer.WriteLine($"k.BiasActivation({Buffers.Act(target, units)}, {Buffers.Fixed(layer.Id + "Bias", units)}, batch, {units}, {Literals.Activation(activation)});");
+        string x = Buffers.Act(layer.ForwardInput, layer.InputWidth);
+        string y = Buffers.Act(target, layer.OutputWidth);
+        writer.WriteLine($"k.Gemm(false, true, {rows}, {units}, {inputs}, 1f, {x}, {weight}, 0f, {y});");
+        writer.WriteLine($"k.BiasActivation({y}, {Buffers.Fixed(layer.Id + "Bias", units)}, {rows}, {units}, {Literals.Activation(activation)});");
         if (layer.LogitsSlot is not null)
         {
-            writer.WriteLine($"k.Activation({Buffers.Act(target, units)}, {Buffers.Act(layer.OutputSlot, units)}, batch, {units}, {Literals.Activation(spec.Activation)});");
+            writer.WriteLine($"k.Activation({y}, {Buffers.Act(layer.OutputSlot, layer.OutputWidth)}, {rows}, {units}, {Literals.Activation(spec.Activation)});");
         }
     }
 
@@ -47,9 +57,8 @@ internal sealed partial class DenseLayer
     public override void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
     {
         var spec = (DenseSpec)layer.Spec;
-        int inputs = layer.InputWidth;
-        int units = layer.OutputWidth;
-        string dOutput = Buffers.Act(layer.OutputGradient!, units);
+        var (rows, inputs, units) = Rows(layer);
+        string dOutput = Buffers.Act(layer.OutputGradient!, layer.OutputWidth);
         bool throughActivation = !layer.FusedIntoLoss && spec.Activation != ActivationFunction.Linear && !layer.ReluBackwardDoneByNext;
         string dz = throughActivation || layer.ReluBackwardDoneByNext ? "dZ" : layer.ReceivesLogitGradient ? "dLogits" : "dy";
         string parameters = throughActivation
@@ -61,14 +70,14 @@ internal sealed partial class DenseLayer
         writer.WriteLine($"// {spec.Name}: {parameters}{input}");
         if (throughActivation)
         {
-            writer.WriteLine($"k.ActivationBackward({Buffers.Act(layer.OutputSlot, units)}, {dOutput}, {dOutput}, batch, {units}, {Literals.Activation(spec.Activation)});");
+            writer.WriteLine($"k.ActivationBackward({Buffers.Act(layer.OutputSlot, layer.OutputWidth)}, {dOutput}, {dOutput}, {rows}, {units}, {Literals.Activation(spec.Activation)});");
         }
 
-        writer.WriteLine($"k.Gemm(true, false, {units}, {inputs}, batch, 1f, {dOutput}, {Buffers.Act(layer.InputSlot, inputs)}, 1f, {Buffers.Gradient(layer.Id + "Weight", inputs * units)});");
-        writer.WriteLine($"k.BiasBackward({dOutput}, {Buffers.Gradient(layer.Id + "Bias", units)}, batch, {units});");
+        writer.WriteLine($"k.Gemm(true, false, {units}, {inputs}, {rows}, 1f, {dOutput}, {Buffers.Act(layer.InputSlot, layer.InputWidth)}, 1f, {Buffers.Gradient(layer.Id + "Weight", inputs * units)});");
+        writer.WriteLine($"k.BiasBackward({dOutput}, {Buffers.Gradient(layer.Id + "Bias", units)}, {rows}, {units});");
         if (layer.NeedsInputGradient)
         {
-            writer.WriteLine($"k.Gemm(false, false, batch, {inputs}, {units}, 1f, {dOutput}, {Buffers.Fixed(layer.Id + "Weight", inputs * units)}, 0f, {Buffers.Act(layer.InputGradient!, inputs)});");
+            writer.WriteLine($"k.Gemm(false, false, {rows}, {inputs}, {units}, 1f, {dOutput}, {Buffers.Fixed(layer.Id + "Weight", inputs * units)}, 0f, {Buffers.Act(layer.InputGradient!, layer.InputWidth)});");
         }
     }
 }

@@ -7,21 +7,30 @@ namespace ModelGen.Generator.Layers.Dense;
 
 internal sealed partial class DenseLayer
 {
-    /// <summary>(B, F) -> (B, units); a multi-dimensional input needs a [Flatten] first.</summary>
+    /// <summary>
+    /// (B, F) -> (B, units); on a sequence (B, T, F) -> (B, T, units), the same weights at every step (Keras' Dense on
+    /// the last axis). Feature maps need a [Flatten] first.
+    /// </summary>
     public override Shape? InferShape(LayerSpec layer, Shape input, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         var spec = (DenseSpec)layer;
-        if (input.Rank != 1)
+        if (input.Rank > 2)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerNeedsFlatInputError, location, spec.Name, spec.Kind, input.WithBatch));
             return null;
         }
 
-        return Shape.Vector(spec.Units);
+        return input.Rank == 2 ? new Shape(EquatableArray.From(new[] { input.Dimensions[0], spec.Units })) : Shape.Vector(spec.Units);
     }
 
-    /// <summary>Weight (units, inputs) and bias (units).</summary>
-    public override long TrainableCount(LayerSpec layer, Shape input) => (input.Size * ((DenseSpec)layer).Units) + ((DenseSpec)layer).Units;
+    /// <summary>Weight (units, inputs) and bias (units), inputs being the last axis.</summary>
+    public override long TrainableCount(LayerSpec layer, Shape input) => (Inputs(input) * ((DenseSpec)layer).Units) + ((DenseSpec)layer).Units;
+
+    /// <summary>Features per row: the last axis (a sequence's rows are its steps).</summary>
+    private static long Inputs(Shape input) => input.Dimensions[input.Rank - 1];
+
+    /// <summary>Rows per sample: the steps of a sequence, else 1.</summary>
+    private static long Steps(Shape input) => input.Rank == 2 ? input.Dimensions[0] : 1;
 
     public override bool IsTrainable => true;
 
@@ -36,5 +45,5 @@ internal sealed partial class DenseLayer
     public override long FlopsPerSample(LayerSpec layer, Shape input) => layer is DenseSpec spec ? Flops(spec, input) : 0;
 
     private static long Flops(DenseSpec spec, Shape input) =>
-        (2 * input.Size * spec.Units) + spec.Units + ActivationFlops.PerSample(spec.Activation, spec.Units);
+        Steps(input) * ((2 * Inputs(input) * spec.Units) + spec.Units + ActivationFlops.PerSample(spec.Activation, spec.Units));
 }
