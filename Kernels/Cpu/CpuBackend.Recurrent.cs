@@ -6,6 +6,11 @@ namespace ModelGen.Kernels.Cpu;
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
+    private RecurrentCpu.StepJob? _recurrentStep;
+
+    /// <summary>The step kernels' job, made on first use (the constructor lives with the other families).</summary>
+    private RecurrentCpu.StepJob Step => _recurrentStep ??= new RecurrentCpu.StepJob(_gemm);
+
     /// <inheritdoc/>
     public void SequenceTranspose(Buf source, Buf destination, int outer, int inner, int width)
     {
@@ -34,7 +39,7 @@ public sealed unsafe partial class CpuBackend
         Sized(previous, count, nameof(previous));
         float* m = Optional(mask, batch, nameof(mask));
         Sized(h, count, nameof(h));
-        RecurrentCpu.RnnForward(_base + xp.Offset, _base + hp.Offset, _base + biasIh.Offset, _base + biasHh.Offset, _base + previous.Offset, m,
+        Step.RnnForward(_base + xp.Offset, _base + hp.Offset, _base + biasIh.Offset, _base + biasHh.Offset, _base + previous.Offset, m,
             _base + h.Offset, batch, units, activation == ActivationKind.ReLU);
     }
 
@@ -48,7 +53,7 @@ public sealed unsafe partial class CpuBackend
         float* ds = Optional(dSequence, count, nameof(dSequence));
         Sized(dh, count, nameof(dh));
         Sized(dGates, count, nameof(dGates));
-        RecurrentCpu.RnnBackward(_base + h.Offset, m, ds, _base + dh.Offset, _base + dGates.Offset, batch, units, activation == ActivationKind.ReLU);
+        Step.RnnBackward(_base + h.Offset, m, ds, _base + dh.Offset, _base + dGates.Offset, batch, units, activation == ActivationKind.ReLU);
     }
 
     /// <inheritdoc/>
@@ -67,7 +72,7 @@ public sealed unsafe partial class CpuBackend
         Sized(gates, gateCount, nameof(gates));
         Sized(h, count, nameof(h));
         Sized(c, count, nameof(c));
-        RecurrentCpu.LstmForward(_base + xp.Offset, _base + hp.Offset, _base + biasIh.Offset, _base + biasHh.Offset, _base + previousH.Offset,
+        Step.LstmForward(_base + xp.Offset, _base + hp.Offset, _base + biasIh.Offset, _base + biasHh.Offset, _base + previousH.Offset,
             _base + previousC.Offset, m, _base + gates.Offset, _base + h.Offset, _base + c.Offset, batch, units);
     }
 
@@ -83,7 +88,7 @@ public sealed unsafe partial class CpuBackend
         Sized(dh, count, nameof(dh));
         Sized(dc, count, nameof(dc));
         Sized(dGates, gateCount, nameof(dGates));
-        RecurrentCpu.LstmBackward(_base + gates.Offset, _base + previousC.Offset, _base + c.Offset, m, ds, _base + dh.Offset, _base + dc.Offset,
+        Step.LstmBackward(_base + gates.Offset, _base + previousC.Offset, _base + c.Offset, m, ds, _base + dh.Offset, _base + dc.Offset,
             _base + dGates.Offset, batch, units);
     }
 
@@ -100,7 +105,7 @@ public sealed unsafe partial class CpuBackend
         float* m = Optional(mask, batch, nameof(mask));
         Sized(gates, count * 4, nameof(gates));
         Sized(h, count, nameof(h));
-        RecurrentCpu.GruForward(_base + xp.Offset, _base + hp.Offset, _base + biasIh.Offset, _base + biasHh.Offset, _base + previous.Offset, m,
+        Step.GruForward(_base + xp.Offset, _base + hp.Offset, _base + biasIh.Offset, _base + biasHh.Offset, _base + previous.Offset, m,
             _base + gates.Offset, _base + h.Offset, batch, units);
     }
 
@@ -115,7 +120,7 @@ public sealed unsafe partial class CpuBackend
         Sized(dh, count, nameof(dh));
         Sized(dInputGates, count * 3, nameof(dInputGates));
         Sized(dRecurrentGates, count * 3, nameof(dRecurrentGates));
-        RecurrentCpu.GruBackward(_base + gates.Offset, _base + previous.Offset, m, ds, _base + dh.Offset, _base + dInputGates.Offset,
+        Step.GruBackward(_base + gates.Offset, _base + previous.Offset, m, ds, _base + dh.Offset, _base + dInputGates.Offset,
             _base + dRecurrentGates.Offset, batch, units);
     }
 

@@ -20,7 +20,7 @@ internal static unsafe class EmbeddingCpu
                 if (!(id >= 0f && id < vocabulary && id == MathF.Floor(id)))
                 {
                     throw new ArgumentException(
-                        $"Embedding id {id} at sample {b}, position {t} is not an integer in [0, {vocabulary}).", nameof(ids));
+                        $"Token id {id} at sample {b}, position {t} is not an integer in [0, {vocabulary}).", nameof(ids));
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ModelGen.Kernels.Cpu.Gemm;
 using ModelGen.Kernels.Cpu.Simd;
 
 namespace ModelGen.Kernels.Cpu;
@@ -16,14 +17,14 @@ internal static unsafe class RecurrentCpu
     /// where the mask is 0. act is ReLU when <paramref name="relu"/>, else tanh.
     /// </summary>
     public static void RnnForward(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* mask, float* h,
-        int batch, int units, bool relu)
+        int b0, int b1, int units, bool relu)
     {
         switch (SimdWidth.Current)
         {
-            case 512: RnnForward<V512>(xp, hp, biasIh, biasHh, previous, mask, h, 0, batch, units, relu); break;
-            case 256: RnnForward<V256>(xp, hp, biasIh, biasHh, previous, mask, h, 0, batch, units, relu); break;
-            case 128: RnnForward<V128>(xp, hp, biasIh, biasHh, previous, mask, h, 0, batch, units, relu); break;
-            default: RnnForward<V1>(xp, hp, biasIh, biasHh, previous, mask, h, 0, batch, units, relu); break;
+            case 512: RnnForward<V512>(xp, hp, biasIh, biasHh, previous, mask, h, b0, b1, units, relu); break;
+            case 256: RnnForward<V256>(xp, hp, biasIh, biasHh, previous, mask, h, b0, b1, units, relu); break;
+            case 128: RnnForward<V128>(xp, hp, biasIh, biasHh, previous, mask, h, b0, b1, units, relu); break;
+            default: RnnForward<V1>(xp, hp, biasIh, biasHh, previous, mask, h, b0, b1, units, relu); break;
         }
     }
 
@@ -31,14 +32,14 @@ internal static unsafe class RecurrentCpu
     /// h, dSequence (or null), dh, dGates (B, H); mask (B) or null: g = dh + dSequence; dGates = g act'(h) and dh = 0,
     /// or dGates = 0 and dh = g where the mask is 0.
     /// </summary>
-    public static void RnnBackward(float* h, float* mask, float* dSequence, float* dh, float* dGates, int batch, int units, bool relu)
+    public static void RnnBackward(float* h, float* mask, float* dSequence, float* dh, float* dGates, int b0, int b1, int units, bool relu)
     {
         switch (SimdWidth.Current)
         {
-            case 512: RnnBackward<V512>(h, mask, dSequence, dh, dGates, 0, batch, units, relu); break;
-            case 256: RnnBackward<V256>(h, mask, dSequence, dh, dGates, 0, batch, units, relu); break;
-            case 128: RnnBackward<V128>(h, mask, dSequence, dh, dGates, 0, batch, units, relu); break;
-            default: RnnBackward<V1>(h, mask, dSequence, dh, dGates, 0, batch, units, relu); break;
+            case 512: RnnBackward<V512>(h, mask, dSequence, dh, dGates, b0, b1, units, relu); break;
+            case 256: RnnBackward<V256>(h, mask, dSequence, dh, dGates, b0, b1, units, relu); break;
+            case 128: RnnBackward<V128>(h, mask, dSequence, dh, dGates, b0, b1, units, relu); break;
+            default: RnnBackward<V1>(h, mask, dSequence, dh, dGates, b0, b1, units, relu); break;
         }
     }
 
@@ -48,14 +49,14 @@ internal static unsafe class RecurrentCpu
     /// h = o tanh(c); previousH and previousC carried over where the mask is 0 (the gates are written for every row).
     /// </summary>
     public static void LstmForward(float* xp, float* hp, float* biasIh, float* biasHh, float* previousH, float* previousC, float* mask,
-        float* gates, float* h, float* c, int batch, int units)
+        float* gates, float* h, float* c, int b0, int b1, int units)
     {
         switch (SimdWidth.Current)
         {
-            case 512: LstmForward<V512>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, 0, batch, units); break;
-            case 256: LstmForward<V256>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, 0, batch, units); break;
-            case 128: LstmForward<V128>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, 0, batch, units); break;
-            default: LstmForward<V1>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, 0, batch, units); break;
+            case 512: LstmForward<V512>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, b0, b1, units); break;
+            case 256: LstmForward<V256>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, b0, b1, units); break;
+            case 128: LstmForward<V128>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, b0, b1, units); break;
+            default: LstmForward<V1>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, b0, b1, units); break;
         }
     }
 
@@ -65,14 +66,14 @@ internal static unsafe class RecurrentCpu
     /// (a masked row: dGates 0, dc unchanged, dh = g).
     /// </summary>
     public static void LstmBackward(float* gates, float* previousC, float* c, float* mask, float* dSequence, float* dh, float* dc, float* dGates,
-        int batch, int units)
+        int b0, int b1, int units)
     {
         switch (SimdWidth.Current)
         {
-            case 512: LstmBackward<V512>(gates, previousC, c, mask, dSequence, dh, dc, dGates, 0, batch, units); break;
-            case 256: LstmBackward<V256>(gates, previousC, c, mask, dSequence, dh, dc, dGates, 0, batch, units); break;
-            case 128: LstmBackward<V128>(gates, previousC, c, mask, dSequence, dh, dc, dGates, 0, batch, units); break;
-            default: LstmBackward<V1>(gates, previousC, c, mask, dSequence, dh, dc, dGates, 0, batch, units); break;
+            case 512: LstmBackward<V512>(gates, previousC, c, mask, dSequence, dh, dc, dGates, b0, b1, units); break;
+            case 256: LstmBackward<V256>(gates, previousC, c, mask, dSequence, dh, dc, dGates, b0, b1, units); break;
+            case 128: LstmBackward<V128>(gates, previousC, c, mask, dSequence, dh, dc, dGates, b0, b1, units); break;
+            default: LstmBackward<V1>(gates, previousC, c, mask, dSequence, dh, dc, dGates, b0, b1, units); break;
         }
     }
 
@@ -81,14 +82,14 @@ internal static unsafe class RecurrentCpu
     /// mask (B) or null: PyTorch's GRU cell, h = (1 - z) n + z previous, or previous where the mask is 0.
     /// </summary>
     public static void GruForward(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* mask, float* gates, float* h,
-        int batch, int units)
+        int b0, int b1, int units)
     {
         switch (SimdWidth.Current)
         {
-            case 512: GruForward<V512>(xp, hp, biasIh, biasHh, previous, mask, gates, h, 0, batch, units); break;
-            case 256: GruForward<V256>(xp, hp, biasIh, biasHh, previous, mask, gates, h, 0, batch, units); break;
-            case 128: GruForward<V128>(xp, hp, biasIh, biasHh, previous, mask, gates, h, 0, batch, units); break;
-            default: GruForward<V1>(xp, hp, biasIh, biasHh, previous, mask, gates, h, 0, batch, units); break;
+            case 512: GruForward<V512>(xp, hp, biasIh, biasHh, previous, mask, gates, h, b0, b1, units); break;
+            case 256: GruForward<V256>(xp, hp, biasIh, biasHh, previous, mask, gates, h, b0, b1, units); break;
+            case 128: GruForward<V128>(xp, hp, biasIh, biasHh, previous, mask, gates, h, b0, b1, units); break;
+            default: GruForward<V1>(xp, hp, biasIh, biasHh, previous, mask, gates, h, b0, b1, units); break;
         }
     }
 
@@ -98,14 +99,14 @@ internal static unsafe class RecurrentCpu
     /// dh = z g (a masked row: both gate gradients 0, dh = g).
     /// </summary>
     public static void GruBackward(float* gates, float* previous, float* mask, float* dSequence, float* dh, float* dInputGates, float* dRecurrentGates,
-        int batch, int units)
+        int b0, int b1, int units)
     {
         switch (SimdWidth.Current)
         {
-            case 512: GruBackward<V512>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, 0, batch, units); break;
-            case 256: GruBackward<V256>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, 0, batch, units); break;
-            case 128: GruBackward<V128>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, 0, batch, units); break;
-            default: GruBackward<V1>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, 0, batch, units); break;
+            case 512: GruBackward<V512>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, b0, b1, units); break;
+            case 256: GruBackward<V256>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, b0, b1, units); break;
+            case 128: GruBackward<V128>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, b0, b1, units); break;
+            default: GruBackward<V1>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, b0, b1, units); break;
         }
     }
 
@@ -399,4 +400,129 @@ internal static unsafe class RecurrentCpu
     private static TV Gradient<TV>(float* dh, float* dSequence, int j)
         where TV : struct, IVector<TV> =>
         dSequence == null ? TV.Load(dh + j) : TV.Load(dh + j) + TV.Load(dSequence + j);
+
+    /// <summary>The six step passes over all rows, split by rows (a row's bits do not depend on the split).</summary>
+    internal sealed class StepJob(GemmCpu gemm) : CpuJob(gemm)
+    {
+        private Pass _pass;
+        private float* _xp, _hp, _biasIh, _biasHh, _previousH, _previousC, _mask, _gates, _h, _c, _dSequence, _dh, _dc, _dGates, _dRecurrentGates;
+        private int _units;
+        private bool _relu;
+
+        private enum Pass
+        {
+            RnnForward,
+            RnnBackward,
+            LstmForward,
+            LstmBackward,
+            GruForward,
+            GruBackward,
+        }
+
+        public void RnnForward(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* mask, float* h, int batch, int units, bool relu)
+        {
+            _xp = xp;
+            _hp = hp;
+            _biasIh = biasIh;
+            _biasHh = biasHh;
+            _previousH = previous;
+            _mask = mask;
+            _h = h;
+            _relu = relu;
+            Go(Pass.RnnForward, batch, units, 5L * batch * units);
+        }
+
+        public void RnnBackward(float* h, float* mask, float* dSequence, float* dh, float* dGates, int batch, int units, bool relu)
+        {
+            _h = h;
+            _mask = mask;
+            _dSequence = dSequence;
+            _dh = dh;
+            _dGates = dGates;
+            _relu = relu;
+            Go(Pass.RnnBackward, batch, units, 5L * batch * units);
+        }
+
+        public void LstmForward(float* xp, float* hp, float* biasIh, float* biasHh, float* previousH, float* previousC, float* mask,
+            float* gates, float* h, float* c, int batch, int units)
+        {
+            _xp = xp;
+            _hp = hp;
+            _biasIh = biasIh;
+            _biasHh = biasHh;
+            _previousH = previousH;
+            _previousC = previousC;
+            _mask = mask;
+            _gates = gates;
+            _h = h;
+            _c = c;
+            Go(Pass.LstmForward, batch, units, 16L * batch * units);
+        }
+
+        public void LstmBackward(float* gates, float* previousC, float* c, float* mask, float* dSequence, float* dh, float* dc, float* dGates,
+            int batch, int units)
+        {
+            _gates = gates;
+            _previousC = previousC;
+            _c = c;
+            _mask = mask;
+            _dSequence = dSequence;
+            _dh = dh;
+            _dc = dc;
+            _dGates = dGates;
+            Go(Pass.LstmBackward, batch, units, 15L * batch * units);
+        }
+
+        public void GruForward(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* mask, float* gates, float* h,
+            int batch, int units)
+        {
+            _xp = xp;
+            _hp = hp;
+            _biasIh = biasIh;
+            _biasHh = biasHh;
+            _previousH = previous;
+            _mask = mask;
+            _gates = gates;
+            _h = h;
+            Go(Pass.GruForward, batch, units, 12L * batch * units);
+        }
+
+        public void GruBackward(float* gates, float* previous, float* mask, float* dSequence, float* dh, float* dInputGates, float* dRecurrentGates,
+            int batch, int units)
+        {
+            _gates = gates;
+            _previousH = previous;
+            _mask = mask;
+            _dSequence = dSequence;
+            _dh = dh;
+            _dGates = dInputGates;
+            _dRecurrentGates = dRecurrentGates;
+            Go(Pass.GruBackward, batch, units, 13L * batch * units);
+        }
+
+        protected override void Range(int start, int end)
+        {
+            switch (_pass)
+            {
+                case Pass.RnnForward: RecurrentCpu.RnnForward(_xp, _hp, _biasIh, _biasHh, _previousH, _mask, _h, start, end, _units, _relu); break;
+                case Pass.RnnBackward: RecurrentCpu.RnnBackward(_h, _mask, _dSequence, _dh, _dGates, start, end, _units, _relu); break;
+                case Pass.LstmForward:
+                    RecurrentCpu.LstmForward(_xp, _hp, _biasIh, _biasHh, _previousH, _previousC, _mask, _gates, _h, _c, start, end, _units);
+                    break;
+                case Pass.LstmBackward: RecurrentCpu.LstmBackward(_gates, _previousC, _c, _mask, _dSequence, _dh, _dc, _dGates, start, end, _units); break;
+                case Pass.GruForward: RecurrentCpu.GruForward(_xp, _hp, _biasIh, _biasHh, _previousH, _mask, _gates, _h, start, end, _units); break;
+                default: RecurrentCpu.GruBackward(_gates, _previousH, _mask, _dSequence, _dh, _dGates, _dRecurrentGates, start, end, _units); break;
+            }
+        }
+
+        /// <summary>Runs a pass over the rows, split when its floats (read plus written) pay for the hand-off, then forgets the pointers.</summary>
+        private void Go(Pass pass, int batch, int units, long floats)
+        {
+            _pass = pass;
+            _units = units;
+            Run(batch, 1, floats);
+            _xp = _hp = _biasIh = _biasHh = _previousH = _previousC = _mask = _gates = _h = _c = null;
+            _dSequence = _dh = _dc = _dGates = _dRecurrentGates = null;
+        }
+    }
 }
