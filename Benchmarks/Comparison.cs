@@ -55,7 +55,7 @@ internal static class Comparison
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{oursName,-40} {Format(a),12} {Format(b),12} {ratio,9}  {peerName}"));
         }
 
-        foreach (string workload in (string[])["hotel_mlp", "cnn"])
+        foreach (string workload in (string[])["hotel_mlp", "cnn", "lstm", "gru", "rnn_tanh"])
         {
             long? alloc = ours.Select(o => (long?)o?[workload]?["alloc_bytes_per_step"]).Max();
             if (alloc is not null && InRun(workload))
