@@ -21,13 +21,7 @@ internal static class RecurrentWorkload
     public static Dictionary<string, object> Run(string kind, int threads, double budget)
     {
         var device = Device.Cpu(threads);
-        using CompiledModel model = kind switch
-        {
-            "lstm" => new LstmReg(Batch, seed: 0, device),
-            "gru" => new GruReg(Batch, seed: 0, device),
-            "rnn_tanh" => new RnnReg(Batch, seed: 0, device),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "lstm, gru or rnn_tanh"),
-        };
+        using CompiledModel model = Create(kind, device);
 
         float[] features = Normal(Batch * Steps * Features, seed: 0);
         float[] targets = Normal(Batch, seed: 1);
@@ -48,8 +42,17 @@ internal static class RecurrentWorkload
         };
     }
 
+    /// <summary>The workload's model of <paramref name="kind"/> (lstm, gru or rnn_tanh) with room for one batch.</summary>
+    internal static CompiledModel Create(string kind, Device device) => kind switch
+    {
+        "lstm" => new LstmReg(Batch, seed: 0, device),
+        "gru" => new GruReg(Batch, seed: 0, device),
+        "rnn_tanh" => new RnnReg(Batch, seed: 0, device),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "lstm, gru or rnn_tanh"),
+    };
+
     /// <summary><paramref name="count"/> standard-normal floats (Box-Muller), seeded, as the peer's torch.randn.</summary>
-    private static float[] Normal(int count, int seed)
+    internal static float[] Normal(int count, int seed)
     {
         var random = new Random(seed);
         var values = new float[count];

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace ModelGen.Benchmarks;
+
+/// <summary>
+/// Where one recurrent training step's time goes (the LSTM, GRU or tanh-RNN workload): real
+/// <see cref="CompiledModel.TrainOnBatch"/> steps on the workload's batch, every back-end call timed, then summed by
+/// call label (an operation and its sizes: the 32 recurrent GEMMs of one shape make one line), largest first.
+/// </summary>
+internal static class RecurrentProfile
+{
+    public static void Run(string kind, int threads, int steps)
+    {
+        const int Batch = RecurrentWorkload.Batch;
+        float[] features = RecurrentWorkload.Normal(Batch * RecurrentWorkload.Steps * RecurrentWorkload.Features, seed: 0);
+        float[] targets = RecurrentWorkload.Normal(Batch, seed: 1);
+        var device = new ProfilingDevice(threads);
+        using CompiledModel model = RecurrentWorkload.Create(kind, device);
+        using CompiledModel plain = RecurrentWorkload.Create(kind, ModelGen.Kernels.Device.Cpu(threads));
+        var adam = new Adam();
+        ProfilingBackend backend = device.Backend!;
+        CnnWorkload.WarmUp(() => model.TrainOnBatch(features, targets, adam), 20);
+        CnnWorkload.WarmUp(() => plain.TrainOnBatch(features, targets, adam), 20);
+        var whole = new List<double>();
+        for (int i = 0; i < steps; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            plain.TrainOnBatch(features, targets, adam);
+            whole.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        }
+
+        backend.Recording = true;
+        for (int i = 0; i < steps; i++)
+        {
+            backend.BeginStep();
+            model.TrainOnBatch(features, targets, adam);
+        }
+
+        backend.Recording = false;
+        var rows = backend.Medians().ToList();
+        double total = rows.Sum(r => r.Microseconds);
+        Console.WriteLine($"\n== {kind} training step by call label ({backend.Name}, batch {Batch}, median of {steps} steps per call, summed)");
+        foreach (var group in rows.GroupBy(r => r.Label).OrderByDescending(g => g.Sum(r => r.Microseconds)))
+        {
+            double us = group.Sum(r => r.Microseconds);
+            Console.WriteLine(FormattableString.Invariant($"    {group.Key + " (" + group.Count() + (group.Count() == 1 ? " call)" : " calls)"),-64} {us,9:F1} {us / total,7:P1}"));
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"    {"sum of calls",-64} {total,9:F1}"));
+        double step = Stats.Of(whole).Median;
+        Console.WriteLine(FormattableString.Invariant($"    {"whole step, unwrapped model (median)",-64} {step,9:F1}   -> {Batch / step * 1e6:F0} samples/s"));
+    }
+}
