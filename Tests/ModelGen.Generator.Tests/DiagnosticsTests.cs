@@ -201,6 +201,90 @@ public sealed class DiagnosticsTests
         "Layer 'max_pool2' (MaxPool2D) has a 2x2 window larger than its input (B, 1, 1, 1) (1x1 with its padding), so its output would be empty; use a window of at most 1x1, or fewer pooling layers before it");
 
     [Fact]
+    public Task LayerArgumentNotPositiveError_LstmZeroUnits() => VerifyAsync(
+        Model("[Model][Input(5, 3)]\n[{|#0:LSTM(0)|}][Dense(1)]"),
+        DiagnosticDescriptors.LayerArgumentNotPositiveError,
+        "Layer 'lstm0' (LSTM) has 0 units; it must be at least 1");
+
+    [Fact]
+    public Task LayerArgumentNotPositiveError_GruZeroUnits() => VerifyAsync(
+        Model("[Model][Input(5, 3)]\n[{|#0:GRU(0, Name = \"encoder\")|}][Dense(1)]"),
+        DiagnosticDescriptors.LayerArgumentNotPositiveError,
+        "Layer 'encoder' (GRU) has 0 units; it must be at least 1");
+
+    [Fact]
+    public Task LayerArgumentNotPositiveError_SimpleRnnNegativeUnits() => VerifyAsync(
+        Model("[Model][Input(5, 3)]\n[{|#0:SimpleRNN(-2, ReturnSequences = true)|}][Dense(1)]"),
+        DiagnosticDescriptors.LayerArgumentNotPositiveError,
+        "Layer 'simple_rnn0' (SimpleRNN) has -2 units; it must be at least 1");
+
+    [Fact]
+    public Task LayerArgumentNotPositiveError_EmbeddingZeroVocabulary() => VerifyAsync(
+        Model("[Model][Input(5)]\n[{|#0:Embedding(0, 4)|}][LSTM(3)][Dense(1)]"),
+        DiagnosticDescriptors.LayerArgumentNotPositiveError,
+        "Layer 'embedding0' (Embedding) has 0 vocabulary; it must be at least 1");
+
+    [Fact]
+    public Task LayerArgumentNotPositiveError_EmbeddingZeroWidth() => VerifyAsync(
+        Model("[Model][Input(5)]\n[{|#0:Embedding(20, 0, MaskZero = true)|}][LSTM(3)][Dense(1)]"),
+        DiagnosticDescriptors.LayerArgumentNotPositiveError,
+        "Layer 'embedding0' (Embedding) has 0 width; it must be at least 1");
+
+    [Fact]
+    public Task ActivationNotSupportedError_SigmoidSimpleRnn() => VerifyAsync(
+        Model("[Model][Input(5, 3)]\n[{|#0:SimpleRNN(4, Activation.Sigmoid)|}][Dense(1)]"),
+        DiagnosticDescriptors.ActivationNotSupportedError,
+        "Layer 'simple_rnn0' (SimpleRNN) cannot apply Sigmoid: a recurrent state takes Activation.Tanh (the default) or Activation.ReLU, as PyTorch's nn.RNN");
+
+    [Fact]
+    public Task LayerNeedsSequenceError_AfterRecurrentLayerReturningItsLastState() => VerifyAsync(
+        Model("[Model][Input(5, 3)][LSTM(4)]\n[{|#0:GRU(3)|}][Dense(1)]"),
+        DiagnosticDescriptors.LayerNeedsSequenceError,
+        "Layer 'gru0' (GRU) expects a sequence (B, T, F) but gets (B, 4); set ReturnSequences = true on 'lstm0' (LSTM), so that it passes on every step");
+
+    [Fact]
+    public Task LayerNeedsSequenceError_NamesTheLastRecurrentLayerWithoutSequences() => VerifyAsync(
+        Model("[Model][Input(5, 3)][SimpleRNN(6, ReturnSequences = true)][LSTM(4, Name = \"summary\")][Dense(4)]\n[{|#0:LSTM(2)|}][Dense(1)]"),
+        DiagnosticDescriptors.LayerNeedsSequenceError,
+        "Layer 'lstm1' (LSTM) expects a sequence (B, T, F) but gets (B, 4); set ReturnSequences = true on 'summary' (LSTM), so that it passes on every step");
+
+    [Fact]
+    public Task LayerNeedsSequenceError_FlatInput() => VerifyAsync(
+        Model("[Model][Input(8)]\n[{|#0:LSTM(4)|}][Dense(1)]"),
+        DiagnosticDescriptors.LayerNeedsSequenceError,
+        "Layer 'lstm0' (LSTM) expects a sequence (B, T, F) but gets (B, 8); declare the input as [Input(steps, features)], or start with an [Embedding] over [Input(steps)] token ids");
+
+    [Fact]
+    public Task LayerNeedsSequenceError_FeatureMaps() => VerifyAsync(
+        Model("[Model][Input(1, 8, 8)]\n[{|#0:SimpleRNN(4)|}][Dense(1)]"),
+        DiagnosticDescriptors.LayerNeedsSequenceError,
+        "Layer 'simple_rnn0' (SimpleRNN) expects a sequence (B, T, F) but gets (B, 1, 8, 8); a recurrent layer reads steps of feature vectors, not feature maps; declare the input as [Input(steps, features)]");
+
+    [Fact]
+    public Task LayerNeedsSequenceError_ConvolutionMaps() => VerifyAsync(
+        Model("[Model][Input(2, 9, 8)][Conv2D(4, 3)]\n[{|#0:GRU(4)|}][Dense(1)]"),
+        DiagnosticDescriptors.LayerNeedsSequenceError,
+        "Layer 'gru0' (GRU) expects a sequence (B, T, F) but gets (B, 4, 7, 6); a recurrent layer reads steps of feature vectors, not feature maps; declare the input as [Input(steps, features)]");
+
+    [Fact]
+    public Task EmbeddingNotFirstError_AfterDense() => VerifyAsync(
+        Model("[Model][Input(5)][Dense(5)]\n[{|#0:Embedding(10, 3)|}][LSTM(4)][Dense(1)]"),
+        DiagnosticDescriptors.EmbeddingNotFirstError,
+        "Layer 'embedding0' (Embedding) comes after 'dense0' (Dense); an embedding reads the model's token ids, so it must be the first layer, right after [Input(steps)]");
+
+    [Fact]
+    public Task EmbeddingNotFirstError_SecondEmbedding() => VerifyAsync(
+        Model("[Model][Input(5)][Embedding(10, 3, Name = \"words\")]\n[{|#0:Embedding(10, 3)|}][LSTM(4)][Dense(1)]"),
+        DiagnosticDescriptors.EmbeddingNotFirstError,
+        "Layer 'embedding1' (Embedding) comes after 'words' (Embedding); an embedding reads the model's token ids, so it must be the first layer, right after [Input(steps)]");
+
+    [Fact]
+    public Task EmbeddingNeedsIdsError_SequenceOfFeatures() => VerifyAsync(
+        Model("[Model][Input(5, 3)]\n[{|#0:Embedding(10, 4, MaskZero = true)|}][LSTM(4)][Dense(1)]"),
+        DiagnosticDescriptors.EmbeddingNeedsIdsError,
+        "Layer 'embedding0' (Embedding) expects token ids (B, T) but gets (B, 5, 3); declare the input as [Input(steps)], one id per step");
+
+    [Fact]
     public Task LossOutputMismatchError_SoftmaxWithBinaryCrossEntropy() => VerifyAsync(
         Model("[{|#0:Model(Loss = Loss.BinaryCrossEntropy)|}][Input(3)][Dense(4, Activation.Softmax)]"),
         DiagnosticDescriptors.LossOutputMismatchError,
@@ -245,7 +329,7 @@ public sealed class DiagnosticsTests
     [Fact]
     public void ValidModels_ReportNothing()
     {
-        foreach (string source in new[] { Models.CancerNet, Models.Classifier, Models.Regression, Models.Standalone, Models.Unfused, Models.TrailingDropout })
+        foreach (string source in new[] { Models.CancerNet, Models.Classifier, Models.Regression, Models.Standalone, Models.Unfused, Models.TrailingDropout, Models.Recurrent, Models.SequenceToSequence })
         {
             Assert.Empty(GeneratorHarness.Diagnostics(source));
         }

@@ -161,4 +161,35 @@ internal static class Models
         [Dense(1, Activation.Sigmoid)]
         public partial class Spots;
         """;
+
+    /// <summary>
+    /// Token ids through a masked embedding, an LSTM returning every step and a GRU returning its last unmasked state,
+    /// into a sigmoid head fused with binary cross-entropy.
+    /// </summary>
+    public const string Recurrent = """
+        using ModelGen;
+
+        namespace Demo;
+
+        [Model(Loss = Loss.BinaryCrossEntropy)]
+        [Input(12)]
+        [Embedding(50, 8, MaskZero = true)]
+        [LSTM(16, ReturnSequences = true)]
+        [GRU(8)]
+        [Dense(1, Activation.Sigmoid)]
+        public partial class Reviews;
+        """;
+
+    /// <summary>A ReLU SimpleRNN returning every step over (T, F) features, then a dense layer at each step.</summary>
+    public const string SequenceToSequence = """
+        using ModelGen;
+
+        namespace Demo;
+
+        [Model(Loss = Loss.MeanSquaredError)]
+        [Input(10, 3)]
+        [SimpleRNN(6, Activation.ReLU, ReturnSequences = true, Name = "rnn")]
+        [Dense(2)]
+        public partial class Echo;
+        """;
 }

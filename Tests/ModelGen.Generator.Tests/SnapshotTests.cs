@@ -40,6 +40,9 @@ public sealed class SnapshotTests
     [Fact]
     public Task Spots_FlattenReadsThroughSkippedDropout_MatchesSnapshot() => VerifySnapshotAsync(Models.FlattenAfterDropout, "Demo.Spots.g.cs");
 
+    [Fact]
+    public Task Reviews_MaskedEmbeddingLstmGru_MatchesSnapshot() => VerifySnapshotAsync(Models.Recurrent, "Demo.Reviews.g.cs");
+
     /// <summary>A model in the global namespace: its file is named after the class alone.</summary>
     [Fact]
     public Task HousePrice_GlobalNamespace_MatchesSnapshot() => VerifySnapshotAsync(Models.Regression, "HousePrice.g.cs");
