@@ -110,38 +110,57 @@ internal static unsafe class RecurrentCpu
         }
     }
 
-    // Each cell: a row loop over [b0, b1) that runs one body for the vectors of a row and again at V1 for its tail.
+    // Each pass: its body over the columns of whole vectors of all rows [b0, b1), then the columns left (fewer than a
+    // vector) at the narrower widths (see Split), each in a method of its own, so no loop spends another's inlining budget.
 
     private static void RnnForward<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* mask, float* h,
         int b0, int b1, int units, bool relu)
         where TV : struct, IVector<TV>
     {
+        (int wide, int middle, int narrow) = Split<TV>(units);
+        RnnForward<TV>(xp, hp, biasIh, biasHh, previous, mask, h, b0, b1, units, 0, wide, relu);
+        if (middle > wide)
+        {
+            RnnForward<V256>(xp, hp, biasIh, biasHh, previous, mask, h, b0, b1, units, wide, middle, relu);
+        }
+
+        if (narrow > middle)
+        {
+            RnnForward<V128>(xp, hp, biasIh, biasHh, previous, mask, h, b0, b1, units, middle, narrow, relu);
+        }
+
+        if (units > narrow)
+        {
+            RnnForward<V1>(xp, hp, biasIh, biasHh, previous, mask, h, b0, b1, units, narrow, units, relu);
+        }
+    }
+
+    /// <summary>Columns [j0, j1) of rows [b0, b1), in steps of TV.Count (j1 - j0 a multiple of it).</summary>
+    private static void RnnForward<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* mask, float* h,
+        int b0, int b1, int units, int j0, int j1, bool relu)
+        where TV : struct, IVector<TV>
+    {
         for (int b = b0; b < b1; b++)
         {
             long row = (long)b * units;
-            if (mask != null && mask[b] == 0f)
+            bool skip = mask != null && mask[b] == 0f;
+            for (int j = j0; j < j1; j += TV.Count)
             {
-                new ReadOnlySpan<float>(previous + row, units).CopyTo(new Span<float>(h + row, units));
-                continue;
-            }
-
-            int j = 0;
-            for (; j <= units - TV.Count; j += TV.Count)
-            {
-                RnnForwardAt<TV>(xp + row, hp + row, biasIh, biasHh, h + row, j, relu);
-            }
-
-            for (; j < units; j++)
-            {
-                RnnForwardAt<V1>(xp + row, hp + row, biasIh, biasHh, h + row, j, relu);
+                RnnForwardAt<TV>(xp + row, hp + row, biasIh, biasHh, previous + row, h + row, j, skip, relu);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RnnForwardAt<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* h, int j, bool relu)
+    private static void RnnForwardAt<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* h, int j, bool skip, bool relu)
         where TV : struct, IVector<TV>
     {
+        if (skip)
+        {
+            TV.Load(previous + j).Store(h + j);
+            return;
+        }
+
         TV a = TV.Load(xp + j) + TV.Load(hp + j) + (TV.Load(biasIh + j) + TV.Load(biasHh + j));
         (relu ? TV.Relu(a) : VectorMath.Tanh(a)).Store(h + j);
     }
@@ -149,20 +168,36 @@ internal static unsafe class RecurrentCpu
     private static void RnnBackward<TV>(float* h, float* mask, float* dSequence, float* dh, float* dGates, int b0, int b1, int units, bool relu)
         where TV : struct, IVector<TV>
     {
+        (int wide, int middle, int narrow) = Split<TV>(units);
+        RnnBackward<TV>(h, mask, dSequence, dh, dGates, b0, b1, units, 0, wide, relu);
+        if (middle > wide)
+        {
+            RnnBackward<V256>(h, mask, dSequence, dh, dGates, b0, b1, units, wide, middle, relu);
+        }
+
+        if (narrow > middle)
+        {
+            RnnBackward<V128>(h, mask, dSequence, dh, dGates, b0, b1, units, middle, narrow, relu);
+        }
+
+        if (units > narrow)
+        {
+            RnnBackward<V1>(h, mask, dSequence, dh, dGates, b0, b1, units, narrow, units, relu);
+        }
+    }
+
+    private static void RnnBackward<TV>(float* h, float* mask, float* dSequence, float* dh, float* dGates, int b0, int b1, int units,
+        int j0, int j1, bool relu)
+        where TV : struct, IVector<TV>
+    {
         for (int b = b0; b < b1; b++)
         {
             long row = (long)b * units;
             float* ds = dSequence == null ? null : dSequence + row;
             bool skip = mask != null && mask[b] == 0f;
-            int j = 0;
-            for (; j <= units - TV.Count; j += TV.Count)
+            for (int j = j0; j < j1; j += TV.Count)
             {
                 RnnBackwardAt<TV>(h + row, ds, dh + row, dGates + row, j, skip, relu);
-            }
-
-            for (; j < units; j++)
-            {
-                RnnBackwardAt<V1>(h + row, ds, dh + row, dGates + row, j, skip, relu);
             }
         }
     }
@@ -190,20 +225,35 @@ internal static unsafe class RecurrentCpu
         float* gates, float* h, float* c, int b0, int b1, int units)
         where TV : struct, IVector<TV>
     {
+        (int wide, int middle, int narrow) = Split<TV>(units);
+        LstmForward<TV>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, b0, b1, units, 0, wide);
+        if (middle > wide)
+        {
+            LstmForward<V256>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, b0, b1, units, wide, middle);
+        }
+
+        if (narrow > middle)
+        {
+            LstmForward<V128>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, b0, b1, units, middle, narrow);
+        }
+
+        if (units > narrow)
+        {
+            LstmForward<V1>(xp, hp, biasIh, biasHh, previousH, previousC, mask, gates, h, c, b0, b1, units, narrow, units);
+        }
+    }
+
+    private static void LstmForward<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previousH, float* previousC, float* mask,
+        float* gates, float* h, float* c, int b0, int b1, int units, int j0, int j1)
+        where TV : struct, IVector<TV>
+    {
         for (int b = b0; b < b1; b++)
         {
             long row = (long)b * units, gateRow = row * 4;
             bool skip = mask != null && mask[b] == 0f;
-            int j = 0;
-            for (; j <= units - TV.Count; j += TV.Count)
+            for (int j = j0; j < j1; j += TV.Count)
             {
                 LstmForwardAt<TV>(xp + gateRow, hp + gateRow, biasIh, biasHh, previousH + row, previousC + row, gates + gateRow, h + row, c + row,
-                    j, units, skip);
-            }
-
-            for (; j < units; j++)
-            {
-                LstmForwardAt<V1>(xp + gateRow, hp + gateRow, biasIh, biasHh, previousH + row, previousC + row, gates + gateRow, h + row, c + row,
                     j, units, skip);
             }
         }
@@ -240,20 +290,36 @@ internal static unsafe class RecurrentCpu
         int b0, int b1, int units)
         where TV : struct, IVector<TV>
     {
+        (int wide, int middle, int narrow) = Split<TV>(units);
+        LstmBackward<TV>(gates, previousC, c, mask, dSequence, dh, dc, dGates, b0, b1, units, 0, wide);
+        if (middle > wide)
+        {
+            LstmBackward<V256>(gates, previousC, c, mask, dSequence, dh, dc, dGates, b0, b1, units, wide, middle);
+        }
+
+        if (narrow > middle)
+        {
+            LstmBackward<V128>(gates, previousC, c, mask, dSequence, dh, dc, dGates, b0, b1, units, middle, narrow);
+        }
+
+        if (units > narrow)
+        {
+            LstmBackward<V1>(gates, previousC, c, mask, dSequence, dh, dc, dGates, b0, b1, units, narrow, units);
+        }
+    }
+
+    private static void LstmBackward<TV>(float* gates, float* previousC, float* c, float* mask, float* dSequence, float* dh, float* dc, float* dGates,
+        int b0, int b1, int units, int j0, int j1)
+        where TV : struct, IVector<TV>
+    {
         for (int b = b0; b < b1; b++)
         {
             long row = (long)b * units, gateRow = row * 4;
             float* ds = dSequence == null ? null : dSequence + row;
             bool skip = mask != null && mask[b] == 0f;
-            int j = 0;
-            for (; j <= units - TV.Count; j += TV.Count)
+            for (int j = j0; j < j1; j += TV.Count)
             {
                 LstmBackwardAt<TV>(gates + gateRow, previousC + row, c + row, ds, dh + row, dc + row, dGates + gateRow, j, units, skip);
-            }
-
-            for (; j < units; j++)
-            {
-                LstmBackwardAt<V1>(gates + gateRow, previousC + row, c + row, ds, dh + row, dc + row, dGates + gateRow, j, units, skip);
             }
         }
     }
@@ -296,19 +362,35 @@ internal static unsafe class RecurrentCpu
         int b0, int b1, int units)
         where TV : struct, IVector<TV>
     {
+        (int wide, int middle, int narrow) = Split<TV>(units);
+        GruForward<TV>(xp, hp, biasIh, biasHh, previous, mask, gates, h, b0, b1, units, 0, wide);
+        if (middle > wide)
+        {
+            GruForward<V256>(xp, hp, biasIh, biasHh, previous, mask, gates, h, b0, b1, units, wide, middle);
+        }
+
+        if (narrow > middle)
+        {
+            GruForward<V128>(xp, hp, biasIh, biasHh, previous, mask, gates, h, b0, b1, units, middle, narrow);
+        }
+
+        if (units > narrow)
+        {
+            GruForward<V1>(xp, hp, biasIh, biasHh, previous, mask, gates, h, b0, b1, units, narrow, units);
+        }
+    }
+
+    private static void GruForward<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* mask, float* gates, float* h,
+        int b0, int b1, int units, int j0, int j1)
+        where TV : struct, IVector<TV>
+    {
         for (int b = b0; b < b1; b++)
         {
             long row = (long)b * units;
             bool skip = mask != null && mask[b] == 0f;
-            int j = 0;
-            for (; j <= units - TV.Count; j += TV.Count)
+            for (int j = j0; j < j1; j += TV.Count)
             {
                 GruForwardAt<TV>(xp + (row * 3), hp + (row * 3), biasIh, biasHh, previous + row, gates + (row * 4), h + row, j, units, skip);
-            }
-
-            for (; j < units; j++)
-            {
-                GruForwardAt<V1>(xp + (row * 3), hp + (row * 3), biasIh, biasHh, previous + row, gates + (row * 4), h + row, j, units, skip);
             }
         }
     }
@@ -336,20 +418,36 @@ internal static unsafe class RecurrentCpu
         float* dRecurrentGates, int b0, int b1, int units)
         where TV : struct, IVector<TV>
     {
+        (int wide, int middle, int narrow) = Split<TV>(units);
+        GruBackward<TV>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, b0, b1, units, 0, wide);
+        if (middle > wide)
+        {
+            GruBackward<V256>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, b0, b1, units, wide, middle);
+        }
+
+        if (narrow > middle)
+        {
+            GruBackward<V128>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, b0, b1, units, middle, narrow);
+        }
+
+        if (units > narrow)
+        {
+            GruBackward<V1>(gates, previous, mask, dSequence, dh, dInputGates, dRecurrentGates, b0, b1, units, narrow, units);
+        }
+    }
+
+    private static void GruBackward<TV>(float* gates, float* previous, float* mask, float* dSequence, float* dh, float* dInputGates,
+        float* dRecurrentGates, int b0, int b1, int units, int j0, int j1)
+        where TV : struct, IVector<TV>
+    {
         for (int b = b0; b < b1; b++)
         {
             long row = (long)b * units;
             float* ds = dSequence == null ? null : dSequence + row;
             bool skip = mask != null && mask[b] == 0f;
-            int j = 0;
-            for (; j <= units - TV.Count; j += TV.Count)
+            for (int j = j0; j < j1; j += TV.Count)
             {
                 GruBackwardAt<TV>(gates + (row * 4), previous + row, ds, dh + row, dInputGates + (row * 3), dRecurrentGates + (row * 3), j, units, skip);
-            }
-
-            for (; j < units; j++)
-            {
-                GruBackwardAt<V1>(gates + (row * 4), previous + row, ds, dh + row, dInputGates + (row * 3), dRecurrentGates + (row * 3), j, units, skip);
             }
         }
     }
@@ -387,6 +485,21 @@ internal static unsafe class RecurrentCpu
         dz.Store(dRecurrentGates + jz);
         (dn * r).Store(dRecurrentGates + jn);
         (g * z).Store(dh + j);
+    }
+
+    /// <summary>
+    /// The column ranges of a row of <paramref name="units"/>: whole vectors of TV in [0, wide), then at most one 256-bit
+    /// vector in [wide, middle) and one 128-bit vector in [middle, narrow) where TV is wider, and the last (at most 3)
+    /// columns one lane at a time: H = 100 at 512 bits is 6 x 16 + 4, not 6 x 16 and 4 scalar columns. The narrower widths
+    /// are accelerated wherever TV is.
+    /// </summary>
+    private static (int Wide, int Middle, int Narrow) Split<TV>(int units)
+        where TV : struct, IVector<TV>
+    {
+        int wide = units - (units % TV.Count);
+        int middle = TV.Count > V256.Count && units - wide >= V256.Count ? wide + V256.Count : wide;
+        int narrow = TV.Count > V128.Count && units - middle >= V128.Count ? middle + V128.Count : middle;
+        return (wide, middle, narrow);
     }
 
     /// <summary>xp + hp + biasIh + biasHh at column j of a gate row.</summary>

@@ -6,10 +6,11 @@ namespace ModelGen.Kernels.Tests.Recurrent;
 internal static class RecurrentData
 {
     /// <summary>
-    /// (batch, units): one element; tails only (5 &lt; 8 lanes); exactly one 512-bit vector; vectors plus a tail at every width
-    /// (37 = 2 x 16 + 5 = 4 x 8 + 5 = 9 x 4 + 1); the benchmark's (64, 128).
+    /// (batch, units): one element; under a vector (5 = 4 + 1); exactly one 512-bit vector; every step of a row at 512 bits
+    /// (29 = 16 + 8 + 4 + 1: the body, a 256-bit, a 128-bit and a scalar column) and at 256 (24 + 4 + 1); vectors plus a
+    /// tail at every width (37 = 2 x 16 + 4 + 1 = 4 x 8 + 4 + 1 = 9 x 4 + 1); the benchmark's (64, 128).
     /// </summary>
-    public static readonly (int Batch, int Units)[] Shapes = [(1, 1), (3, 5), (2, 16), (3, 37), (64, 128)];
+    public static readonly (int Batch, int Units)[] Shapes = [(1, 1), (3, 5), (2, 16), (3, 29), (3, 37), (64, 128)];
 
     /// <summary>Every shape, masked and not, with and without dSequence, at every width: (batch, units, masked, withSequence, width).</summary>
     public static IEnumerable<object[]> Cases() => Widths.Times(

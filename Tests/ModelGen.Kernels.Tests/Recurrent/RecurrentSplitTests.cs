@@ -8,8 +8,8 @@ namespace ModelGen.Kernels.Tests.Recurrent;
 /// </summary>
 public sealed class RecurrentSplitTests
 {
-    /// <summary>A batch that splits unevenly, units with a vector tail at every width (37 = 2 x 16 + 5), a masked sample in three.</summary>
-    private const int Batch = 37, Units = 37;
+    /// <summary>A batch that splits unevenly, units with every column step (29 = 16 + 8 + 4 + 1), a masked sample in three.</summary>
+    private const int Batch = 37, Units = 29;
 
     public static TheoryData<int> AllWidths() => Widths.Data();
 
