@@ -6,9 +6,10 @@ namespace ModelGen.Kernels.Cpu;
 
 /// <summary>
 /// The element-wise step kernels of SimpleRNN, LSTM and GRU (IBackend.Recurrent.cs has the contract): one pass over a
-/// step's gates, rows [b0, b1) of the batch, each row in vectors of the current width along the units and its tail one
-/// lane at a time through the same body at <see cref="V1"/>. A row whose mask is 0 takes the masked branch (state
-/// carried over, gradient passed straight back); any other mask value takes the step.
+/// step's gates with the activations inlined (<see cref="VectorMath"/>), rows [b0, b1) of the batch (<see cref="StepJob"/>
+/// splits by rows), each pass one body per cell generic over the width: whole vectors of the current width along the
+/// units, then the same body at narrower widths for the columns left (<see cref="Split{TV}"/>). A row whose mask is 0
+/// takes the masked branch (state carried over, gradient passed straight back); any other mask value takes the step.
 /// </summary>
 internal static unsafe class RecurrentCpu
 {
