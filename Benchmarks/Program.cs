@@ -13,7 +13,7 @@ var budgetOption = new Option<double>("--budget") { Description = "Seconds of ti
 var epochsOption = new Option<int>("--mlp-epochs") { Description = "Most timed hotel epochs.", DefaultValueFactory = _ => 8 };
 var profileOption = new Option<int>("--profile-hotel") { Description = "Time every kernel call of one hotel training step over this many repetitions (no benchmark runs).", DefaultValueFactory = _ => 0 };
 var profileCnnOption = new Option<int>("--profile-cnn") { Description = "Time every kernel call of one CNN training step (and one inference batch) over this many repetitions (no benchmark runs).", DefaultValueFactory = _ => 0 };
-var profileRnnOption = new Option<string>("--profile-rnn") { Description = "Time every kernel call of 20 training steps of the lstm, gru or rnn_tanh workload, summed by call (no benchmark runs).", DefaultValueFactory = _ => "" };
+var profileRnnOption = new Option<string>("--profile-rnn") { Description = "Time every kernel call of 20 training steps of the lstm, gru or rnn_tanh workload, summed by call (no benchmark runs); several, comma-separated, run one after the other in one process.", DefaultValueFactory = _ => "" };
 var roundsOption = new Option<int>("--rounds") { Description = "With --compare-peer: how many alternating rounds compare.sh ran.", DefaultValueFactory = _ => 1 };
 var peerOption = new Option<string?>("--compare-peer") { Description = "Print the comparison of --json's results with this peer JSON file (no benchmark runs)." };
 
@@ -36,7 +36,11 @@ root.SetAction(parse =>
 
     if (parse.GetValue(profileRnnOption) is { Length: > 0 } rnnKind)
     {
-        RecurrentProfile.Run(rnnKind, threads, 20);
+        foreach (string one in rnnKind.Split(','))
+        {
+            RecurrentProfile.Run(one, threads, 20);
+        }
+
         return 0;
     }
 

@@ -152,7 +152,11 @@ internal static unsafe class RecurrentCpu
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Compiled as a method of its own, fully optimised and without tiering's profile: inlined into the row loop, whether
+    // the JIT went on to inline its sigmoids and tanhs depended on which cell had run first in the process (dynamic PGO),
+    // and a cell run after another ran its forward step 4-5x slower (LSTM 3.3 ms instead of 0.7 ms per training step,
+    // Benchmarks --profile-rnn gru,lstm). The call per vector of units costs nothing measurable.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RnnForwardAt<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* h, int j, bool skip, bool relu)
         where TV : struct, IVector<TV>
     {
@@ -260,7 +264,11 @@ internal static unsafe class RecurrentCpu
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Compiled as a method of its own, fully optimised and without tiering's profile: inlined into the row loop, whether
+    // the JIT went on to inline its sigmoids and tanhs depended on which cell had run first in the process (dynamic PGO),
+    // and a cell run after another ran its forward step 4-5x slower (LSTM 3.3 ms instead of 0.7 ms per training step,
+    // Benchmarks --profile-rnn gru,lstm). The call per vector of units costs nothing measurable.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void LstmForwardAt<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previousH, float* previousC,
         float* gates, float* h, float* c, int j, int units, bool skip)
         where TV : struct, IVector<TV>
@@ -396,7 +404,11 @@ internal static unsafe class RecurrentCpu
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Compiled as a method of its own, fully optimised and without tiering's profile: inlined into the row loop, whether
+    // the JIT went on to inline its sigmoids and tanhs depended on which cell had run first in the process (dynamic PGO),
+    // and a cell run after another ran its forward step 4-5x slower (LSTM 3.3 ms instead of 0.7 ms per training step,
+    // Benchmarks --profile-rnn gru,lstm). The call per vector of units costs nothing measurable.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void GruForwardAt<TV>(float* xp, float* hp, float* biasIh, float* biasHh, float* previous, float* gates, float* h,
         int j, int units, bool skip)
         where TV : struct, IVector<TV>
