@@ -9,7 +9,8 @@ namespace ModelGen.Generator;
 
 /// <summary>
 /// Compiles each [Model] class into its forward and backward passes. Wiring only: Parse, then Validate, then the
-/// diagnostics and the location-free model go separate ways, so moving code re-reports but never re-emits.
+/// diagnostics and the location-free model go separate ways, so moving code re-reports but never re-emits. A separate
+/// branch warns about classes with layer attributes but no [Model].
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ModelGenGenerator : IIncrementalGenerator
@@ -48,5 +49,18 @@ public sealed class ModelGenGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(files, static (production, file) =>
             production.AddSource(file.HintName, SourceText.From(file.Text, System.Text.Encoding.UTF8)));
+
+        // Layer attributes without [Model] get no code: warn at the class instead of staying silent.
+        foreach (string attributeName in MissingModelCheck.AttributeNames)
+        {
+            var warnings = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    attributeName,
+                    predicate: static (node, _) => node is ClassDeclarationSyntax,
+                    transform: (syntax, cancellationToken) => MissingModelCheck.Check(syntax, attributeName, cancellationToken))
+                .WithTrackingName(TrackingNames.MissingModel)
+                .Where(static warning => warning is not null);
+            context.RegisterSourceOutput(warnings, static (production, warning) => production.ReportDiagnostic(warning!.ToDiagnostic()));
+        }
     }
 }

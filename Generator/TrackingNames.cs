@@ -7,4 +7,5 @@ internal static class TrackingNames
     public const string Validate = nameof(Validate);
     public const string Model = nameof(Model);
     public const string Emit = nameof(Emit);
+    public const string MissingModel = nameof(MissingModel);
 }

@@ -4,7 +4,8 @@ namespace ModelGen.Generator.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the generator reports. Ids are never reused: MG0xxx network declaration, MG1xxx layer
-/// arguments, MG2xxx shape and loss mismatches. Each is an error: a network with one yields no source.
+/// arguments, MG2xxx shape and loss mismatches. Each is an error (a network with one yields no source), but for
+/// the warnings, named so, about classes the generator does not compile.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
@@ -51,6 +52,14 @@ internal static class DiagnosticDescriptors
     /// <summary>MG0009, at the class identifier: "Model '{0}' has no layer after [Input] {1}; add at least one, as [Dense(1)]".</summary>
     public static readonly DiagnosticDescriptor NoLayersError = Create(
         "MG0009", "Model has no layers", "Model '{0}' has no layer after [Input] {1}; add at least one, as [Dense(1)]", DeclarationCategory);
+
+    /// <summary>
+    /// MG0010, a warning at the class identifier: "Class '{0}' has layer attributes but no [Model]; add [Model(Loss = ...)]
+    /// to generate its passes". Layer attributes ([Input], [Dense], ...) alone do nothing: without this the class would
+    /// get no code and no word why.
+    /// </summary>
+    public static readonly DiagnosticDescriptor LayersWithoutModelWarning = Create(
+        "MG0010", "Layer attributes without [Model]", "Class '{0}' has layer attributes but no [Model]; add [Model(Loss = ...)] to generate its passes", DeclarationCategory, DiagnosticSeverity.Warning);
 
     /// <summary>MG1001, at [Input]: "[Input] of model '{0}' is ({1}); it needs at least one dimension and every dimension must be positive".</summary>
     public static readonly DiagnosticDescriptor InputDimensionNotPositiveError = Create(
@@ -159,6 +168,6 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor EmbeddingNeedsIdsError = Create(
         "MG2008", "Embedding needs token ids", "Layer '{0}' (Embedding) expects token ids (B, T) but gets {1}; declare the input as [Input(steps)], one id per step", ShapeCategory);
 
-    private static DiagnosticDescriptor Create(string id, string title, string message, string category) =>
-        new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
+    private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity = DiagnosticSeverity.Error) =>
+        new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 }

@@ -17,8 +17,8 @@ namespace ModelGen.Generator.Parsing;
 /// </summary>
 internal static class NetworkParser
 {
-    private const string InputAttributeName = "ModelGen.InputAttribute";
-    private const string ModelAttributeName = "ModelGen.ModelAttribute";
+    internal const string InputAttributeName = "ModelGen.InputAttribute";
+    internal const string ModelAttributeName = "ModelGen.ModelAttribute";
     private const string CompiledModelName = "ModelGen.CompiledModel";
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

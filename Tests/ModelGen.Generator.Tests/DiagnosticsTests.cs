@@ -75,6 +75,35 @@ public sealed class DiagnosticsTests
         "Model 'TestNet' has no layer after [Input] (3); add at least one, as [Dense(1)]");
 
     [Fact]
+    public Task LayersWithoutModelWarning_InputAndDense() => VerifyAsync(
+        Model("[Input(3)][Dense(1)]", "internal partial class {|#0:TestNet|};"),
+        DiagnosticDescriptors.LayersWithoutModelWarning,
+        "Class 'TestNet' has layer attributes but no [Model]; add [Model(Loss = ...)] to generate its passes");
+
+    [Fact]
+    public Task LayersWithoutModelWarning_LayerWithoutInputOnPlainClass() => VerifyAsync(
+        Model("[Flatten][Dense(4)][Dense(1)]", "internal class {|#0:PlainNet|} { }"),
+        DiagnosticDescriptors.LayersWithoutModelWarning,
+        "Class 'PlainNet' has layer attributes but no [Model]; add [Model(Loss = ...)] to generate its passes");
+
+    [Fact]
+    public Task LayersWithoutModelWarning_PartialDeclarations_WarnsOnceAtTheFirstAttribute() => VerifyAsync(
+        Model("[LSTM(4)]", "internal partial class {|#0:TestNet|};\n[Input(5, 3)][GRU(2)]\ninternal partial class TestNet;"),
+        DiagnosticDescriptors.LayersWithoutModelWarning,
+        "Class 'TestNet' has layer attributes but no [Model]; add [Model(Loss = ...)] to generate its passes");
+
+    [Fact]
+    public void LayersWithoutModelWarning_ModelOnAnotherPartialDeclaration_IsNotReported()
+    {
+        string source = Model("[Model][Input(3)][Dense(1)]", "internal partial class TestNet;\n[Dropout(0.5)]\ninternal partial class TestNet;");
+        Assert.DoesNotContain(GeneratorHarness.Diagnostics(source), d => d.Id == DiagnosticDescriptors.LayersWithoutModelWarning.Id);
+    }
+
+    [Fact]
+    public void LayersWithoutModelWarning_OtherAttributesOnly_IsNotReported() =>
+        Assert.Empty(GeneratorHarness.Diagnostics(Model("[System.Obsolete][System.Serializable]", "internal partial class TestNet;")));
+
+    [Fact]
     public Task InputDimensionNotPositiveError_ZeroDimension() => VerifyAsync(
         Model("[Model][{|#0:Input(4, 0)|}][Dense(1)]"),
         DiagnosticDescriptors.InputDimensionNotPositiveError,
@@ -157,6 +186,28 @@ public sealed class DiagnosticsTests
         Model("[Model][Input(1, 8, 8)][Conv2D(4, 3)][MaxPool2D(2)]\n[{|#0:Dense(10)|}]"),
         DiagnosticDescriptors.LayerNeedsFlatInputError,
         "Layer 'dense0' (Dense) expects a 1-D input (B, F) but gets (B, 4, 3, 3); insert [Flatten] before it");
+
+    [Fact]
+    public Task LayerNeedsFlatInputError_BatchNormOnSequence() => VerifyAsync(
+        Model("[Model][Input(5, 3)]\n[{|#0:BatchNorm|}][Dense(1)]"),
+        DiagnosticDescriptors.LayerNeedsFlatInputError,
+        "Layer 'norm0' (BatchNorm) expects a 1-D input (B, F) but gets (B, 5, 3); insert [Flatten] before it");
+
+    /// <summary>MG2001's advice works: each model above with a [Flatten] where the message says compiles without a warning.</summary>
+    [Theory]
+    [InlineData("[Model][Input(1, 28, 28)][Flatten][Dense(10)]")]
+    [InlineData("[Model][Input(2, 3)][Dropout(0.1)][Flatten][Activation(Activation.Softmax)]")]
+    [InlineData("[Model][Input(1, 8, 8)][Conv2D(4, 3)][MaxPool2D(2)][Flatten][Dense(10)]")]
+    [InlineData("[Model][Input(5, 3)][Flatten][BatchNorm][Dense(1)]")]
+    public void LayerNeedsFlatInputError_FlattenInsertedAsAdvised_CompilesCleanly(string attributes)
+    {
+        var (result, output) = GeneratorHarness.Run(Model(attributes));
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Single(result.GeneratedSources);
+        var found = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(found.Count == 0, string.Join("\n", found));
+    }
 
     [Fact]
     public Task LayerArgumentNotPositiveError_ConvolutionStrideZero() => VerifyAsync(
@@ -340,13 +391,16 @@ public sealed class DiagnosticsTests
         Assert.Empty(GeneratorHarness.Diagnostics(Model("[Model(Loss = Loss.BinaryCrossEntropy)][Input(3)][Dense(1)]")));
 
     [Fact]
-    public void EveryDescriptor_IsAnErrorWithAHelpLink()
+    public void EveryDescriptor_HasTheSeverityItsNameSaysAndAHelpLink()
     {
-        var descriptors = typeof(DiagnosticDescriptors).GetFields().Select(field => (DiagnosticDescriptor)field.GetValue(null)!).ToList();
+        var fields = typeof(DiagnosticDescriptors).GetFields();
+        var descriptors = fields.Select(field => (DiagnosticDescriptor)field.GetValue(null)!).ToList();
         Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
-        Assert.All(descriptors, d =>
+        Assert.All(fields, field =>
         {
-            Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
+            var d = (DiagnosticDescriptor)field.GetValue(null)!;
+            Assert.Equal(field.Name.EndsWith("Warning", StringComparison.Ordinal) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, d.DefaultSeverity);
+            Assert.Matches("(Error|Warning)$", field.Name);
             Assert.Matches("^MG[0-29][0-9]{3}$", d.Id);
             Assert.StartsWith("https://", d.HelpLinkUri, StringComparison.Ordinal);
         });

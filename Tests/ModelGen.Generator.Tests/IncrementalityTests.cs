@@ -46,6 +46,19 @@ public sealed class IncrementalityTests
         Assert.All(Outputs(result, TrackingNames.Emit), reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
     }
 
+    [Fact]
+    public void LayersWithoutModel_IdenticalRerun_IsCached()
+    {
+        const string source = "using ModelGen;\nnamespace Demo;\n[Input(3)][Dense(1)]\ninternal partial class Forgotten;\n";
+        var compilation = GeneratorHarness.Compilation(source);
+        var driver = GeneratorHarness.Driver(trackSteps: true).RunGenerators(compilation);
+        Assert.Equal("MG0010", Assert.Single(driver.GetRunResult().Diagnostics).Id);
+
+        var result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
+        Assert.All(Outputs(result, TrackingNames.MissingModel), reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
+        Assert.Equal("MG0010", Assert.Single(result.Diagnostics).Id);
+    }
+
     private static GeneratorRunResult RunEdited(string before, string after)
     {
         var compilation = GeneratorHarness.Compilation(before);
