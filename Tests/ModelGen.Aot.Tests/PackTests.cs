@@ -3,41 +3,88 @@ using System.Xml.Linq;
 
 namespace ModelGen.Aot.Tests;
 
-/// <summary><c>dotnet pack</c> of the runtime gives one package: runtime and kernels in lib/, the generator as an analyzer.</summary>
+/// <summary>
+/// <c>dotnet pack</c> gives two packages: ModelGen (runtime and kernels in lib/, the generator as an analyzer) and
+/// ModelGen.Data (CSV tables and the scikit-learn-like preparation), each with its own description.
+/// </summary>
 public sealed class PackTests
 {
     [Fact]
     [Trait("Category", "Aot")]
     public void Runtime_PacksIntoOnePackage_WithTheGeneratorAsAnalyzer()
     {
-        string root = ProcessRunner.RepositoryRoot();
-        string outDir = Path.Combine(Path.GetTempPath(), "modelgen-pack-" + Guid.NewGuid().ToString("N"));
+        string outDir = NewFolder();
         try
         {
-            var pack = ProcessRunner.Run("dotnet", $"pack \"{Path.Combine(root, "Runtime", "ModelGen.csproj")}\" -c Release -o \"{outDir}\" -nologo", root, TimeSpan.FromMinutes(5));
-            Assert.True(pack.ExitCode == 0, $"dotnet pack failed ({pack.ExitCode}):\n{pack.Output}");
-            string[] packages = Directory.GetFiles(outDir, "*.nupkg");
-            Assert.Equal(new[] { "ModelGen.0.1.0.nupkg" }, packages.Select(p => Path.GetFileName(p)).ToArray());
-
-            using var zip = ZipFile.OpenRead(packages[0]);
+            using var zip = Pack(Path.Combine("Runtime", "ModelGen.csproj"), "ModelGen.0.1.0.nupkg", outDir);
             string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
             Assert.Contains("lib/net10.0/ModelGen.dll", entries);
             Assert.Contains("lib/net10.0/ModelGen.Kernels.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/ModelGen.Generator.dll", entries);
 
             // The kernels are inside, so the only dependency left is System.Numerics.Tensors.
-            var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
-            using var stream = nuspec.Open();
-            string[] dependencies = XDocument.Load(stream).Descendants().Where(e => e.Name.LocalName == "dependency")
-                .Select(e => (string)e.Attribute("id")!).Distinct().ToArray();
-            Assert.Equal(new[] { "System.Numerics.Tensors" }, dependencies);
+            Assert.Equal(new[] { "System.Numerics.Tensors" }, Dependencies(Nuspec(zip)));
         }
         finally
         {
-            if (Directory.Exists(outDir))
-            {
-                Directory.Delete(outDir, recursive: true);
-            }
+            Delete(outDir);
         }
     }
+
+    [Fact]
+    [Trait("Category", "Aot")]
+    public void Data_PacksIntoASecondPackage_DescribedAndDependingOnlyOnSep()
+    {
+        string outDir = NewFolder();
+        try
+        {
+            using var zip = Pack(Path.Combine("Data", "ModelGen.Data.csproj"), "ModelGen.Data.0.1.0.nupkg", outDir);
+            string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
+            Assert.Contains("lib/net10.0/ModelGen.Data.dll", entries);
+            Assert.Contains("lib/net10.0/ModelGen.Data.xml", entries);
+
+            // Not the SDK's placeholder: the description says what the package is.
+            XDocument nuspec = Nuspec(zip);
+            string description = nuspec.Descendants().Single(e => e.Name.LocalName == "description").Value;
+            Assert.NotEqual("Package Description", description);
+            Assert.Contains("CSV", description, StringComparison.Ordinal);
+
+            // The preparation stands alone: the CSV reader is its only dependency, not the ModelGen package.
+            Assert.Equal(new[] { "Sep" }, Dependencies(nuspec));
+        }
+        finally
+        {
+            Delete(outDir);
+        }
+    }
+
+    private static string NewFolder() => Path.Combine(Path.GetTempPath(), "modelgen-pack-" + Guid.NewGuid().ToString("N"));
+
+    private static void Delete(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Packs <paramref name="project"/> into <paramref name="outDir"/>, checks it gave exactly <paramref name="package"/>, and opens it.</summary>
+    private static ZipArchive Pack(string project, string package, string outDir)
+    {
+        string root = ProcessRunner.RepositoryRoot();
+        var pack = ProcessRunner.Run("dotnet", $"pack \"{Path.Combine(root, project)}\" -c Release -o \"{outDir}\" -nologo", root, TimeSpan.FromMinutes(5));
+        Assert.True(pack.ExitCode == 0, $"dotnet pack {project} failed ({pack.ExitCode}):\n{pack.Output}");
+        string[] packages = Directory.GetFiles(outDir, "*.nupkg");
+        Assert.Equal(new[] { package }, packages.Select(p => Path.GetFileName(p)).ToArray());
+        return ZipFile.OpenRead(packages[0]);
+    }
+
+    private static XDocument Nuspec(ZipArchive zip)
+    {
+        using var stream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return XDocument.Load(stream);
+    }
+
+    private static string[] Dependencies(XDocument nuspec) =>
+        nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).Distinct().ToArray();
 }
