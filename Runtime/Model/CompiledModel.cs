@@ -10,6 +10,7 @@ namespace ModelGen;
 public abstract partial class CompiledModel : IDisposable
 {
     private ulong _randomStream;
+    private IBackend? _backend;
 
     /// <summary>Creates the model: allocates the arena on <paramref name="device"/> and initialises the parameters from <paramref name="seed"/>.</summary>
     /// <param name="layout">The generated layout.</param>
@@ -34,7 +35,7 @@ public abstract partial class CompiledModel : IDisposable
         BatchCapacity = batchCapacity;
         Seed = seed;
         Device = device ?? Device.Cpu();
-        Backend = Device.CreateBackend((int)length);
+        _backend = Device.CreateBackend((int)length);
         InitializeParameters();
     }
 
@@ -53,8 +54,8 @@ public abstract partial class CompiledModel : IDisposable
     /// <summary>The Keras-style summary table (layers, output shapes, parameter counts), computed at compile time.</summary>
     public string Summary => Layout.Summary;
 
-    /// <summary>The back end the generated passes call.</summary>
-    protected IBackend Backend { get; }
+    /// <summary>The back end the generated passes call; once the model is disposed, an <see cref="ObjectDisposedException"/> naming the model.</summary>
+    protected IBackend Backend => _backend ?? throw Disposed();
 
     /// <summary>An activation buffer of the static plan: <paramref name="width"/> floats per sample for <paramref name="batch"/> rows.</summary>
     protected Buf Act(int perSampleOffset, int width, int batch) =>
@@ -92,10 +93,16 @@ public abstract partial class CompiledModel : IDisposable
     /// <summary>Back-propagates the loss gradient, accumulating every trainable parameter's gradient.</summary>
     protected abstract void Backward(int batch);
 
-    /// <summary>Releases the back end and its arena.</summary>
+    /// <summary>Releases the back end and its arena; any later use but the layout's properties throws <see cref="ObjectDisposedException"/>. Disposing twice does nothing.</summary>
     public void Dispose()
     {
-        Backend.Dispose();
+        IBackend? backend = _backend;
+        _backend = null;
+        backend?.Dispose();
         GC.SuppressFinalize(this);
     }
+
+    // Names the model (its class), not the back end the user never chose by name.
+    private ObjectDisposedException Disposed() =>
+        new(Layout.Name, $"This {Layout.Name} has been disposed: its weights and buffers are released. Create a new {Layout.Name} to train, predict, save or load.");
 }

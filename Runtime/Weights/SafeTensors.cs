@@ -1,8 +1,11 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
+using Microsoft.Win32.SafeHandles;
 
 namespace ModelGen;
 
@@ -13,8 +16,15 @@ namespace ModelGen;
 /// </summary>
 internal static class SafeTensors
 {
+    /// <summary>The largest header accepted, the bound of the format's reference implementation.</summary>
+    public const long MaxHeaderBytes = 100_000_000;
+
     private const int Alignment = 8;
     private const string MetadataKey = "__metadata__";
+    private const string RunningVarianceSuffix = ".running_var";
+
+    // Paths come from the user, but a file's name can come from anywhere: escaped, and cut only when absurdly long.
+    private const int PathLimit = 4096;
 
     /// <summary>The file's bytes for <paramref name="weights"/> laid out as <paramref name="layout"/> says.</summary>
     public static byte[] Encode(ModelLayout layout, ReadOnlySpan<float> weights)
@@ -66,75 +76,139 @@ internal static class SafeTensors
     }
 
     /// <summary>
-    /// Checks that <paramref name="file"/> holds exactly <paramref name="layout"/>'s tensors (names, dtypes, shapes,
-    /// byte ranges, size) and decodes them into <paramref name="weights"/>; throws <see cref="InvalidDataException"/>
-    /// saying what differs otherwise. <paramref name="weights"/> may be partly written when it throws.
+    /// Reads the weight file at <paramref name="path"/> into <paramref name="weights"/> after checking that it holds
+    /// exactly <paramref name="layout"/>'s tensors: see <see cref="Decode"/>. Refuses a folder, a pipe or a device
+    /// before opening it, and reads no more than the 8-byte length, the header (at most <see cref="MaxHeaderBytes"/>)
+    /// and the model's own weights.
     /// </summary>
-    public static void Decode(ModelLayout layout, ReadOnlySpan<byte> file, Span<float> weights, string source)
+    /// <exception cref="InvalidDataException">The file is not a weight file for <paramref name="layout"/>.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="IOException">The file system failed to open or read it.</exception>
+    public static void Read(ModelLayout layout, string path, Span<float> weights)
     {
-        if (file.Length < sizeof(ulong))
+        if (Directory.Exists(path))
         {
-            throw Refuse(source, $"it is {file.Length} bytes long, shorter than the 8-byte header length");
+            throw Refuse(path, "it is a folder, not a file");
         }
 
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        if (headerLength > (ulong)(file.Length - sizeof(ulong)))
+        // A link's own length is that of the path it holds: its final target is the file to check and to open.
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null)
         {
-            throw Refuse(source, $"its header claims {headerLength} bytes but only {file.Length - sizeof(ulong)} follow the length");
+            info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
         }
 
-        ReadOnlySpan<byte> header = file.Slice(sizeof(ulong), (int)headerLength);
-        ReadOnlySpan<byte> data = file[(sizeof(ulong) + (int)headerLength)..];
-        Dictionary<string, TensorEntry> entries = ParseHeader(header, source);
-
-        var expected = new Dictionary<string, ParameterInfo>(StringComparer.Ordinal);
-        foreach (ParameterInfo parameter in layout.Parameters)
+        if (!info.Exists)
         {
-            expected[parameter.Name] = parameter;
+            throw new FileNotFoundException($"The weight file '{UntrustedText.Show(path, PathLimit)}' does not exist.", path);
         }
 
-        foreach (string name in entries.Keys)
+        // A pipe, a socket or a device (/dev/zero) reports a length of 0, as an empty file does: refused here, before
+        // opening it, which for a pipe would wait for a writer. Only a regular file has 8 bytes or more.
+        if (info.Length < sizeof(ulong))
         {
-            if (!expected.ContainsKey(name))
-            {
-                throw Refuse(source, $"it holds a tensor '{name}' that {layout.Name} does not have (expected: {string.Join(", ", expected.Keys)})");
-            }
+            throw Refuse(path, info.Length == 0
+                ? "it is empty or not a regular file (a pipe or a device), with no 8-byte header length"
+                : $"it is {info.Length} bytes long, shorter than the 8-byte header length");
         }
 
-        var ranges = new List<(long Begin, long End)>(entries.Count);
-        foreach (ParameterInfo parameter in layout.Parameters)
+        try
         {
-            if (!entries.TryGetValue(parameter.Name, out TensorEntry entry))
+            using SafeFileHandle handle = File.OpenHandle(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+            long length = RandomAccess.GetLength(handle);
+            Decode(layout, length, (destination, offset) => RandomAccess.Read(handle, destination, offset), weights, path);
+        }
+        catch (IOException error) when (error is not FileNotFoundException && !error.Message.Contains(path, StringComparison.Ordinal))
+        {
+            throw new IOException($"Could not read the weight file '{UntrustedText.Show(path, PathLimit)}': {error.Message}", error);
+        }
+    }
+
+    /// <summary>
+    /// Checks that the file of <paramref name="length"/> bytes that <paramref name="read"/> reads holds exactly
+    /// <paramref name="layout"/>'s tensors (names, dtypes, shapes, byte ranges, size), then decodes them into
+    /// <paramref name="weights"/> and checks their values (finite; running variances not negative); throws
+    /// <see cref="InvalidDataException"/> naming <paramref name="source"/> and saying what differs otherwise, also when
+    /// the file turns out shorter than <paramref name="length"/> (another program rewriting it). Reads nothing beyond
+    /// what each check needs. <paramref name="weights"/> may be partly written when it throws.
+    /// </summary>
+    public static void Decode(ModelLayout layout, long length, ReadAt read, Span<float> weights, string source)
+    {
+        var file = new Source(read, length, source);
+        if (length < sizeof(ulong))
+        {
+            throw Refuse(source, $"it is {length} bytes long, shorter than the 8-byte header length");
+        }
+
+        Span<byte> prefix = stackalloc byte[sizeof(ulong)];
+        file.ReadExactly(prefix, 0, "the header length");
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        long available = length - sizeof(ulong);
+        if (headerLength > (ulong)available)
+        {
+            throw Refuse(source, $"its header claims {headerLength} bytes but only {available} follow the length");
+        }
+
+        if (headerLength > MaxHeaderBytes)
+        {
+            throw Refuse(source, $"its header claims {headerLength} bytes, more than the {MaxHeaderBytes} the format allows");
+        }
+
+        // One byte before the header's buffer: a file of another kind is refused without reading on.
+        file.ReadExactly(prefix[..1], sizeof(ulong), "the header");
+        if (headerLength == 0 || prefix[0] != (byte)'{')
+        {
+            throw Refuse(source, headerLength == 0
+                ? "its header is not valid JSON (it is empty)"
+                : $"its header is not valid JSON (it starts with byte 0x{prefix[0]:X2}, not '{{')");
+        }
+
+        var header = new byte[headerLength];
+        file.ReadExactly(header, sizeof(ulong), "the header");
+        if (!Utf8.IsValid(header))
+        {
+            throw Refuse(source, $"its header is not valid UTF-8 (byte {sizeof(ulong) + FirstInvalidUtf8(header)} of the file)");
+        }
+
+        TensorEntry?[] entries = ParseHeader(layout, header, source);
+        long dataStart = sizeof(ulong) + (long)headerLength;
+        long dataLength = length - dataStart;
+        ParameterInfo[] parameters = layout.Parameters;
+        var ranges = new (long Begin, long End)[parameters.Length];
+        for (int p = 0; p < parameters.Length; p++)
+        {
+            ParameterInfo parameter = parameters[p];
+            if (entries[p] is not TensorEntry entry)
             {
                 throw Refuse(source, $"it lacks the tensor '{parameter.Name}' {parameter.ShapeText} of {layout.Name}");
             }
 
-            if (entry.DType != "F32")
+            if (entry.DType is not null)
             {
                 throw Refuse(source, $"tensor '{parameter.Name}' has dtype {entry.DType}, expected F32");
             }
 
-            if (!entry.Shape.AsSpan().SequenceEqual(parameter.Shape))
+            if (entry.Rank != parameter.Shape.Length || !entry.Shape.AsSpan().SequenceEqual(parameter.Shape))
             {
-                throw Refuse(source, $"tensor '{parameter.Name}' has shape ({string.Join(", ", entry.Shape)}), expected {parameter.ShapeText}");
+                throw Refuse(source, $"tensor '{parameter.Name}' has shape {UntrustedText.Shape(entry.Shape, entry.Rank)}, expected {parameter.ShapeText}");
             }
 
             long bytes = (long)parameter.Length * sizeof(float);
-            if (entry.End - entry.Begin != bytes || entry.Begin < 0)
+            if (entry.End - entry.Begin != bytes)
             {
                 throw Refuse(source, $"tensor '{parameter.Name}' has byte range [{entry.Begin}, {entry.End}), which is not {bytes} bytes");
             }
 
-            if (entry.End > data.Length)
+            if (entry.End > dataLength)
             {
-                throw Refuse(source, $"tensor '{parameter.Name}' ends at byte {entry.End} of the data but the file holds only {data.Length} data bytes (truncated?)");
+                throw Refuse(source, $"tensor '{parameter.Name}' ends at byte {entry.End} of the data but the file holds only {dataLength} data bytes (truncated?)");
             }
 
-            ranges.Add((entry.Begin, entry.End));
+            ranges[p] = (entry.Begin, entry.End);
         }
 
         // The tensors must tile the data exactly: no overlap, no gap, nothing after the last one.
-        ranges.Sort();
+        Array.Sort(ranges);
         long position = 0;
         foreach ((long begin, long end) in ranges)
         {
@@ -146,29 +220,61 @@ internal static class SafeTensors
             position = end;
         }
 
-        if (position != data.Length)
+        if (position != dataLength)
         {
-            throw Refuse(source, $"it holds {data.Length} data bytes but its tensors cover {position}");
+            throw Refuse(source, $"it holds {dataLength} data bytes but its tensors cover {position}");
         }
 
-        foreach (ParameterInfo parameter in layout.Parameters)
+        for (int p = 0; p < parameters.Length; p++)
         {
-            TensorEntry entry = entries[parameter.Name];
+            ParameterInfo parameter = parameters[p];
             Span<float> destination = weights.Slice(parameter.Offset, parameter.Length);
-            ReadFloats(data[(int)entry.Begin..(int)entry.End], destination);
-            for (int i = 0; i < destination.Length; i++)
+            file.ReadExactly(MemoryMarshal.AsBytes(destination), dataStart + entries[p]!.Value.Begin, $"tensor '{parameter.Name}'");
+            if (!BitConverter.IsLittleEndian)
             {
-                if (!float.IsFinite(destination[i]))
-                {
-                    throw Refuse(source, $"tensor '{parameter.Name}' holds {destination[i]} at element {i}");
-                }
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(destination), MemoryMarshal.Cast<float, int>(destination));
+            }
+
+            CheckValues(parameter, destination, source);
+        }
+    }
+
+    // Values a model cannot run with: not finite, or a BatchNorm running variance below zero (its inverse square root
+    // would be NaN at inference).
+    private static void CheckValues(ParameterInfo parameter, ReadOnlySpan<float> values, string source)
+    {
+        bool variance = !parameter.Trainable && parameter.Name.EndsWith(RunningVarianceSuffix, StringComparison.Ordinal);
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                throw Refuse(source, $"tensor '{parameter.Name}' holds {values[i].ToString(CultureInfo.InvariantCulture)} at element {i}");
+            }
+
+            if (variance && values[i] < 0)
+            {
+                throw Refuse(source, $"tensor '{parameter.Name}' holds {values[i].ToString(CultureInfo.InvariantCulture)} at element {i}; a running variance cannot be negative");
             }
         }
     }
 
-    private static Dictionary<string, TensorEntry> ParseHeader(ReadOnlySpan<byte> header, string source)
+    // Reads the header against the layout: the entry of each of its parameters (null where the header has none).
+    // Refuses at the first name the layout does not have, so no more than the layout's names is ever allocated.
+    private static TensorEntry?[] ParseHeader(ModelLayout layout, byte[] header, string source)
     {
-        var entries = new Dictionary<string, TensorEntry>(StringComparer.Ordinal);
+        ParameterInfo[] parameters = layout.Parameters;
+        var index = new Dictionary<string, int>(parameters.Length, StringComparer.Ordinal);
+        int longestName = 0, largestRank = 0;
+        for (int p = 0; p < parameters.Length; p++)
+        {
+            index[parameters[p].Name] = p;
+            longestName = Math.Max(longestName, Encoding.UTF8.GetByteCount(parameters[p].Name));
+            largestRank = Math.Max(largestRank, parameters[p].Shape.Length);
+        }
+
+        // A JSON escape takes at most 6 bytes per byte it stands for: a longer raw name cannot be one of ours.
+        var limits = new Limits(6 * longestName + 16, Math.Max(largestRank + 1, UntrustedText.ShownDimensions));
+        var entries = new TensorEntry?[parameters.Length];
         try
         {
             var reader = new Utf8JsonReader(header);
@@ -181,20 +287,26 @@ internal static class SafeTensors
                     break;
                 }
 
-                string name = reader.GetString()!;
-                if (name == MetadataKey)
+                if (reader.ValueTextEquals(MetadataKey))
                 {
                     Read(ref reader);
                     reader.Skip();
                     continue;
                 }
 
-                if (entries.ContainsKey(name))
+                string? name = reader.ValueSpan.Length <= limits.NameBytes ? reader.GetString() : null;
+                if (name is null || !index.TryGetValue(name, out int p))
+                {
+                    string shown = name is null ? UntrustedText.ShowUtf8(reader.ValueSpan) : UntrustedText.Show(name);
+                    throw Refuse(source, $"it holds a tensor '{shown}' that {layout.Name} does not have (expected: {UntrustedText.List(Array.ConvertAll(parameters, parameter => parameter.Name))})");
+                }
+
+                if (entries[p] is not null)
                 {
                     throw Refuse(source, $"its header names tensor '{name}' twice");
                 }
 
-                entries[name] = ParseEntry(ref reader, name, source);
+                entries[p] = ParseEntry(ref reader, name, limits, source);
             }
 
             if (reader.Read())
@@ -204,18 +316,24 @@ internal static class SafeTensors
         }
         catch (JsonException error)
         {
-            throw Refuse(source, $"its header is not valid JSON ({error.Message})");
+            throw Refuse(source, $"its header is not valid JSON ({UntrustedText.Show(error.Message)})");
+        }
+        catch (InvalidOperationException error)
+        {
+            // What Utf8JsonReader.GetString throws for text it cannot turn into a string: an escaped lone surrogate.
+            throw Refuse(source, $"its header holds a string that is not valid text ({UntrustedText.Show(error.Message)})");
         }
 
         return entries;
     }
 
-    private static TensorEntry ParseEntry(ref Utf8JsonReader reader, string name, string source)
+    private static TensorEntry ParseEntry(ref Utf8JsonReader reader, string name, Limits limits, string source)
     {
         Expect(ref reader, JsonTokenType.StartObject, $"tensor '{name}'");
-        string? dtype = null;
-        int[]? shape = null;
-        long begin = -1, end = -1;
+        bool hasDType = false, hasShape = false;
+        string? wrongDType = null;
+        var shape = new List<int>();
+        long rank = 0, begin = -1, end = -1;
         while (true)
         {
             Read(ref reader);
@@ -224,51 +342,78 @@ internal static class SafeTensors
                 break;
             }
 
-            string field = reader.GetString()!;
-            switch (field)
+            if (reader.ValueTextEquals("dtype"u8))
             {
-                case "dtype":
-                    Expect(ref reader, JsonTokenType.String, $"the dtype of '{name}'");
-                    dtype = reader.GetString();
-                    break;
-                case "shape":
-                    Expect(ref reader, JsonTokenType.StartArray, $"the shape of '{name}'");
-                    var dimensions = new List<int>();
-                    while (true)
+                Expect(ref reader, JsonTokenType.String, $"the dtype of '{name}'");
+                hasDType = true;
+                wrongDType = reader.ValueTextEquals("F32"u8) ? null : ShowString(ref reader);
+            }
+            else if (reader.ValueTextEquals("shape"u8))
+            {
+                Expect(ref reader, JsonTokenType.StartArray, $"the shape of '{name}'");
+                hasShape = true;
+                shape.Clear();
+                rank = 0;
+                while (true)
+                {
+                    Read(ref reader);
+                    if (reader.TokenType == JsonTokenType.EndArray)
                     {
-                        Read(ref reader);
-                        if (reader.TokenType == JsonTokenType.EndArray)
-                        {
-                            break;
-                        }
-
-                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int dimension) || dimension < 0)
-                        {
-                            throw Refuse(source, $"the shape of '{name}' holds something other than non-negative integers");
-                        }
-
-                        dimensions.Add(dimension);
+                        break;
                     }
 
-                    shape = [.. dimensions];
-                    break;
-                case "data_offsets":
-                    Expect(ref reader, JsonTokenType.StartArray, $"the data offsets of '{name}'");
-                    begin = ReadOffset(ref reader, name, source);
-                    end = ReadOffset(ref reader, name, source);
-                    Expect(ref reader, JsonTokenType.EndArray, $"the data offsets of '{name}' (two numbers)");
-                    break;
-                default:
-                    throw Refuse(source, $"tensor '{name}' has an unknown field '{field}'");
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int dimension) || dimension < 0)
+                    {
+                        throw Refuse(source, $"the shape of '{name}' holds something other than non-negative integers");
+                    }
+
+                    // Kept up to one more than the layout's largest rank: enough to compare and to show.
+                    if (rank++ < limits.KeptDimensions)
+                    {
+                        shape.Add(dimension);
+                    }
+                }
+            }
+            else if (reader.ValueTextEquals("data_offsets"u8))
+            {
+                Expect(ref reader, JsonTokenType.StartArray, $"the data offsets of '{name}'");
+                begin = ReadOffset(ref reader, name, source);
+                end = ReadOffset(ref reader, name, source);
+                Expect(ref reader, JsonTokenType.EndArray, $"the data offsets of '{name}' (two numbers)");
+            }
+            else
+            {
+                throw Refuse(source, $"tensor '{name}' has an unknown field '{ShowString(ref reader)}'");
             }
         }
 
-        if (dtype is null || shape is null || begin < 0)
+        if (!hasDType || !hasShape || begin < 0)
         {
             throw Refuse(source, $"tensor '{name}' lacks its dtype, shape or data_offsets");
         }
 
-        return new TensorEntry(dtype, shape, begin, end);
+        return new TensorEntry(wrongDType, [.. shape], rank, begin, end);
+    }
+
+    // A string or property name of the header, escaped and cut for a message; a long one is shown from its raw bytes
+    // (JSON escapes as written), so showing it never allocates more than the message needs.
+    private static string ShowString(ref Utf8JsonReader reader) =>
+        reader.ValueSpan.Length <= UntrustedText.Limit ? UntrustedText.Show(reader.GetString()) : UntrustedText.ShowUtf8(reader.ValueSpan);
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> text)
+    {
+        int position = 0;
+        while (position < text.Length)
+        {
+            if (Rune.DecodeFromUtf8(text[position..], out _, out int consumed) != OperationStatus.Done)
+            {
+                return position;
+            }
+
+            position += consumed;
+        }
+
+        return position;
     }
 
     private static long ReadOffset(ref Utf8JsonReader reader, string name, string source)
@@ -313,22 +458,34 @@ internal static class SafeTensors
         }
     }
 
-    private static void ReadFloats(ReadOnlySpan<byte> source, Span<float> values)
-    {
-        if (BitConverter.IsLittleEndian)
-        {
-            source.CopyTo(MemoryMarshal.AsBytes(values));
-            return;
-        }
+    private static InvalidDataException Refuse(string source, string reason) =>
+        new($"Refused the weight file '{UntrustedText.Show(source, PathLimit)}': {reason}. Nothing was loaded.");
 
-        for (int i = 0; i < values.Length; i++)
+    /// <summary>One tensor's entry in a header: <see cref="DType"/> is null for F32, else the dtype to show.</summary>
+    private readonly record struct TensorEntry(string? DType, int[] Shape, long Rank, long Begin, long End);
+
+    /// <summary>The longest raw name that may be one of the layout's, and the dimensions of a shape kept.</summary>
+    private readonly record struct Limits(int NameBytes, int KeptDimensions);
+
+    /// <summary>A file being read: reads exactly what is asked or refuses, naming the file.</summary>
+    private readonly struct Source(ReadAt read, long length, string path)
+    {
+        public void ReadExactly(Span<byte> destination, long offset, string what)
         {
-            values[i] = BinaryPrimitives.ReadSingleLittleEndian(source[(i * sizeof(float))..]);
+            int done = 0;
+            while (done < destination.Length)
+            {
+                int count = read(destination[done..], offset + done);
+                if (count <= 0)
+                {
+                    throw Refuse(path, $"it ended at byte {offset + done} while {what} was read, though it was {length} bytes long when opened (is another program writing it?)");
+                }
+
+                done += count;
+            }
         }
     }
-
-    private static InvalidDataException Refuse(string source, string reason) =>
-        new($"Refused the weight file '{source}': {reason}. Nothing was loaded.");
-
-    private readonly record struct TensorEntry(string DType, int[] Shape, long Begin, long End);
 }
+
+/// <summary>Reads bytes of a file at <paramref name="offset"/> into <paramref name="destination"/>; returns how many (0 at its end).</summary>
+internal delegate int ReadAt(Span<byte> destination, long offset);
