@@ -29,6 +29,25 @@ public static class HotelData
         "previous_bookings_not_canceled", "required_car_parking_spaces", "total_of_special_requests", "adr",
     ];
 
+    /// <summary>The day-of-month column, checked against the month's length when scoring.</summary>
+    public const string DayOfMonth = "arrival_date_day_of_month";
+
+    /// <summary>The year column: not a feature, but it tells whether February has 29 days.</summary>
+    public const string Year = "arrival_date_year";
+
+    /// <summary>
+    /// The numeric features that count something or name a week or a day: whole numbers within these bounds (as in
+    /// all 119,390 bookings of the bundled data). The 14th, adr (a price), may be any finite number, even negative.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (int Min, int Max)> WholeNumberRanges { get; } = new Dictionary<string, (int Min, int Max)>(StringComparer.Ordinal)
+    {
+        ["lead_time"] = (0, int.MaxValue), ["arrival_date_week_number"] = (1, 53), [DayOfMonth] = (1, 31),
+        ["stays_in_weekend_nights"] = (0, int.MaxValue), ["stays_in_week_nights"] = (0, int.MaxValue), ["adults"] = (0, int.MaxValue),
+        ["children"] = (0, int.MaxValue), ["babies"] = (0, int.MaxValue), ["is_repeated_guest"] = (0, 1),
+        ["previous_cancellations"] = (0, int.MaxValue), ["previous_bookings_not_canceled"] = (0, int.MaxValue),
+        ["required_car_parking_spaces"] = (0, int.MaxValue), ["total_of_special_requests"] = (0, int.MaxValue),
+    };
+
     /// <summary>The 8 categorical features: imputed with "NA", then one-hot encoded (unknown categories give all zeros).</summary>
     public static IReadOnlyList<string> Categorical { get; } =
     [
