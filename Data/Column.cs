@@ -97,7 +97,7 @@ public sealed class Column
         for (var row = 0; row < source.Length; row++)
         {
             if (double.IsNaN(source[row]))
-                throw new InvalidOperationException($"Column '{Name}' has a missing value at row {row}.");
+                throw new InvalidOperationException($"Column {Untrusted.Quote(Name)} has a missing value at row {row}.");
             result[row] = (float)source[row];
         }
         return result;
@@ -107,10 +107,10 @@ public sealed class Column
     internal static string FormatNumber(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     private int CheckRow(int row) =>
-        (uint)row < (uint)Length ? row : throw new ArgumentOutOfRangeException(nameof(row), $"Row {row} is outside column '{Name}' of {Length} rows.");
+        (uint)row < (uint)Length ? row : throw new ArgumentOutOfRangeException(nameof(row), $"Row {row} is outside column {Untrusted.Quote(Name)} of {Length} rows.");
 
     private InvalidOperationException WrongKind(ColumnKind wanted) =>
-        new($"Column '{Name}' is {KindName(Kind)}, not {KindName(wanted)}.");
+        new($"Column {Untrusted.Quote(Name)} is {KindName(Kind)}, not {KindName(wanted)}.");
 
     internal static string KindName(ColumnKind kind) => kind == ColumnKind.Numeric ? "numeric" : "text";
 }

@@ -71,14 +71,14 @@ public sealed partial class ColumnTransformer
             foreach (var name in entry.Columns)
             {
                 if (!table.TryGetColumn(name, out _))
-                    throw new ArgumentException($"ColumnTransformer '{entry.Name}' lists column '{name}' but the table has no such column.", nameof(table));
+                    throw new ArgumentException($"ColumnTransformer {Untrusted.Quote(entry.Name)} lists column {Untrusted.Quote(name)} but the table has no such column.", nameof(table));
             }
             var input = table.Select(entry.Columns);
             var output = entry.Pipeline.FitTransform(input);
             foreach (var column in output.Columns)
             {
                 if (column.Kind != ColumnKind.Numeric)
-                    throw new ArgumentException($"ColumnTransformer '{entry.Name}' outputs text column '{column.Name}'; end the pipeline with a {OneHotEncoder.KindName}.", nameof(table));
+                    throw new ArgumentException($"ColumnTransformer {Untrusted.Quote(entry.Name)} outputs text column {Untrusted.Quote(column.Name)}; end the pipeline with a {OneHotEncoder.KindName}.", nameof(table));
             }
             entries[i] = entry with { Kinds = [.. input.Columns.Select(c => c.Kind)] };
             names.AddRange(FeatureNamesOf(entry.Name, output.ColumnNames));
@@ -118,7 +118,7 @@ public sealed partial class ColumnTransformer
         {
             for (var i = 0; i < entry.Columns.Length; i++)
             {
-                Transformer.CheckColumn(table, entry.Columns[i], entry.Kinds![i], $"ColumnTransformer '{entry.Name}'");
+                Transformer.CheckColumn(table, entry.Columns[i], entry.Kinds![i], $"ColumnTransformer {Untrusted.Quote(entry.Name)}");
             }
             outputs.AddRange(entry.Pipeline.Transform(table.Select(entry.Columns), errors).Columns);
         }
@@ -151,7 +151,7 @@ public sealed partial class ColumnTransformer
             for (var row = 0; row < values.Length; row++)
             {
                 if (double.IsNaN(values[row]) && !errors.IsBad(row))
-                    errors.Add(row, column.Name, "NaN", $"Column '{column.Name}', row {row} is missing and no step fills it (add a SimpleImputer).");
+                    errors.Add(row, column.Name, "NaN", $"Column {Untrusted.Quote(column.Name)}, row {row} is missing and no step fills it (add a SimpleImputer).");
             }
         }
     }
@@ -164,7 +164,7 @@ public sealed partial class ColumnTransformer
         var duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         return duplicate is null
             ? [.. names]
-            : throw new ArgumentException($"Feature name '{duplicate.Key}' appears twice; set VerboseFeatureNamesOut to true.");
+            : throw new ArgumentException($"Feature name {Untrusted.Quote(duplicate.Key)} appears twice; set VerboseFeatureNamesOut to true.");
     }
 
     private static InvalidOperationException NotFitted() => new("The ColumnTransformer is not fitted: call Fit (on the training data) first, or Load a fitted one.");

@@ -33,7 +33,7 @@ public sealed class OneHotEncoder : Transformer
     public IReadOnlyList<string> Categories(string column)
     {
         var index = InputColumns.ToList().IndexOf(column);
-        return index >= 0 ? categories[index].Names : throw new KeyNotFoundException($"{KindName} was not fitted on column '{column}'.");
+        return index >= 0 ? categories[index].Names : throw new KeyNotFoundException($"{KindName} was not fitted on column {Untrusted.Quote(column)}.");
     }
 
     private protected override void FitCore(IReadOnlyList<Column> columns) =>
@@ -56,7 +56,7 @@ public sealed class OneHotEncoder : Transformer
                 {
                     var value = column.Format(row);
                     RowErrorSink.Report(errors, row, column.Name, value,
-                        $"{KindName}: column '{column.Name}', row {row}: category '{value}' was not seen in training (known: {string.Join(", ", known.Names)}).");
+                        $"{KindName}: column {Untrusted.Quote(column.Name)}, row {row}: category {Untrusted.Quote(value)} was not seen in training (known: {Untrusted.Show(string.Join(", ", known.Names))}).");
                 }
             }
             for (var k = 0; k < outputs.Length; k++) result.Add(Column.OwnNumeric(known.OutputNames[k], outputs[k]));
@@ -76,10 +76,14 @@ public sealed class OneHotEncoder : Transformer
     {
         var handle = json.GetEnum("handleUnknown", ("Error", HandleUnknown.Error), ("Ignore", HandleUnknown.Ignore));
         var lists = json.GetArray("categories", kinds.Length);
-        return new OneHotEncoder(handle)
+        var categories = new ColumnCategories[kinds.Length];
+        var i = 0;
+        foreach (var list in lists.Items())
         {
-            categories = [.. lists.Select((list, i) => ColumnCategories.Read(list, names[i], kinds[i]))],
-        };
+            categories[i] = ColumnCategories.Read(list, names[i], kinds[i]);
+            i++;
+        }
+        return new OneHotEncoder(handle) { categories = categories };
     }
 
     /// <summary>One column's sorted training categories and the lookup from value to output index.</summary>
@@ -150,15 +154,26 @@ public sealed class OneHotEncoder : Transformer
         {
             var values = json.GetArray("values");
             var missing = json.GetBool("missing");
+            double[]? numbers = null;
+            string[]? texts = null;
+            if (kind == ColumnKind.Numeric)
+            {
+                numbers = values.Numbers();
+                // A missing value is the "missing" flag's category; NaN as a value could never be looked up.
+                var nan = Array.FindIndex(numbers, double.IsNaN);
+                if (nan >= 0) throw values.Item(nan).Refuse("a category cannot be NaN (missing values are the 'missing' flag)");
+            }
+            else
+            {
+                texts = values.Strings();
+            }
             try
             {
-                return kind == ColumnKind.Numeric
-                    ? new ColumnCategories(column, [.. values.Select(v => v.AsNumber())], null, missing)
-                    : new ColumnCategories(column, null, [.. values.Select(v => v.AsString())], missing);
+                return new ColumnCategories(column, numbers, texts, missing);
             }
             catch (ArgumentException)
             {
-                throw json.Get("values").Refuse("a category appears twice");
+                throw values.Refuse("a category appears twice");
             }
         }
     }

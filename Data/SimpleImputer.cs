@@ -88,7 +88,7 @@ public sealed class SimpleImputer : Transformer
         }
         var values = column.Numbers.ToArray().Where(v => !double.IsNaN(v)).ToArray();
         if (values.Length == 0)
-            throw new ArgumentException($"{KindName}: column '{column.Name}' has no non-missing value to compute the {Strategy} from.");
+            throw new ArgumentException($"{KindName}: column {Untrusted.Quote(column.Name)} has no non-missing value to compute the {Strategy} from.");
         switch (Strategy)
         {
             case ImputeStrategy.Mean:
@@ -113,10 +113,10 @@ public sealed class SimpleImputer : Transformer
             case ImputeStrategy.MostFrequent:
                 var values = column.Texts.ToArray().Where(v => v is not null).Select(v => v!).ToArray();
                 if (values.Length == 0)
-                    throw new ArgumentException($"{KindName}: column '{column.Name}' has no non-missing value to compute the {Strategy} from.");
+                    throw new ArgumentException($"{KindName}: column {Untrusted.Quote(column.Name)} has no non-missing value to compute the {Strategy} from.");
                 return MostFrequent(values, StringComparer.Ordinal);
             default:
-                throw new ArgumentException($"{KindName}: strategy {Strategy} needs numeric columns but column '{column.Name}' is text.");
+                throw new ArgumentException($"{KindName}: strategy {Strategy} needs numeric columns but column {Untrusted.Quote(column.Name)} is text.");
         }
     }
 
@@ -167,7 +167,7 @@ public sealed class SimpleImputer : Transformer
     }
 
     private string TextFillOnNumbers(string column, int row) =>
-        $"{KindName}: column '{column}', row {row} is missing, but the fill value '{FillText}' is text and the column is numeric; give a numeric fill value.";
+        $"{KindName}: column {Untrusted.Quote(column)}, row {row} is missing, but the fill value {Untrusted.Quote(FillText)} is text and the column is numeric; give a numeric fill value.";
 
     private static int FirstMissing(Column column)
     {
@@ -185,7 +185,7 @@ public sealed class SimpleImputer : Transformer
         {
             if (names[i] == column && InputKinds[i] == kind) return i;
         }
-        throw new KeyNotFoundException($"{KindName} was not fitted on a {Column.KindName(kind)} column '{column}'.");
+        throw new KeyNotFoundException($"{KindName} was not fitted on a {Column.KindName(kind)} column {Untrusted.Quote(column)}.");
     }
 
     private static ImputeStrategy RequireConstant(ImputeStrategy strategy) =>
@@ -221,15 +221,28 @@ public sealed class SimpleImputer : Transformer
             FillNumber = fillNumber.Kind == JsonValueKind.Null ? null : fillNumber.AsNumber(),
             FillText = fillText.Kind == JsonValueKind.Null ? null : fillText.AsString(),
         };
+        // The constructors' rules: a fill value only with Constant, at most one of them, and never NaN (NaN is missing).
+        if (double.IsNaN(imputer.FillNumber ?? 0)) throw fillNumber.Refuse("the fill value cannot be NaN: NaN means missing");
+        if (imputer.FillNumber is not null && imputer.FillText is not null) throw json.Refuse("an imputer has a numeric or a text fill value, not both");
+        if (strategy != ImputeStrategy.Constant && (imputer.FillNumber is not null || imputer.FillText is not null))
+            throw json.Refuse($"a fill value is used only by the Constant strategy, not {strategy}");
+
         var fills = json.GetArray("fills", kinds.Length);
         imputer.numberFills = new double[kinds.Length];
         imputer.textFills = new string?[kinds.Length];
-        for (var i = 0; i < kinds.Length; i++)
+        var i = 0;
+        foreach (var fill in fills.Items())
         {
             imputer.numberFills[i] = double.NaN;
-            if (kinds[i] == ColumnKind.Text) imputer.textFills[i] = fills[i].AsString();
-            else if (fills[i].Kind != JsonValueKind.Null) imputer.numberFills[i] = fills[i].AsNumber();
-            else if (imputer.FillText is null) throw fills[i].Refuse("a numeric column needs a numeric fill");
+            if (kinds[i] == ColumnKind.Text) imputer.textFills[i] = fill.AsString();
+            else if (fill.Kind != JsonValueKind.Null)
+            {
+                // NaN would leave a missing value missing while claiming to fill it; infinity is a value (a median can be).
+                imputer.numberFills[i] = fill.AsNumber();
+                if (double.IsNaN(imputer.numberFills[i])) throw fill.Refuse("a numeric fill cannot be NaN (NaN means missing; write null for no fill)");
+            }
+            else if (imputer.FillText is null) throw fill.Refuse("a numeric column needs a numeric fill");
+            i++;
         }
         return imputer;
     }

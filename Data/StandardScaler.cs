@@ -36,7 +36,7 @@ public sealed class StandardScaler : Transformer
         {
             var column = columns[i];
             if (column.Kind != ColumnKind.Numeric)
-                throw new ArgumentException($"{KindName} needs numeric columns but column '{column.Name}' is text; encode it first.");
+                throw new ArgumentException($"{KindName} needs numeric columns but column {Untrusted.Quote(column.Name)} is text; encode it first.");
             (newMeans[i], newScales[i]) = Statistics(column);
         }
         means = newMeans;
@@ -54,7 +54,7 @@ public sealed class StandardScaler : Transformer
             sum += v;
             count++;
         }
-        if (count == 0) throw new ArgumentException($"{KindName}: column '{column.Name}' has no non-missing value.");
+        if (count == 0) throw new ArgumentException($"{KindName}: column {Untrusted.Quote(column.Name)} has no non-missing value.");
         var mean = sum / count;
         // Corrected two-pass variance, as scikit-learn's _incremental_mean_and_var.
         var deviations = 0.0;
@@ -69,7 +69,15 @@ public sealed class StandardScaler : Transformer
         var variance = (squares - deviations * deviations / count) / count;
         // scikit-learn's _is_constant_feature: a variance within rounding of zero is zero.
         var upperBound = count * Eps * variance + Math.Pow(count * mean * Eps, 2);
-        return (mean, variance <= upperBound ? 1.0 : Math.Sqrt(variance));
+        var scale = variance <= upperBound ? 1.0 : Math.Sqrt(variance);
+        // scikit-learn refuses infinity too ("Input contains infinity"); statistics that are not finite would turn
+        // every value into NaN, and a saved preparation holding them is refused by Load.
+        if (!double.IsFinite(mean) || !double.IsFinite(scale))
+        {
+            throw new ArgumentException(
+                $"{KindName}: column {Untrusted.Quote(column.Name)} holds an infinite value or values too large to scale (mean {Column.FormatNumber(mean)}, scale {Column.FormatNumber(scale)}).");
+        }
+        return (mean, scale);
     }
 
     private protected override Table TransformCore(Column[] columns, RowErrorSink? errors)
@@ -87,7 +95,7 @@ public sealed class StandardScaler : Transformer
     private int IndexOf(string column)
     {
         var index = InputColumns.ToList().IndexOf(column);
-        return index >= 0 ? index : throw new KeyNotFoundException($"{KindName} was not fitted on column '{column}'.");
+        return index >= 0 ? index : throw new KeyNotFoundException($"{KindName} was not fitted on column {Untrusted.Quote(column)}.");
     }
 
     private protected override void WriteState(Utf8JsonWriter writer)
@@ -103,8 +111,17 @@ public sealed class StandardScaler : Transformer
     internal static StandardScaler ReadState(JsonValue json, ColumnKind[] kinds)
     {
         if (kinds.Contains(ColumnKind.Text)) throw json.Get("columns").Refuse($"{KindName} takes numeric columns only");
-        var means = json.GetArray("means", kinds.Length).Select(v => v.AsNumber()).ToArray();
-        var scales = json.GetArray("scales", kinds.Length).Select(v => v.AsNumber()).ToArray();
+        var meanArray = json.GetArray("means", kinds.Length);
+        var scaleArray = json.GetArray("scales", kinds.Length);
+        var means = meanArray.Numbers();
+        var scales = scaleArray.Numbers();
+        // (x - mean) / scale must stay a number for every finite x: a NaN or infinite mean, or a scale that is not a
+        // positive finite number, would turn every value into NaN (Fit never gives one).
+        for (var i = 0; i < means.Length; i++)
+        {
+            if (!double.IsFinite(means[i])) throw meanArray.Item(i).Refuse($"mean {Column.FormatNumber(means[i])} is not a finite number");
+            if (!double.IsFinite(scales[i]) || scales[i] <= 0) throw scaleArray.Item(i).Refuse($"scale {Column.FormatNumber(scales[i])} is not a positive finite number");
+        }
         return new StandardScaler { means = means, scales = scales };
     }
 }

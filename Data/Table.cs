@@ -19,10 +19,10 @@ public sealed partial class Table
         {
             var column = this.columns[i];
             if (!indexByName.TryAdd(column.Name, i))
-                throw new ArgumentException($"Column '{column.Name}' appears twice.", nameof(columns));
+                throw new ArgumentException($"Column {Untrusted.Quote(column.Name)} appears twice.", nameof(columns));
             if (column.Length != this.columns[0].Length)
                 throw new ArgumentException(
-                    $"Column '{column.Name}' has {column.Length} rows but column '{this.columns[0].Name}' has {this.columns[0].Length}.",
+                    $"Column {Untrusted.Quote(column.Name)} has {column.Length} rows but column {Untrusted.Quote(this.columns[0].Name)} has {this.columns[0].Length}.",
                     nameof(columns));
         }
         Rows = this.columns.Length == 0 ? 0 : this.columns[0].Length;
@@ -42,7 +42,7 @@ public sealed partial class Table
     public Column Column(string name) =>
         TryGetColumn(name, out var column)
             ? column
-            : throw new KeyNotFoundException($"The table has no column '{name}'; it has: {string.Join(", ", ColumnNames)}.");
+            : throw new KeyNotFoundException($"The table has no column {Untrusted.Quote(name)}; it has: {Untrusted.Show(string.Join(", ", ColumnNames))}.");
 
     /// <summary>Looks up a column by name.</summary>
     public bool TryGetColumn(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Column? column)
@@ -94,7 +94,7 @@ public sealed partial class Table
         ArgumentNullException.ThrowIfNull(map);
         var column = Column(name);
         if (column.Kind != ColumnKind.Text)
-            throw new ArgumentException($"MapText needs a text column but column '{name}' is numeric.", nameof(name));
+            throw new ArgumentException($"MapText needs a text column but column {Untrusted.Quote(name)} is numeric.", nameof(name));
         var texts = column.Texts;
         var mapped = new double[texts.Length];
         for (var row = 0; row < texts.Length; row++)
@@ -102,7 +102,7 @@ public sealed partial class Table
             var text = texts[row];
             if (text is null) mapped[row] = double.NaN;
             else if (!map.TryGetValue(text, out mapped[row]))
-                throw new ArgumentException($"Column '{name}', row {row}: value '{text}' is not in the map (known: {string.Join(", ", map.Keys)}).", nameof(map));
+                throw new ArgumentException($"Column {Untrusted.Quote(name)}, row {row}: value {Untrusted.Quote(text)} is not in the map (known: {Untrusted.Show(string.Join(", ", map.Keys))}).", nameof(map));
         }
         return With(Data.Column.OwnNumeric(name, mapped));
     }

@@ -25,7 +25,7 @@ public static class TrainTestSplit
         ArgumentNullException.ThrowIfNull(labels);
         for (var row = 0; row < labels.Length; row++)
         {
-            if (labels.IsMissing(row)) throw new ArgumentException($"Label column '{labels.Name}' is missing at row {row}.", nameof(labels));
+            if (labels.IsMissing(row)) throw new ArgumentException($"Label column {Untrusted.Quote(labels.Name)} is missing at row {row}.", nameof(labels));
         }
         if (!stratify) return Split(labels.Length, trainSize, seed);
         return labels.Kind == ColumnKind.Numeric
@@ -51,7 +51,7 @@ public static class TrainTestSplit
 
         var smallest = Array.IndexOf(counts, counts.Min());
         if (counts[smallest] < 2)
-            throw new ArgumentException($"Class '{classes[smallest]}' has {counts[smallest]} row; stratifying needs at least 2 per class.", nameof(labels));
+            throw new ArgumentException($"Class {Untrusted.Quote(classes[smallest].ToString())} has {counts[smallest]} row; stratifying needs at least 2 per class.", nameof(labels));
         if (train < classes.Length || test < classes.Length)
             throw new ArgumentException($"The parts ({train} train, {test} test rows) must each hold at least one row of each of the {classes.Length} classes.", nameof(trainSize));
 

@@ -67,9 +67,9 @@ public abstract class Transformer
     internal static Column CheckColumn(Table table, string name, ColumnKind kind, string owner)
     {
         if (!table.TryGetColumn(name, out var column))
-            throw new ArgumentException($"{owner} was fitted on {Column.KindName(kind)} column '{name}' but the table has no column '{name}'.");
+            throw new ArgumentException($"{owner} was fitted on {Column.KindName(kind)} column {Untrusted.Quote(name)} but the table has no column {Untrusted.Quote(name)}.");
         if (column.Kind != kind)
-            throw new ArgumentException($"{owner}: column '{name}' must be {Column.KindName(kind)} (as in fitting) but is {Column.KindName(column.Kind)}.");
+            throw new ArgumentException($"{owner}: column {Untrusted.Quote(name)} must be {Column.KindName(kind)} (as in fitting) but is {Column.KindName(column.Kind)}.");
         return column;
     }
 
@@ -108,10 +108,11 @@ public abstract class Transformer
         var columns = json.GetArray("columns");
         var names = new string[columns.Count];
         var kinds = new ColumnKind[columns.Count];
-        for (var i = 0; i < columns.Count; i++)
+        var i = 0;
+        foreach (var column in columns.Items())
         {
-            names[i] = columns[i].GetString("name");
-            kinds[i] = columns[i].GetEnum<ColumnKind>("type", ("numeric", ColumnKind.Numeric), ("text", ColumnKind.Text));
+            names[i] = ColumnTransformer.ColumnName(column);
+            kinds[i++] = column.GetEnum<ColumnKind>("type", ("numeric", ColumnKind.Numeric), ("text", ColumnKind.Text));
         }
         var kind = json.GetString("kind");
         Transformer step = kind switch
@@ -119,7 +120,7 @@ public abstract class Transformer
             SimpleImputer.KindName => SimpleImputer.ReadState(json, kinds),
             StandardScaler.KindName => StandardScaler.ReadState(json, kinds),
             OneHotEncoder.KindName => OneHotEncoder.ReadState(json, names, kinds),
-            _ => throw json.Refuse($"unknown step kind '{kind}' (known: {SimpleImputer.KindName}, {StandardScaler.KindName}, {OneHotEncoder.KindName})"),
+            _ => throw json.Get("kind").Refuse($"unknown step kind {Untrusted.Quote(kind)} (known: {SimpleImputer.KindName}, {StandardScaler.KindName}, {OneHotEncoder.KindName})"),
         };
         step.inputNames = names;
         step.inputKinds = kinds;

@@ -61,42 +61,50 @@ public sealed partial class Tokenizer
         writer.WriteEndObject();
     }
 
+    /// <summary>The largest tokenizer file <see cref="Load(string)"/> reads: 256 MiB.</summary>
+    public const long MaxFileBytes = 256L << 20;
+
     /// <summary>
     /// Loads a tokenizer saved by <see cref="Save(string)"/>: the same settings, counts and ids. A loaded tokenizer
     /// fitted further ranks words of equal counts in their loaded order (the file keeps ranks, not first sightings).
     /// </summary>
-    /// <exception cref="InvalidDataException">The file does not fit (not JSON, another format or version, a missing field, words and counts that disagree); nothing is loaded.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file does not fit, whatever its bytes, and the message names the file and what is wrong: empty or not a
+    /// regular file, over <see cref="MaxFileBytes"/>, not UTF-8, not JSON, another format or version, a missing field
+    /// or one of the wrong type, invalid settings, words and counts that disagree. Nothing is loaded. Text from the
+    /// file is shown escaped and cut.
+    /// </exception>
+    /// <exception cref="IOException">The file cannot be opened or read (a missing file is a <see cref="FileNotFoundException"/>).</exception>
     public static Tokenizer Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Load(File.ReadAllBytes(path), $"'{path}'");
+        return Load(() => JsonFile.Read(path, MaxFileBytes), $"The tokenizer file {Untrusted.Quote(path)}");
     }
 
     /// <summary>Loads a tokenizer from JSON in <paramref name="stream"/>; see <see cref="Load(string)"/>.</summary>
+    /// <exception cref="InvalidDataException">The stream does not hold a tokenizer; see <see cref="Load(string)"/>.</exception>
     public static Tokenizer Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return Load(buffer.ToArray(), "from the stream");
+        return Load(() => JsonFile.Read(stream, MaxFileBytes), "The tokenizer stream");
     }
 
-    private static Tokenizer Load(byte[] utf8, string source)
+    private static Tokenizer Load(Func<byte[]> bytes, string source)
     {
         try
         {
-            return Read(JsonValue.Parse(utf8));
+            return JsonValue.Read(bytes(), Read);
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"The tokenizer file {source} is refused: {e.Message}.", e);
+            throw new InvalidDataException($"{source} is refused: {e.Message}.", e);
         }
     }
 
     private static Tokenizer Read(JsonValue json)
     {
         var format = json.GetString("format");
-        if (format != FileFormat) throw json.Get("format").Refuse($"format '{format}' is not '{FileFormat}'");
+        if (format != FileFormat) throw json.Get("format").Refuse($"format {Untrusted.Quote(format)} is not '{FileFormat}'");
         var version = json.GetInt("version");
         if (version != FileVersion) throw json.Get("version").Refuse($"version {version} is not supported (this library reads version {FileVersion})");
 
@@ -108,26 +116,28 @@ public sealed partial class Tokenizer
         }
         catch (ArgumentException e)
         {
-            throw json.Refuse($"the settings are invalid ({e.Message})");
+            throw json.Refuse($"the settings are invalid ({Untrusted.Show(e.Message)})");
         }
 
         var documents = json.GetInt("documentCount");
         if (documents < 1) throw json.Get("documentCount").Refuse($"a fitted tokenizer has seen at least one text, not {documents}");
         var words = json.GetArray("words");
         var counts = json.GetArray("counts");
-        if (counts.Count != words.Count) throw json.Get("counts").Refuse($"expected {words.Count} counts (one per word) but found {counts.Count}");
+        if (counts.Count != words.Count) throw counts.Refuse($"expected {words.Count} counts (one per word) but found {counts.Count}");
+        var wordList = words.Strings();
+        var countList = counts.Numbers();
         var previous = int.MaxValue;
-        for (var i = 0; i < words.Count; i++)
+        for (var i = 0; i < wordList.Length; i++)
         {
-            var word = words[i].AsString();
+            var word = wordList[i];
             // Each stored word must be one that this tokenizer's splitting can produce, or it could never be looked up.
             if (tokenizer.Words(word) is not [var only] || only != word)
-                throw words[i].Refuse($"'{word}' is not a single word under the stored settings");
-            var count = counts[i].AsNumber();
+                throw words.Item(i).Refuse($"{Untrusted.Quote(word)} is not a single word under the stored settings");
+            var count = countList[i];
             if (count != Math.Floor(count) || count < 1 || count > previous)
-                throw counts[i].Refuse($"count {count} is not a whole number from 1 to the previous word's count ({previous}); words are stored most frequent first");
+                throw counts.Item(i).Refuse($"count {Column.FormatNumber(count)} is not a whole number from 1 to the previous word's count ({previous}); words are stored most frequent first");
             previous = (int)count;
-            if (!tokenizer.counts.TryAdd(word, previous)) throw words[i].Refuse($"'{word}' appears twice");
+            if (!tokenizer.counts.TryAdd(word, previous)) throw words.Item(i).Refuse($"{Untrusted.Quote(word)} appears twice");
             tokenizer.firstSeen.Add(word);
         }
         tokenizer.DocumentCount = documents;

@@ -55,7 +55,7 @@ public sealed partial class Tokenizer
 
         // Keras would let a text word equal to the token take over id 1's name; refuse a token that could be a word.
         if (Words(outOfVocabularyToken) is [var only] && only == outOfVocabularyToken)
-            throw new ArgumentException($"The out-of-vocabulary token '{outOfVocabularyToken}' could be a word of a text; give it a filter character (as '{DefaultOutOfVocabularyToken}') or an upper-case letter.", nameof(outOfVocabularyToken));
+            throw new ArgumentException($"The out-of-vocabulary token {Untrusted.Quote(outOfVocabularyToken)} could be a word of a text; give it a filter character (as '{DefaultOutOfVocabularyToken}') or an upper-case letter.", nameof(outOfVocabularyToken));
     }
 
     /// <summary>Keras' <c>num_words</c>: every id is below it; null when every fitted word keeps its id.</summary>

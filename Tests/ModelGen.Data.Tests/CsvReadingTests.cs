@@ -46,11 +46,11 @@ public class CsvReadingTests
     }
 
     [Fact]
-    public void ReadCsv_GivenNumericColumnWithWord_NamesColumnRowAndValue()
+    public void ReadCsv_GivenNumericColumnWithWord_IsRefused_NamingColumnRowAndValue()
     {
         var options = new CsvReadOptions { ColumnKinds = new Dictionary<string, ColumnKind> { ["n"] = ColumnKind.Numeric } };
 
-        var error = Assert.Throws<FormatException>(() => Table.ReadCsv(new StringReader("n\n1\nabc\n"), options));
+        var error = Assert.Throws<InvalidDataException>(() => Table.ReadCsv(new StringReader("n\n1\nabc\n"), options));
 
         Assert.Contains("'n'", error.Message);
         Assert.Contains("row 1", error.Message);
