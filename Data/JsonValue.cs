@@ -198,15 +198,24 @@ internal sealed class JsonValue
         else writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
     }
 
-    private static double? ToNumber(JsonElement element) => element.ValueKind switch
+    private static double? ToNumber(JsonElement element)
     {
         // A literal beyond double's range (1e400) reads as infinity; the steps' checks decide whether it may.
-        JsonValueKind.Number => element.TryGetDouble(out var number) ? number : null,
-        JsonValueKind.String when element.ValueEquals("NaN"u8) => double.NaN,
-        JsonValueKind.String when element.ValueEquals("Infinity"u8) => double.PositiveInfinity,
-        JsonValueKind.String when element.ValueEquals("-Infinity"u8) => double.NegativeInfinity,
-        _ => null,
-    };
+        if (element.ValueKind == JsonValueKind.Number) return element.TryGetDouble(out var number) ? number : null;
+        if (element.ValueKind != JsonValueKind.String) return null;
+        try
+        {
+            return element.ValueEquals("NaN"u8) ? double.NaN
+                : element.ValueEquals("Infinity"u8) ? double.PositiveInfinity
+                : element.ValueEquals("-Infinity"u8) ? double.NegativeInfinity
+                : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // Comparing unescapes the string, and "\ud800" cannot be unescaped: not a number either way.
+            return null;
+        }
+    }
 
     /// <summary>
     /// Refuses bytes that are not UTF-8 before the parser sees them: it checks the structure but not the text of

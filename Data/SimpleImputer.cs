@@ -196,8 +196,10 @@ public sealed class SimpleImputer : Transformer
     private protected override void WriteState(Utf8JsonWriter writer)
     {
         writer.WriteString("strategy", Strategy.ToString());
-        if (FillNumber is { } number) writer.WriteNumber("fillNumber", number);
-        else writer.WriteNull("fillNumber");
+        // An infinite constant is allowed and written as "Infinity", as other numbers of the file.
+        writer.WritePropertyName("fillNumber");
+        if (FillNumber is { } number) JsonValue.WriteNumber(writer, number);
+        else writer.WriteNullValue();
         writer.WriteString("fillText", FillText);
         writer.WriteStartArray("fills");
         for (var i = 0; i < numberFills.Length; i++)

@@ -85,6 +85,16 @@ public sealed class PreparationRefusalTests : IDisposable
         Assert.Throws<InvalidDataException>(() => Tokenizer.Load(new MemoryStream(Replace(SavedTokenizer(), "\"cat\"", "\"\\ud800\""))));
     }
 
+    [Fact]
+    public void EscapedUnpairedSurrogate_WhereANumberBelongs_IsRefused()
+    {
+        // Found by Tools/Fuzz (--target tokenizer, seed 1): comparing the string with "NaN" threw InvalidOperationException.
+        var e = Assert.Throws<InvalidDataException>(() => Tokenizer.Load(new MemoryStream(Replace(SavedTokenizer(), "\"counts\": [\n    2", "\"counts\": [\n    \"\\ud800\""))));
+        Assert.Contains("expected a number", e.Message);
+
+        Assert.Throws<InvalidDataException>(() => ColumnTransformer.Load(new MemoryStream(Replace(SavedPreparation(), "\"version\": 1", "\"version\": \"\\udc00\""))));
+    }
+
     [Theory]
     [InlineData("\"version\": 1", "\"version\": 1e400")]
     [InlineData("\"version\": 1", "\"version\": -1e400")]
@@ -148,6 +158,21 @@ public sealed class PreparationRefusalTests : IDisposable
 
         Assert.Contains("infinite", e.Message);
         Assert.Throws<ArgumentException>(() => new StandardScaler().Fit(Tables.Of(Tables.Numbers("x", 1e308, -1e308, 1e308))));
+    }
+
+    [Fact]
+    public void InfiniteConstantFill_SavesAndLoads()
+    {
+        // Found by the fuzz run: Save wrote the constant with WriteNumber, which throws for infinity.
+        var preparation = new ColumnTransformer((new Pipeline(new SimpleImputer(ImputeStrategy.Constant, double.PositiveInfinity)), ["n"]));
+        preparation.Fit(Tables.Of(Tables.Numbers("n", 1, double.NaN)));
+        using var stream = new MemoryStream();
+
+        preparation.Save(stream);
+        var loaded = ColumnTransformer.Load(new MemoryStream(stream.ToArray()));
+
+        Assert.Equal(double.PositiveInfinity, ((SimpleImputer)loaded.Pipelines[0].Steps[0]).FillNumber);
+        Assert.Equal([1, float.PositiveInfinity], loaded.Transform(Tables.Of(Tables.Numbers("n", 1, double.NaN))).Values);
     }
 
     [Fact]

@@ -8,6 +8,9 @@ internal static class FuzzTargets
 {
     public static readonly IReadOnlyDictionary<string, Func<IFuzzTarget>> All = new SortedDictionary<string, Func<IFuzzTarget>>(StringComparer.Ordinal)
     {
+        ["csv"] = () => new CsvTarget(),
+        ["preparation"] = () => new PreparationTarget(),
+        ["tokenizer"] = () => new TokenizerTarget(),
         ["weights"] = () => new WeightsTarget(),
     };
 }
