@@ -95,9 +95,11 @@ public sealed partial class GpuBackend : IBackend
             throw new ArgumentException($"Upload expects {d.Length} floats for {destination} but got {source.Length}.", nameof(source));
         }
 
+        // Queued kernels finish first: ILGPU's CPU accelerator copies at once on the calling thread (its buffers' copies
+        // are a plain memory move, not a stream operation), so the copy must not overtake a kernel still reading the view.
+        _accelerator.Synchronize();
         if (source.Length > 0)
         {
-            // Straight from the caller's memory (pinned for the copy by ILGPU), in stream order after queued kernels.
             d.CopyFromCPU(ref MemoryMarshal.GetReference(source), source.Length);
         }
     }
