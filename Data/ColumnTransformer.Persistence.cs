@@ -81,6 +81,7 @@ public sealed partial class ColumnTransformer
     /// Text from the file is shown escaped and cut.
     /// </exception>
     /// <exception cref="IOException">The file cannot be opened or read (a missing file is a <see cref="FileNotFoundException"/>).</exception>
+    /// <exception cref="UnauthorizedAccessException">The path is a folder, or the file may not be read.</exception>
     public static ColumnTransformer Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -20,6 +20,7 @@ public sealed partial class Table
     /// <see cref="CsvReadOptions.MaxBytes"/> allow. Text from the file is shown escaped and cut.
     /// </exception>
     /// <exception cref="IOException">The file cannot be opened or read (a missing file is a <see cref="FileNotFoundException"/>).</exception>
+    /// <exception cref="UnauthorizedAccessException">The path is a folder, or the file may not be read.</exception>
     public static Table ReadCsv(string path, CsvReadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -181,9 +182,9 @@ public sealed partial class Table
     {
         if (raw.Count('"') % 2 == 0) return -1;
         var open = -1;
-        for (var i = raw.IndexOf('"'); i >= 0; i = raw[(i + 1)..].IndexOf('"') is var next and >= 0 ? i + 1 + next : -1)
+        for (var i = 0; i < raw.Length; i++)
         {
-            open = open < 0 ? i : -1;
+            if (raw[i] == '"') open = open < 0 ? i : -1;
         }
         return open;
     }

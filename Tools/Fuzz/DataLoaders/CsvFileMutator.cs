@@ -167,6 +167,12 @@ internal sealed class CsvFileMutator(int maxHugeField, int bombBytes)
         }
 
         byte[] compressed = kind == "gzip-members" ? Members(text, 2 + random.Next(3)) : Compress(text);
+        if (compressed.Length < 8)
+        {
+            // GZipStream writes nothing at all for empty text.
+            return compressed;
+        }
+
         switch (kind)
         {
             case "gzip":
@@ -254,8 +260,9 @@ internal sealed class CsvFileMutator(int maxHugeField, int bombBytes)
         return csv.ToString();
     }
 
+    // Any separator the reader could detect is quoted too: a header "n,1" under ';' reads as two columns.
     private static string Quoted(string cell, char separator) =>
-        cell.Contains(separator) || cell.Contains('"') || cell.Contains('\n') || cell.Contains('\r') || cell.StartsWith(' ')
+        cell.AsSpan().IndexOfAny($"{separator},;\t|\"\n\r") >= 0 || cell.StartsWith(' ')
             ? $"\"{cell.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
             : cell;
 

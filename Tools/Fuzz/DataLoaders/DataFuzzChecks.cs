@@ -25,7 +25,11 @@ internal static class DataFuzzChecks
     /// </summary>
     public static long CsvAllocationLimit(long textLength) => (48 * textLength) + (2 << 20);
 
-    /// <summary>The bytes of text a CSV input holds, decompressed as GZipStream would (silently up to a cut), at most <paramref name="max"/> + 1.</summary>
+    /// <summary>
+    /// The bytes of text a CSV input holds, at most <paramref name="max"/> + 1: decompressed as GZipStream would,
+    /// silently up to a cut, and up to the damage where the data is damaged (the reader inflates as much before it
+    /// finds the damage).
+    /// </summary>
     public static long TextLength(byte[] bytes, bool gzip, long max)
     {
         if (!gzip)
@@ -33,23 +37,23 @@ internal static class DataFuzzChecks
             return bytes.Length;
         }
 
+        long total = 0;
         try
         {
             using var stream = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
             byte[] buffer = new byte[1 << 16];
-            long total = 0;
             int read;
             while (total <= max && (read = stream.Read(buffer)) > 0)
             {
                 total += read;
             }
-
-            return total;
         }
         catch (InvalidDataException)
         {
-            return 0;
+            // Damaged: what was inflated before the damage still counts.
         }
+
+        return total;
     }
 
     /// <summary>A refusal names the file, in at most <see cref="MessageLimit"/> characters, none of them control characters.</summary>
