@@ -74,14 +74,14 @@ public sealed partial class ColumnTransformer
 
     /// <summary>Loads a fitted transformer saved by <see cref="Save(string)"/>.</summary>
     /// <exception cref="InvalidDataException">
-    /// The file does not fit, whatever its bytes, and the message names the file and what is wrong: empty or not a
-    /// regular file, over <see cref="MaxFileBytes"/>, not UTF-8, not JSON, another format or version, a missing field
+    /// The file does not fit, whatever its bytes, and the message names the file and what is wrong: a folder, empty or
+    /// not a regular file, over <see cref="MaxFileBytes"/>, not UTF-8, not JSON, another format or version, a missing field
     /// or one of the wrong type, an unknown step kind, inconsistent columns or sizes, a statistic that is not a finite
     /// number (a scale that is not positive), feature names that differ from the steps' outputs. Nothing is loaded.
     /// Text from the file is shown escaped and cut.
     /// </exception>
     /// <exception cref="IOException">The file cannot be opened or read (a missing file is a <see cref="FileNotFoundException"/>).</exception>
-    /// <exception cref="UnauthorizedAccessException">The path is a folder, or the file may not be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     public static ColumnTransformer Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -10,9 +10,10 @@ internal static class JsonFile
     private const int ChunkSize = 64 * 1024;
 
     /// <summary>The bytes of the file at <paramref name="path"/>.</summary>
-    /// <exception cref="InvalidDataException">Empty, not a regular file, over <paramref name="maxBytes"/>, or not starting like a JSON object.</exception>
+    /// <exception cref="InvalidDataException">A folder, empty, not a regular file, over <paramref name="maxBytes"/>, or not starting like a JSON object.</exception>
     public static byte[] Read(string path, long maxBytes)
     {
+        if (Directory.Exists(path)) throw new InvalidDataException("it is a folder, not a file");
         var info = new FileInfo(path);
         if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target) info = target;
         if (info.Exists)

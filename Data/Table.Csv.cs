@@ -12,7 +12,7 @@ public sealed partial class Table
     /// missing markers of <paramref name="options"/> ("NA", "NULL" and empty by default) read as missing.
     /// </summary>
     /// <exception cref="InvalidDataException">
-    /// The file does not fit, naming the file and, where there is one, the line: no header, a column without a name
+    /// The file does not fit, naming the file and, where there is one, the line: a folder, no header, a column without a name
     /// or named twice, a quote that opens and never closes, a row with another number of fields than the header, a
     /// word in a column <see cref="CsvReadOptions.ColumnKinds"/> makes numeric, a column that
     /// <see cref="CsvReadOptions.ColumnKinds"/> names but the header lacks, bytes that are not UTF-8, a compressed file
@@ -20,15 +20,18 @@ public sealed partial class Table
     /// <see cref="CsvReadOptions.MaxBytes"/> allow. Text from the file is shown escaped and cut.
     /// </exception>
     /// <exception cref="IOException">The file cannot be opened or read (a missing file is a <see cref="FileNotFoundException"/>).</exception>
-    /// <exception cref="UnauthorizedAccessException">The path is a folder, or the file may not be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     public static Table ReadCsv(string path, CsvReadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options = Check(options);
+        var source = $"The CSV file {Untrusted.Quote(path)}";
+        // A pipe is read as it comes (a CSV may be streamed); a device is bounded by the limits.
+        if (Directory.Exists(path)) throw new InvalidDataException($"{source} is refused: it is a folder, not a file.");
         using var file = File.OpenRead(path);
         var compressed = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
         using var bytes = compressed ? new GzipInput(file) : (Stream)file;
-        return ReadBytes(bytes, compressed, options, $"The CSV file {Untrusted.Quote(path)}");
+        return ReadBytes(bytes, compressed, options, source);
     }
 
     /// <summary>Reads CSV text (UTF-8, with a header row) from a stream; see <see cref="ReadCsv(string, CsvReadOptions?)"/>.</summary>

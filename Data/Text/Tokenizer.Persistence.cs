@@ -69,13 +69,13 @@ public sealed partial class Tokenizer
     /// fitted further ranks words of equal counts in their loaded order (the file keeps ranks, not first sightings).
     /// </summary>
     /// <exception cref="InvalidDataException">
-    /// The file does not fit, whatever its bytes, and the message names the file and what is wrong: empty or not a
-    /// regular file, over <see cref="MaxFileBytes"/>, not UTF-8, not JSON, another format or version, a missing field
+    /// The file does not fit, whatever its bytes, and the message names the file and what is wrong: a folder, empty or
+    /// not a regular file, over <see cref="MaxFileBytes"/>, not UTF-8, not JSON, another format or version, a missing field
     /// or one of the wrong type, invalid settings, words and counts that disagree. Nothing is loaded. Text from the
     /// file is shown escaped and cut.
     /// </exception>
     /// <exception cref="IOException">The file cannot be opened or read (a missing file is a <see cref="FileNotFoundException"/>).</exception>
-    /// <exception cref="UnauthorizedAccessException">The path is a folder, or the file may not be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     public static Tokenizer Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -238,6 +238,15 @@ public sealed class PreparationRefusalTests : IDisposable
     }
 
     [Fact]
+    public void Folder_IsRefusedAsInvalidData_AsTheWeightLoaderDoes()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => ColumnTransformer.Load(directory));
+        Assert.Contains("is a folder", e.Message);
+        Assert.Throws<InvalidDataException>(() => Tokenizer.Load(directory));
+        Assert.Contains("is a folder", Assert.Throws<InvalidDataException>(() => Table.ReadCsv(directory)).Message);
+    }
+
+    [Fact]
     public void BinaryStream_IsRefusedAfterItsFirstChunk()
     {
         var zeros = new ZeroStream();
