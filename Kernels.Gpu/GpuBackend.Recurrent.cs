@@ -163,17 +163,6 @@ public sealed partial class GpuBackend
 
         _accelerator.Synchronize();
         ids.CopyToCPU(ref MemoryMarshal.GetArrayDataReference(_hostIds), tokens);
-        for (int b = 0; b < batch; b++)
-        {
-            for (int t = 0; t < steps; t++)
-            {
-                float id = _hostIds[(b * steps) + t];
-                if (!(id >= 0f && id < vocabulary && id == MathF.Floor(id)))
-                {
-                    throw new ArgumentException(
-                        $"Token id {id} at sample {b}, position {t} is not an integer in [0, {vocabulary}).", nameof(ids));
-                }
-            }
-        }
+        TokenIds.Require(_hostIds.AsSpan(0, tokens), batch, steps, vocabulary);
     }
 }

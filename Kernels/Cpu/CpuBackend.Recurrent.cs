@@ -132,7 +132,7 @@ public sealed unsafe partial class CpuBackend
         Sized(table, Count(vocabulary, width), nameof(table));
         Sized(y, tokens * Count(1, width), nameof(y));
         float* m = Optional(mask, tokens, nameof(mask));
-        EmbeddingCpu.CheckIds(_base + ids.Offset, batch, steps, vocabulary);
+        TokenIds.Require(new ReadOnlySpan<float>(_base + ids.Offset, (int)tokens), batch, steps, vocabulary);
         EmbeddingCpu.Forward(_base + ids.Offset, _base + table.Offset, _base + y.Offset, m, (int)tokens, width);
     }
 
@@ -143,7 +143,7 @@ public sealed unsafe partial class CpuBackend
         Sized(ids, tokens, nameof(ids));
         Sized(dy, tokens * Count(1, width), nameof(dy));
         Sized(dTable, Count(vocabulary, width), nameof(dTable));
-        EmbeddingCpu.CheckIds(_base + ids.Offset, batch, steps, vocabulary);
+        TokenIds.Require(new ReadOnlySpan<float>(_base + ids.Offset, (int)tokens), batch, steps, vocabulary);
         EmbeddingCpu.Backward(_base + ids.Offset, _base + dy.Offset, _base + dTable.Offset, (int)tokens, width);
     }
 

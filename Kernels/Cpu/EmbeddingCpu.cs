@@ -3,29 +3,11 @@ using ModelGen.Kernels.Cpu.Simd;
 namespace ModelGen.Kernels.Cpu;
 
 /// <summary>
-/// The embedding lookup and its gradient. Ids are integers stored as floats; <see cref="CheckIds"/> reads them all before
+/// The embedding lookup and its gradient. Ids are integers stored as floats; <see cref="TokenIds.Require"/> reads them all before
 /// either pass writes anything, so a bad id leaves every output as it was.
 /// </summary>
 internal static unsafe class EmbeddingCpu
 {
-    /// <summary>ids (B, T): throws naming the first sample and position whose id is not an integer in [0, vocabulary).</summary>
-    public static void CheckIds(float* ids, int batch, int steps, int vocabulary)
-    {
-        for (int b = 0; b < batch; b++)
-        {
-            for (int t = 0; t < steps; t++)
-            {
-                float id = ids[((long)b * steps) + t];
-                // Written so that NaN fails too.
-                if (!(id >= 0f && id < vocabulary && id == MathF.Floor(id)))
-                {
-                    throw new ArgumentException(
-                        $"Token id {id} at sample {b}, position {t} is not an integer in [0, {vocabulary}).", nameof(ids));
-                }
-            }
-        }
-    }
-
     /// <summary>
     /// ids (N = B T), table (V, W), y (N, W), mask (N) or null: y[n] = table[ids[n]]; mask[n] = 1 where the id is not 0
     /// (0 is padding). The rows are block copies, already as wide as the hardware.

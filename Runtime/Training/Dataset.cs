@@ -137,7 +137,7 @@ public sealed class Dataset
         for (int i = 0; i < features.Length; i++)
         {
             float id = features[i];
-            if (!(id >= 0f && id < vocabulary) || id != MathF.Floor(id))
+            if (!TokenIds.IsValid(id, vocabulary))
             {
                 throw new ArgumentException($"The {name} has token id {id} at sample {i / width}, position {i % width}; {layout.TokenLayer} of {layout.Name} takes integer ids in [0, {vocabulary}).");
             }
