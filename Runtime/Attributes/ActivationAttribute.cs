@@ -1,7 +1,7 @@
 namespace ModelGen;
 
 /// <summary>An activation on its own, as Keras' <c>Activation</c> layer.</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class ActivationAttribute : Attribute
 {
     /// <summary>Declares the activation layer.</summary>

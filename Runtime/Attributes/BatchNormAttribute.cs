@@ -4,7 +4,7 @@ namespace ModelGen;
 /// Batch normalisation over the features (Keras' <c>BatchNormalization</c>: momentum 0.99 on the old
 /// moving value, epsilon 1e-3, moving variance from the biased batch variance).
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class BatchNormAttribute : Attribute
 {
     /// <summary>The weight kept on the old moving statistics at each training step.</summary>

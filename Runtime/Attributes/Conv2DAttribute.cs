@@ -6,7 +6,7 @@ namespace ModelGen;
 /// fans (channels x KH x KW in, filters x KH x KW out) and biases zero; the weight is stored as PyTorch does,
 /// (filters, channels, KH, KW), under <c>name.weight</c> and <c>name.bias</c>.
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class Conv2DAttribute : Attribute
 {
     /// <summary>Declares a convolution of <paramref name="filters"/> output channels with a square <paramref name="kernel"/>.</summary>

@@ -4,7 +4,7 @@ namespace ModelGen;
 /// A fully connected layer, y = act(x W^T + b), with Glorot-uniform weights and zero biases (Keras' defaults).
 /// Its weight is stored as PyTorch does, (units, inputs).
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class DenseAttribute : Attribute
 {
     /// <summary>Declares a dense layer of <paramref name="units"/> outputs followed by <paramref name="activation"/>.</summary>

@@ -1,7 +1,7 @@
 namespace ModelGen;
 
 /// <summary>Inverted dropout: in training, zeroes each element with probability <see cref="Rate"/> and scales the rest by 1 / (1 - rate).</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class DropoutAttribute : Attribute
 {
     /// <summary>Declares the dropout layer; <paramref name="rate"/> must lie in [0, 1).</summary>

@@ -7,7 +7,7 @@ namespace ModelGen;
 /// With <see cref="MaskZero"/>, id 0 is padding: the recurrent layers after it skip those steps as Keras' do (the
 /// state is carried over and the last unmasked state is returned).
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class EmbeddingAttribute : Attribute
 {
     /// <summary>Declares an embedding of <paramref name="vocabulary"/> ids into vectors of <paramref name="width"/>.</summary>

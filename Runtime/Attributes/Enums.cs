@@ -28,4 +28,6 @@ public enum Activation
     Tanh,
     /// <summary>Normalised exponentials over the features of each sample.</summary>
     Softmax,
+    /// <summary>Gaussian error linear unit, exact (erf) form: x * Phi(x) (Keras' and PyTorch's default).</summary>
+    Gelu,
 }

@@ -8,7 +8,7 @@ namespace ModelGen;
 /// <c>weight_ih_l0</c> (3H, F), <c>weight_hh_l0</c> (3H, H), <c>bias_ih_l0</c> and <c>bias_hh_l0</c> (3H),
 /// gate order (r, z, n).
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class GRUAttribute : Attribute
 {
     /// <summary>Declares a GRU layer of <paramref name="units"/> hidden units.</summary>

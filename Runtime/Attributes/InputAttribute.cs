@@ -1,7 +1,7 @@
 namespace ModelGen;
 
 /// <summary>The shape of one input sample, without the batch dimension: <c>[Input(30)]</c>.</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class InputAttribute : Attribute
 {
     /// <summary>Declares an input of the given dimensions.</summary>

@@ -7,7 +7,7 @@ namespace ModelGen;
 /// Stored as PyTorch does: <c>weight_ih_l0</c> (4H, F), <c>weight_hh_l0</c> (4H, H), <c>bias_ih_l0</c> and
 /// <c>bias_hh_l0</c> (4H), gate order (i, f, g, o).
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class LSTMAttribute : Attribute
 {
     /// <summary>Declares an LSTM layer of <paramref name="units"/> hidden units.</summary>

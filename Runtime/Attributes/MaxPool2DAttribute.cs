@@ -4,7 +4,7 @@ namespace ModelGen;
 /// Max pooling over channels-first maps (C, H, W) -> (C, OH, OW): each output is the maximum of a window,
 /// without padding (Keras' default "valid"): OH = (H - pool height) / stride + 1, OW likewise.
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class MaxPool2DAttribute : Attribute
 {
     /// <summary>Declares a square window of <paramref name="size"/>.</summary>

@@ -6,7 +6,7 @@ namespace ModelGen;
 /// zero biases. Stored as PyTorch does: <c>weight_ih_l0</c> (H, F), <c>weight_hh_l0</c> (H, H), <c>bias_ih_l0</c>
 /// and <c>bias_hh_l0</c> (H).
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class SimpleRNNAttribute : Attribute
 {
     /// <summary>Declares a recurrent layer of <paramref name="units"/> hidden units with <paramref name="activation"/> (Tanh or ReLU).</summary>

@@ -86,7 +86,20 @@ public sealed record ModelLayout
     /// <summary>The embedding layer that reads the token ids (for messages); empty without one.</summary>
     public string TokenLayer { get; init; } = "";
 
-    /// <summary>Floats per input sample.</summary>
+    /// <summary>
+    /// Every input in declaration order, each with its own slot. A graph model emits one per <c>[Input]</c> member; a
+    /// sequential model leaves it unset and has its one input, from <see cref="InputShape"/>, <see cref="InputSlot"/>,
+    /// <see cref="TokenVocabulary"/> and <see cref="TokenLayer"/>, named "input".
+    /// </summary>
+    public InputInfo[] Inputs
+    {
+        get => _inputs ??= [new InputInfo("input", InputSlot, InputShape, TokenVocabulary, TokenLayer)];
+        init => _inputs = value;
+    }
+
+    private InputInfo[]? _inputs;
+
+    /// <summary>Floats per input sample (of the first input when there are several).</summary>
     public int InputSize => Product(InputShape);
 
     /// <summary>Floats per output sample.</summary>
@@ -107,6 +120,30 @@ public sealed record ModelLayout
         }
 
         return n;
+    }
+}
+
+/// <summary>One input of a model.</summary>
+/// <param name="Name">The input's name: the [Input] member's name in a graph model, "input" in a sequential one.</param>
+/// <param name="Slot">Per-sample offset of its activation buffer (B, Size).</param>
+/// <param name="Shape">Shape of one sample.</param>
+/// <param name="TokenVocabulary">When an embedding reads it: the token ids it takes, each an integer in [0, TokenVocabulary); else 0.</param>
+/// <param name="TokenLayer">The embedding that reads the ids (for messages); empty without one.</param>
+public sealed record InputInfo(string Name, int Slot, int[] Shape, int TokenVocabulary = 0, string TokenLayer = "")
+{
+    /// <summary>Floats per sample.</summary>
+    public int Size
+    {
+        get
+        {
+            int n = 1;
+            foreach (int d in Shape)
+            {
+                n *= d;
+            }
+
+            return n;
+        }
     }
 }
 
