@@ -7,7 +7,7 @@ namespace ModelGen.Generator.Diagnostics;
 /// arguments, MG2xxx shape and loss mismatches. Each is an error (a network with one yields no source), but for
 /// the warnings, named so, about classes the generator does not compile.
 /// </summary>
-internal static class DiagnosticDescriptors
+internal static partial class DiagnosticDescriptors
 {
     private const string HelpLinkBase = "https://github.com/ModelGen/ModelGen/blob/main/Generator/Diagnostics/DiagnosticDescriptors.cs#";
     private const string DeclarationCategory = "ModelGen.Declaration";

@@ -81,6 +81,13 @@ internal sealed class LayerPlan
     /// <summary>The (B, T) padding mask slot of the layer's input steps (from an embedding with MaskZero), or null.</summary>
     public string? SequenceMask { get; set; }
 
+    /// <summary>
+    /// In a graph model, a call's inputs after the first (attention's keys and values), each with its slot, its (B, T)
+    /// padding mask slot or null, and the gradient slot the layer's backward overwrites with that input's gradient
+    /// (null when nothing below it learns). Set by the graph planner before PlaceForward; empty in sequential models.
+    /// </summary>
+    public System.Collections.Generic.List<ExtraInput> ExtraInputs { get; } = [];
+
     /// <summary>For a Dropout layer: its mask.</summary>
     public string? MaskSlot { get; set; }
 
@@ -101,4 +108,19 @@ internal sealed class LayerPlan
 
     /// <summary>The gradient slot of the layer's input (the same slot as <see cref="OutputGradient"/> when computed in place).</summary>
     public string? InputGradient { get; set; }
+}
+
+/// <summary>An input of a layer call after the first (see <see cref="LayerPlan.ExtraInputs"/>).</summary>
+internal sealed class ExtraInput(Shape shape, string slot, string? mask)
+{
+    public Shape Shape { get; } = shape;
+
+    public int Width => (int)Shape.Size;
+
+    public string Slot { get; } = slot;
+
+    public string? Mask { get; } = mask;
+
+    /// <summary>The gradient slot the layer's backward overwrites, or null when the input needs no gradient.</summary>
+    public string? Gradient { get; set; }
 }

@@ -37,6 +37,20 @@ internal abstract class LayerKind
     public virtual Shape? InferShape(LayerSpec spec, IReadOnlyList<LayerSpec> before, Shape input, LocationInfo? location, List<DiagnosticInfo> diagnostics) =>
         InferShape(spec, input, location, diagnostics);
 
+    /// <summary>
+    /// The most tensors a call of the layer takes in a graph model's [Forward] body (attention: queries, then keys and
+    /// values); 1 for most kinds. The inputs after the first reach the plan as <see cref="LayerPlan.ExtraInputs"/>.
+    /// </summary>
+    public virtual int MaxArguments => 1;
+
+    /// <summary>
+    /// The output shape for a call with several inputs (<paramref name="extra"/>: the shapes after the first), or null
+    /// after reporting why the layer cannot take them. Only called when there are extra inputs; by default refuses
+    /// none, as <see cref="MaxArguments"/> already bounds their count.
+    /// </summary>
+    public virtual Shape? InferShape(LayerSpec spec, Shape input, IReadOnlyList<Shape> extra, LocationInfo? location, List<DiagnosticInfo> diagnostics) =>
+        InferShape(spec, input, location, diagnostics);
+
     /// <summary>For a first layer over token ids (an embedding): how many ids it takes; 0 for plain features.</summary>
     public virtual int TokenVocabulary(LayerSpec spec) => 0;
 
