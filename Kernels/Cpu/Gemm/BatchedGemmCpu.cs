@@ -1,0 +1,286 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using ModelGen.Kernels.Cpu.Simd;
+
+namespace ModelGen.Kernels.Cpu.Gemm;
+
+/// <summary>
+/// Many independent small products (attention's Q K^T and P V per sample and head): each product runs whole on one
+/// thread through the packed GEMM's packers and micro-kernels, and the pool splits the products into contiguous
+/// ranges, so a product's bits never depend on the thread count. A product is blocked as <see cref="GemmCpu"/> blocks
+/// it (the same depth blocks of 256, register tiles and edge write-back; small M or N go to <see cref="GemmDirect"/>),
+/// so it also matches <see cref="GemmCpu.Run"/> bit for bit; only the panel sizes, which change no sum, are smaller.
+/// A few large products go to <see cref="GemmCpu.Run"/> one by one, which splits each over the pool instead.
+/// </summary>
+internal sealed unsafe class BatchedGemmCpu : IParallelJob
+{
+    /// <summary>Depth of a packed block: must stay <see cref="GemmCpu"/>'s, which fixes the order of every sum.</summary>
+    private const int KC = 256;
+
+    /// <summary>Rows of C at or below which the direct path wins, as in <see cref="GemmCpu"/>.</summary>
+    private const int DirectLimit = 4;
+
+    /// <summary>Register tiles per packed A block (rows) and B panel (columns).</summary>
+    private const int BlockTiles = 20, PanelTiles = 16;
+
+    /// <summary>Multiply-adds of one product from which a lone product is better split by <see cref="GemmCpu.Run"/>.</summary>
+    private const long LargeProduct = 1L << 20;
+
+    /// <summary>Multiply-adds of a whole call below which it runs on the calling thread.</summary>
+    private const long ParallelThreshold = 1L << 17;
+
+    private readonly GemmCpu _gemm;
+    private readonly GemmWorkspace[] _workspaces;
+
+    // The call in flight, read by the pool's workers.
+    private bool _transA, _transB;
+    private int _count, _m, _n, _k, _width;
+    private float _alpha, _beta;
+    private float* _a, _b, _c;
+    private nint _strideA, _strideB, _strideC;
+
+    /// <summary>Creates the batched product with packing scratch per thread of <paramref name="gemm"/>'s pool.</summary>
+    public BatchedGemmCpu(GemmCpu gemm)
+    {
+        _gemm = gemm;
+        int widest = SimdWidth.Hardware;
+        int packA = TileRows(widest, 0) * BlockTiles * KC, packB = KC * TileColumns(widest) * PanelTiles;
+        _workspaces = new GemmWorkspace[gemm.Threads];
+        for (int t = 0; t < _workspaces.Length; t++)
+        {
+            _workspaces[t] = new GemmWorkspace(packA, packB, MicroKernel512.MR * MicroKernel512.NR);
+        }
+    }
+
+    /// <summary>C_i (M, N) = alpha op(A_i) op(B_i) + beta C_i for i in [0, count), A_i at a + i strideA, and so on.</summary>
+    public void Run(bool transA, bool transB, int count, int m, int n, int k, float alpha,
+        float* a, nint strideA, float* b, nint strideB, float beta, float* c, nint strideC)
+    {
+        if (count == 0 || m == 0 || n == 0)
+        {
+            return;
+        }
+
+        long work = (long)m * n * k;
+        if (count < _gemm.Threads && work >= LargeProduct)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                _gemm.Run(transA, transB, m, n, k, alpha, a + (i * strideA), b + (i * strideB), beta, c + (i * strideC));
+            }
+
+            return;
+        }
+
+        _transA = transA;
+        _transB = transB;
+        _count = count;
+        _m = m;
+        _n = n;
+        _k = k;
+        _alpha = alpha;
+        _beta = beta;
+        _a = a;
+        _b = b;
+        _c = c;
+        _strideA = strideA;
+        _strideB = strideB;
+        _strideC = strideC;
+        _width = SimdWidth.Current;
+        int parts = work * count >= ParallelThreshold ? Math.Min(_gemm.Threads, count) : 1;
+        if (parts <= 1)
+        {
+            Execute(0, 1);
+        }
+        else
+        {
+            _gemm.Parallel(this, parts);
+        }
+
+        _a = _b = _c = null;
+    }
+
+    /// <inheritdoc/>
+    public void Execute(int part, int parts)
+    {
+        GemmWorkspace workspace = _workspaces[part];
+        int first = (int)((long)_count * part / parts), last = (int)((long)_count * (part + 1) / parts);
+        for (int i = first; i < last; i++)
+        {
+            Product(workspace, _width, _transA, _transB, _m, _n, _k, _alpha, _a + (i * _strideA), _b + (i * _strideB), _beta, _c + (i * _strideC));
+        }
+    }
+
+    /// <summary>One product on the calling thread, blocked as <see cref="GemmCpu"/> blocks it.</summary>
+    private static void Product(GemmWorkspace workspace, int width, bool transA, bool transB, int m, int n, int k,
+        float alpha, float* a, float* b, float beta, float* c)
+    {
+        if (k == 0)
+        {
+            var span = new Span<float>(c, m * n);
+            if (beta == 0f)
+            {
+                span.Clear();
+            }
+            else
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(span, beta, span);
+            }
+
+            return;
+        }
+
+        if (m <= DirectLimit || n <= DirectLimit)
+        {
+            GemmDirect.Run(width, transA, transB, m, n, k, alpha, a, b, beta, c);
+            return;
+        }
+
+        int mr = TileRows(width, m), nr = TileColumns(width);
+        int mcMax = mr * BlockTiles, ncMax = nr * PanelTiles;
+        float* tile = workspace.Tile;
+        for (int jc = 0; jc < n; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+
+                // Later depth blocks add onto what the first one wrote.
+                float blockBeta = pc == 0 ? beta : 1f;
+                GemmPacking.PackB(b, transB, n, k, pc, kc, jc, nc, nr, width, workspace.PackB);
+                for (int ic = 0; ic < m; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, m - ic);
+                    GemmPacking.PackA(a, transA, m, k, ic, mc, pc, kc, mr, width, workspace.PackA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int cols = Math.Min(nr, nc - jr);
+                        float* bSliver = workspace.PackB + ((nint)jr * kc);
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int rows = Math.Min(mr, mc - ir);
+                            float* aSliver = workspace.PackA + ((nint)ir * kc);
+                            float* cTile = c + ((nint)(ic + ir) * n) + jc + jr;
+                            if (rows == mr && cols == nr)
+                            {
+                                Micro(width, mr, kc, aSliver, bSliver, nr, cTile, n, alpha, blockBeta);
+                            }
+                            else
+                            {
+                                Micro(width, mr, kc, aSliver, bSliver, nr, tile, nr, 1f, 0f);
+                                WriteEdge(width, tile, nr, cTile, n, rows, cols, alpha, blockBeta);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows of the register block, as <see cref="GemmCpu"/> picks them (the (8, 32) block at 512 bits where it pads less).</summary>
+    private static int TileRows(int width, int m)
+    {
+        switch (width)
+        {
+            case 512:
+                if (GemmCpu.ForcedTileRows != 0)
+                {
+                    return GemmCpu.ForcedTileRows;
+                }
+
+                return m > 0 && Padded(m, MicroKernel512x8.MR) < Padded(m, MicroKernel512.MR) ? MicroKernel512x8.MR : MicroKernel512.MR;
+            case 256: return MicroKernel256.MR;
+            case 128: return MicroKernel128.MR;
+            default: return MicroKernelScalar.MR;
+        }
+    }
+
+    private static int TileColumns(int width) => width switch
+    {
+        512 => MicroKernel512.NR,
+        256 => MicroKernel256.NR,
+        128 => MicroKernel128.NR,
+        _ => MicroKernelScalar.NR,
+    };
+
+    private static int Padded(int m, int mr) => (m + mr - 1) / mr * mr;
+
+    private static void Micro(int width, int mr, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    {
+        switch (width)
+        {
+            case 512 when mr == MicroKernel512x8.MR: MicroKernel512x8.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 512: MicroKernel512.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 256: MicroKernel256.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 128: MicroKernel128.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            default: MicroKernelScalar.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+        }
+    }
+
+    /// <summary>
+    /// The valid (rows, cols) corner of an edge tile into C with the micro-kernel's arithmetic (multiply, then add), as
+    /// <see cref="GemmCpu"/> writes it back: masked 16-column stores at 512 bits, whole vectors then single columns below.
+    /// </summary>
+    private static void WriteEdge(int width, float* tile, int ldt, float* c, nint ldc, int rows, int cols, float alpha, float beta)
+    {
+        if (width >= 512 && Avx512F.IsSupported)
+        {
+            Vector512<float> va = Vector512.Create(alpha), vb = Vector512.Create(beta);
+            for (int i = 0; i < rows; i++)
+            {
+                float* t = tile + ((nint)i * ldt);
+                float* row = c + (i * ldc);
+                for (int j = 0; j < cols; j += 16)
+                {
+                    Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols - j)).AsSingle();
+                    Vector512<float> value = Vector512.Load(t + j) * va;
+                    if (beta != 0f)
+                    {
+                        value += Avx512F.MaskLoad(row + j, mask, Vector512<float>.Zero) * vb;
+                    }
+
+                    Avx512F.MaskStore(row + j, mask, value);
+                }
+            }
+
+            return;
+        }
+
+        if (width >= 256 && Vector256.IsHardwareAccelerated)
+        {
+            WriteEdge<V256>(tile, ldt, c, ldc, rows, cols, alpha, beta);
+        }
+        else if (width >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            WriteEdge<V128>(tile, ldt, c, ldc, rows, cols, alpha, beta);
+        }
+        else
+        {
+            WriteEdge<V1>(tile, ldt, c, ldc, rows, cols, alpha, beta);
+        }
+    }
+
+    private static void WriteEdge<TV>(float* tile, int ldt, float* c, nint ldc, int rows, int cols, float alpha, float beta)
+        where TV : struct, IVector<TV>
+    {
+        int vectorCols = cols / TV.Count * TV.Count;
+        TV va = TV.Create(alpha), vb = TV.Create(beta);
+        for (int i = 0; i < rows; i++)
+        {
+            float* t = tile + ((nint)i * ldt);
+            float* row = c + (i * ldc);
+            int j = 0;
+            for (; j < vectorCols; j += TV.Count)
+            {
+                TV value = TV.Load(t + j) * va;
+                (beta == 0f ? value : value + (TV.Load(row + j) * vb)).Store(row + j);
+            }
+
+            for (; j < cols; j++)
+            {
+                row[j] = beta == 0f ? t[j] * alpha : (t[j] * alpha) + (row[j] * beta);
+            }
+        }
+    }
+}
