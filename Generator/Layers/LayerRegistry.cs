@@ -21,6 +21,10 @@ internal static class LayerRegistry
         LSTM.LSTMLayer.Instance,
         GRU.GRULayer.Instance,
         Embedding.EmbeddingLayer.Instance,
+        LayerNorm.LayerNormLayer.Instance,
+        MultiHeadAttention.MultiHeadAttentionLayer.Instance,
+        PositionEmbedding.PositionEmbeddingLayer.Instance,
+        FeedForward.FeedForwardLayer.Instance,
     ];
 
     private static readonly Dictionary<string, LayerKind> s_byAttribute = Kinds.ToDictionary(kind => kind.AttributeName);

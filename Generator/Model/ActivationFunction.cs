@@ -2,7 +2,8 @@ namespace ModelGen.Generator.Model;
 
 /// <summary>
 /// Mirrors ModelGen.Activation in declaration order: attribute arguments arrive as the enum's integer
-/// values, and the names match ModelGen.Kernels.ActivationKind for emission.
+/// values, and the names match ModelGen.Kernels.ActivationKind for emission. Gelu has no ActivationKind: the kinds that
+/// take it (Dense, FeedForward) call the GELU kernels themselves and never emit it as an ActivationKind.
 /// </summary>
 internal enum ActivationFunction
 {
@@ -11,4 +12,5 @@ internal enum ActivationFunction
     Sigmoid,
     Tanh,
     Softmax,
+    Gelu,
 }

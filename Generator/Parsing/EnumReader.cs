@@ -7,8 +7,23 @@ namespace ModelGen.Generator.Parsing;
 /// <summary>Maps the integer values of ModelGen.Activation and ModelGen.Loss, in their declaration order, to the generator's enums.</summary>
 internal static class EnumReader
 {
-    public static ActivationFunction Activation(int value, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    /// <summary>
+    /// The activation of the value; Gelu only where <paramref name="allowGelu"/> (the kinds that run the GELU kernels
+    /// themselves), else MG1015 and Linear.
+    /// </summary>
+    public static ActivationFunction Activation(int value, LocationInfo? location, List<DiagnosticInfo> diagnostics, bool allowGelu = false)
     {
+        if (value == (int)ActivationFunction.Gelu)
+        {
+            if (!allowGelu)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeluNotSupportedError, location));
+                return ActivationFunction.Linear;
+            }
+
+            return ActivationFunction.Gelu;
+        }
+
         if (value is < (int)ActivationFunction.Linear or > (int)ActivationFunction.Softmax)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EnumValueUnknownError, location, "Activation", value));

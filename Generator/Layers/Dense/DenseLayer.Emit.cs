@@ -42,6 +42,16 @@ internal sealed partial class DenseLayer
         writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}{fusion}");
         string x = Buffers.Act(layer.ForwardInput, layer.InputWidth);
         string y = Buffers.Act(target, layer.OutputWidth);
+        if (spec.Activation == ActivationFunction.Gelu)
+        {
+            // GELU has no fused bias kernel: z = x W^T + b into the kept pre-activation, then y = GELU(z).
+            string z = Buffers.Act(layer.ScratchSlots[0], layer.OutputWidth);
+            writer.WriteLine($"k.Gemm(false, true, {rows}, {units}, {inputs}, 1f, {x}, {weight}, 0f, {z});");
+            writer.WriteLine($"k.BiasActivation({z}, {Buffers.Fixed(layer.Id + "Bias", units)}, {rows}, {units}, {Literals.Activation(ActivationFunction.Linear)});");
+            writer.WriteLine($"k.Gelu({z}, {y}, {layer.OutputWidth} * batch);");
+            return;
+        }
+
         writer.WriteLine($"k.Gemm(false, true, {rows}, {units}, {inputs}, 1f, {x}, {weight}, 0f, {y});");
         writer.WriteLine($"k.BiasActivation({y}, {Buffers.Fixed(layer.Id + "Bias", units)}, {rows}, {units}, {Literals.Activation(activation)});");
         if (layer.LogitsSlot is not null)
@@ -51,7 +61,7 @@ internal sealed partial class DenseLayer
     }
 
     /// <summary>
-    /// Through the activation in place (unless fused), then dWeight += dZ^T x and dBias += sum dZ (both accumulate),
+    /// Through the activation in place (unless fused; GELU's from the kept pre-activation), then dWeight += dZ^T x and dBias += sum dZ (both accumulate),
     /// and dx = dZ W unless nothing below learns.
     /// </summary>
     public override void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
@@ -68,7 +78,11 @@ internal sealed partial class DenseLayer
                 : $"{dz} (B, {units}) -> dWeight ({units}, {inputs}) += {dz}^T x, dBias += sum {dz}";
         string input = layer.NeedsInputGradient ? $", dx (B, {inputs}) = {dz} W" : "; the input needs no gradient";
         writer.WriteLine($"// {spec.Name}: {parameters}{input}");
-        if (throughActivation)
+        if (throughActivation && spec.Activation == ActivationFunction.Gelu)
+        {
+            writer.WriteLine($"k.GeluBackward({Buffers.Act(layer.ScratchSlots[0], layer.OutputWidth)}, {dOutput}, {dOutput}, {layer.OutputWidth} * batch);");
+        }
+        else if (throughActivation)
         {
             writer.WriteLine($"k.ActivationBackward({Buffers.Act(layer.OutputSlot, layer.OutputWidth)}, {dOutput}, {dOutput}, {rows}, {units}, {Literals.Activation(spec.Activation)});");
         }

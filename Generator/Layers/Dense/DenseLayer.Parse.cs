@@ -20,7 +20,7 @@ internal sealed partial class DenseLayer : LayerKind
     {
         string name = AttributeArguments.NamedString(attribute, "Name") ?? defaultName;
         int units = AttributeArguments.Int(attribute, 0, 0);
-        var activation = EnumReader.Activation(AttributeArguments.Int(attribute, 1, 0), location, diagnostics);
+        var activation = EnumReader.Activation(AttributeArguments.Int(attribute, 1, 0), location, diagnostics, allowGelu: true);
         if (units < 1)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DenseUnitsNotPositiveError, location, name, units));

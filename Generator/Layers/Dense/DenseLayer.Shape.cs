@@ -34,9 +34,14 @@ internal sealed partial class DenseLayer
 
     public override bool IsTrainable => true;
 
-    public override ActivationFunction? OutputActivation(LayerSpec spec) => ((DenseSpec)spec).Activation;
+    /// <summary>The layer's activation; GELU's output is unbounded and signed, so the loss rules read it as Linear.</summary>
+    public override ActivationFunction? OutputActivation(LayerSpec spec) => LossView(((DenseSpec)spec).Activation);
 
-    public override ActivationFunction FusableActivation(LayerSpec spec) => ((DenseSpec)spec).Activation;
+    public override ActivationFunction FusableActivation(LayerSpec spec) => LossView(((DenseSpec)spec).Activation);
+
+    /// <summary>The activation as the loss rules and the layout see it: Gelu (no ActivationKind) as Linear.</summary>
+    private static ActivationFunction LossView(ActivationFunction activation) =>
+        activation == ActivationFunction.Gelu ? ActivationFunction.Linear : activation;
 
     /// <summary>A ReLU dense layer's output is its ReLU's; the next layer may take over the ReLU's backward.</summary>
     public override bool EndsInRelu(LayerPlan layer) => ((DenseSpec)layer.Spec).Activation == ActivationFunction.ReLU && !layer.FusedIntoLoss;
