@@ -310,6 +310,7 @@ public static partial class ParitySuite
         AddConv2DCases(Add);
         AddFusedCases(Add);
         AddRecurrentCases(Add);
+        AddAttentionCases(Add);
         return cases;
     }
 
