@@ -32,8 +32,10 @@ public abstract partial class CompiledModel
     /// <see cref="ModelLayout.InputSize"/> floats, row-major) into <paramref name="outputs"/> (n rows of
     /// <see cref="ModelLayout.OutputSize"/>), in chunks of the batch capacity. Allocates nothing.
     /// </summary>
+    /// <remarks>For a model with several inputs, use <see cref="Predict(IReadOnlyList{float[]}, Span{float})"/>.</remarks>
     public void Predict(ReadOnlySpan<float> features, Span<float> outputs)
     {
+        RequireSingleInput(nameof(features));
         int inputSize = Layout.InputSize;
         int outputSize = Layout.OutputSize;
         if (features.Length % inputSize != 0)
@@ -53,7 +55,7 @@ public abstract partial class CompiledModel
             throw new ArgumentException($"Feature {bad % inputSize} of row {bad / inputSize} is {features[bad]}; features must be finite.", nameof(features));
         }
 
-        Dataset.ValidateTokens(Layout, features, "input");
+        Dataset.ValidateTokens(Layout, 0, features, "input");
 
         for (int first = 0; first < rows; first += BatchCapacity)
         {
@@ -67,9 +69,92 @@ public abstract partial class CompiledModel
     /// <summary>Runs the network in inference mode on the rows of <paramref name="features"/> and returns their outputs.</summary>
     public float[] Predict(ReadOnlySpan<float> features)
     {
+        RequireSingleInput(nameof(features));
         var outputs = new float[features.Length / Layout.InputSize * Layout.OutputSize];
         Predict(features, outputs);
         return outputs;
+    }
+
+    /// <summary>
+    /// Runs a model with several inputs in inference mode (Keras' <c>predict([a, b])</c>): <paramref name="inputs"/>
+    /// holds one row-major array per input in the model's declaration order (<see cref="ModelLayout.Inputs"/>), n rows
+    /// of that input's size each; the n output rows of <see cref="ModelLayout.OutputSize"/> go to
+    /// <paramref name="outputs"/>, computed in chunks of the batch capacity with each input's rows in its own slot.
+    /// The number of inputs, their row counts, finite features and token ids are checked first. Allocates nothing.
+    /// A single-input model accepts a list of one array.
+    /// </summary>
+    /// <param name="inputs">One array per input, in declaration order.</param>
+    /// <param name="outputs">n rows of <see cref="ModelLayout.OutputSize"/> floats.</param>
+    public void Predict(IReadOnlyList<float[]> inputs, Span<float> outputs)
+    {
+        int rows = RequireInputs(inputs, nameof(inputs));
+        int outputSize = Layout.OutputSize;
+        if (outputs.Length != rows * outputSize)
+        {
+            throw new ArgumentException($"{rows} rows need {rows * outputSize} outputs ({outputSize} per row), but the output span holds {outputs.Length}.", nameof(outputs));
+        }
+
+        InputInfo[] declared = Layout.Inputs;
+        for (int i = 0; i < declared.Length; i++)
+        {
+            int size = declared[i].Size;
+            int bad = FiniteScan.FirstNonFinite(inputs[i]);
+            if (bad >= 0)
+            {
+                throw new ArgumentException($"Feature {bad % size} of row {bad / size} of input '{declared[i].Name}' is {inputs[i][bad]}; features must be finite.", nameof(inputs));
+            }
+
+            Dataset.ValidateTokens(Layout, i, inputs[i], "input");
+        }
+
+        PredictChecked(inputs, rows, outputs);
+    }
+
+    /// <summary>Runs a model with several inputs (one array per input, in declaration order) and returns the outputs.</summary>
+    /// <param name="inputs">One array per input, as <see cref="Predict(IReadOnlyList{float[]}, Span{float})"/> takes them.</param>
+    public float[] Predict(IReadOnlyList<float[]> inputs)
+    {
+        int rows = RequireInputs(inputs, nameof(inputs));
+        var outputs = new float[rows * Layout.OutputSize];
+        Predict(inputs, outputs);
+        return outputs;
+    }
+
+    /// <summary>
+    /// Runs a model on inputs given by name (Keras' <c>predict({"question": q, "image": i})</c>): every name of
+    /// <see cref="ModelLayout.Inputs"/> exactly once; unknown, repeated or missing names are refused with the names
+    /// the model takes. Returns the outputs, n rows of <see cref="ModelLayout.OutputSize"/>.
+    /// </summary>
+    /// <param name="inputs">Each input's name and flat row-major array.</param>
+    public float[] Predict(IReadOnlyDictionary<string, float[]> inputs) =>
+        Predict(Dataset.ResolveNamed(Layout, inputs, nameof(inputs)));
+
+    /// <summary>
+    /// Runs the model on the inputs of <paramref name="data"/> (its targets are not used) and returns the outputs,
+    /// one row of <see cref="ModelLayout.OutputSize"/> per sample. The inputs are checked as
+    /// <see cref="Dataset.Validate"/> checks them.
+    /// </summary>
+    /// <param name="data">The samples to run.</param>
+    public float[] Predict(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        data.ValidateInputs(Layout, "data");
+        var outputs = new float[data.Count * Layout.OutputSize];
+        PredictChecked(data.InputArrays, data.Count, outputs);
+        return outputs;
+    }
+
+    // Inference over checked inputs in chunks of the batch capacity.
+    private void PredictChecked(IReadOnlyList<float[]> inputs, int rows, Span<float> outputs)
+    {
+        int outputSize = Layout.OutputSize;
+        for (int first = 0; first < rows; first += BatchCapacity)
+        {
+            int batch = Math.Min(BatchCapacity, rows - first);
+            UploadInputs(inputs, first, batch);
+            Forward(batch, training: false);
+            Backend.Download(Act(Layout.OutputSlot, outputSize, batch), outputs.Slice(first * outputSize, batch * outputSize));
+        }
     }
 
     /// <summary>The mean loss over the rows (inference mode, in batches); metric sums (not means) go to <paramref name="sums"/>.</summary>
@@ -77,12 +162,11 @@ public abstract partial class CompiledModel
     {
         sums.Clear();
         double lossSum = 0;
-        int inputSize = Layout.InputSize;
         int targetSize = Layout.TargetSize;
         for (int first = 0; first < data.Count; first += batchSize)
         {
             int batch = Math.Min(batchSize, data.Count - first);
-            Backend.Upload(data.Features.AsSpan(first * inputSize, batch * inputSize), Act(Layout.InputSlot, inputSize, batch));
+            UploadInputs(data.InputArrays, first, batch);
             Backend.Upload(data.Targets.AsSpan(first * targetSize, batch * targetSize), Act(Layout.TargetSlot, targetSize, batch));
             Forward(batch, training: false);
             ComputeLoss(batch, 1f, withGradient: false);

@@ -8,7 +8,8 @@ public abstract partial class CompiledModel
     // Keeps the shuffling draws apart from the initial weights and the dropout streams.
     private const ulong ShuffleSalt = 0xD1B54A32D192ED03UL;
 
-    private float[]? _stagingFeatures;
+    private float[][]? _stagingInputs;
+    private int[]? _inputSizes;
     private float[]? _stagingTargets;
     private readonly float[] _scalar = new float[1];
     private Optimizer? _boundOptimizer;
@@ -177,7 +178,18 @@ public abstract partial class CompiledModel
             _boundOptimizer = optimizer;
         }
 
-        _stagingFeatures ??= new float[BatchCapacity * Layout.InputSize];
+        if (_stagingInputs is null)
+        {
+            InputInfo[] inputs = Layout.Inputs;
+            var staging = new float[inputs.Length][];
+            for (int i = 0; i < staging.Length; i++)
+            {
+                staging[i] = new float[BatchCapacity * inputs[i].Size];
+            }
+
+            _stagingInputs = staging;
+        }
+
         _stagingTargets ??= new float[BatchCapacity * Layout.TargetSize];
     }
 
@@ -211,9 +223,11 @@ public abstract partial class CompiledModel
     /// <param name="targets">The batch's targets, <see cref="ModelLayout.TargetSize"/> floats per row.</param>
     /// <param name="optimizer">The update rule.</param>
     /// <returns>The batch's mean loss, before the update.</returns>
+    /// <remarks>For a model with several inputs, use <see cref="TrainOnBatch(IReadOnlyList{float[]}, ReadOnlySpan{float}, Optimizer)"/>.</remarks>
     public float TrainOnBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> targets, Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
+        RequireSingleInput(nameof(features));
         int inputSize = Layout.InputSize;
         int targetSize = Layout.TargetSize;
         if (features.Length == 0 || features.Length % inputSize != 0)
@@ -232,6 +246,46 @@ public abstract partial class CompiledModel
         PrepareTraining(optimizer);
         Backend.Upload(features, Act(Layout.InputSlot, inputSize, batch));
         Backend.Upload(targets, Act(Layout.TargetSlot, targetSize, batch));
+        return StepUploaded(batch, optimizer);
+    }
+
+    /// <summary>
+    /// One training step on one batch of a model with several inputs (Keras' <c>train_on_batch([a, b], y)</c>): as
+    /// <see cref="TrainOnBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, Optimizer)"/>, with one row-major array per
+    /// input in the model's declaration order (<see cref="ModelLayout.Inputs"/>), each uploaded to its own slot.
+    /// Everything is checked (the number of inputs, equal row counts, widths, finite features, token ids per input,
+    /// targets) before any state changes. Allocates nothing once the optimizer is bound.
+    /// </summary>
+    /// <param name="inputs">One array per input: the batch's rows of that input's size, row-major.</param>
+    /// <param name="targets">The batch's targets, <see cref="ModelLayout.TargetSize"/> floats per row.</param>
+    /// <param name="optimizer">The update rule.</param>
+    /// <returns>The batch's mean loss, before the update.</returns>
+    public float TrainOnBatch(IReadOnlyList<float[]> inputs, ReadOnlySpan<float> targets, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        int batch = RequireInputs(inputs, nameof(inputs));
+        if (batch == 0)
+        {
+            throw new ArgumentException($"The batch has no rows; {Layout.Name} needs at least one.", nameof(inputs));
+        }
+
+        RequireBatchSize(batch);
+        int targetSize = Layout.TargetSize;
+        if (targets.Length != batch * targetSize)
+        {
+            throw new ArgumentException($"{batch} rows need {batch * targetSize} targets ({targetSize} per row), but {targets.Length} were given.", nameof(targets));
+        }
+
+        Dataset.ValidateRows(Layout, inputs, InputSizes, targets, targetSize, batch, "batch");
+        PrepareTraining(optimizer);
+        UploadInputs(inputs, 0, batch);
+        Backend.Upload(targets, Act(Layout.TargetSlot, targetSize, batch));
+        return StepUploaded(batch, optimizer);
+    }
+
+    // The step after the batch is in place: zero the gradients, forward, loss (read and checked), backward, update.
+    private float StepUploaded(int batch, Optimizer optimizer)
+    {
         Backend.Fill(GradientRegion, 0f);
         Forward(batch, training: true);
         ComputeLoss(batch, 1f / batch, withGradient: true);
@@ -239,6 +293,81 @@ public abstract partial class CompiledModel
         Backward(batch);
         optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlot(1), OptimizerSlot(2));
         return loss;
+    }
+
+    /// <summary>Floats per sample of each input, in declaration order.</summary>
+    private int[] InputSizes
+    {
+        get
+        {
+            if (_inputSizes is null)
+            {
+                InputInfo[] inputs = Layout.Inputs;
+                var sizes = new int[inputs.Length];
+                for (int i = 0; i < sizes.Length; i++)
+                {
+                    sizes[i] = inputs[i].Size;
+                }
+
+                _inputSizes = sizes;
+            }
+
+            return _inputSizes;
+        }
+    }
+
+    // Rows [first, first + batch) of every input to its own slot.
+    private void UploadInputs(IReadOnlyList<float[]> inputs, int first, int batch)
+    {
+        InputInfo[] declared = Layout.Inputs;
+        for (int i = 0; i < declared.Length; i++)
+        {
+            int size = declared[i].Size;
+            Backend.Upload(inputs[i].AsSpan(first * size, batch * size), Act(declared[i].Slot, size, batch));
+        }
+    }
+
+    /// <summary>
+    /// Checks one array per input against the layout (their number, whole rows of each input's size, the same number
+    /// of rows in each) and returns the row count; messages name the inputs the model takes.
+    /// </summary>
+    private int RequireInputs(IReadOnlyList<float[]> inputs, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(inputs, parameter);
+        InputInfo[] declared = Layout.Inputs;
+        if (inputs.Count != declared.Length)
+        {
+            throw new ArgumentException($"{Layout.Name} takes {declared.Length} input{(declared.Length == 1 ? "" : "s")} ({Dataset.DescribeInputs(Layout)}), but {inputs.Count} array{(inputs.Count == 1 ? " was" : "s were")} given.", parameter);
+        }
+
+        int rows = -1;
+        for (int i = 0; i < declared.Length; i++)
+        {
+            float[] values = inputs[i] ?? throw new ArgumentException($"Input '{declared[i].Name}' is null.", parameter);
+            int size = declared[i].Size;
+            if (values.Length % size != 0)
+            {
+                throw new ArgumentException($"Input '{declared[i].Name}' of {Layout.Name} takes rows of {size} features, but its {values.Length} floats are not a whole number of rows.", parameter);
+            }
+
+            if (rows >= 0 && values.Length / size != rows)
+            {
+                throw new ArgumentException($"Input '{declared[i].Name}' has {values.Length / size} rows but input '{declared[0].Name}' has {rows}; every input needs one row per sample.", parameter);
+            }
+
+            rows = values.Length / size;
+        }
+
+        return rows;
+    }
+
+    // The single-array overloads serve a model with one input; one with several is told what to pass instead.
+    private void RequireSingleInput(string parameter)
+    {
+        if (Layout.Inputs.Length != 1)
+        {
+            throw new ArgumentException($"{Layout.Name} takes {Layout.Inputs.Length} inputs ({Dataset.DescribeInputs(Layout)}); pass one array per input, in that order.", parameter);
+        }
     }
 
     // Full-batch gradient descent: the gradient of the mean loss over all n rows, accumulated chunk by chunk
@@ -255,20 +384,31 @@ public abstract partial class CompiledModel
         return loss;
     }
 
+    // The same rows of every input and of the targets, so a shuffled order keeps each sample's parts together.
     private void StageRows(Dataset data, ReadOnlySpan<int> rows)
     {
         int batch = rows.Length;
-        int inputSize = Layout.InputSize;
+        InputInfo[] declared = Layout.Inputs;
+        float[][] staging = _stagingInputs!;
+        for (int input = 0; input < declared.Length; input++)
+        {
+            int inputSize = declared[input].Size;
+            Span<float> features = staging[input].AsSpan(0, batch * inputSize);
+            for (int i = 0; i < batch; i++)
+            {
+                data.InputRow(input, rows[i]).CopyTo(features.Slice(i * inputSize, inputSize));
+            }
+
+            Backend.Upload(features, Act(declared[input].Slot, inputSize, batch));
+        }
+
         int targetSize = Layout.TargetSize;
-        Span<float> features = _stagingFeatures.AsSpan(0, batch * inputSize);
         Span<float> targets = _stagingTargets.AsSpan(0, batch * targetSize);
         for (int i = 0; i < batch; i++)
         {
-            data.FeatureRow(rows[i]).CopyTo(features.Slice(i * inputSize, inputSize));
             data.TargetRow(rows[i]).CopyTo(targets.Slice(i * targetSize, targetSize));
         }
 
-        Backend.Upload(features, Act(Layout.InputSlot, inputSize, batch));
         Backend.Upload(targets, Act(Layout.TargetSlot, targetSize, batch));
     }
 
