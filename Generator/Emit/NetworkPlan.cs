@@ -9,7 +9,7 @@ namespace ModelGen.Generator.Emit;
 /// [trainable P | state S | gradients P | optimizer slot 1 P | slot 2 P | scratch | activations A * capacity].
 /// Forward activations each get their own per-sample slot; gradient buffers share space by lifetime (first fit).
 /// </summary>
-internal sealed class NetworkPlan
+internal sealed partial class NetworkPlan
 {
     private NetworkPlan(NetworkSpec network) => Network = network;
 
@@ -129,6 +129,14 @@ internal sealed class NetworkPlan
     /// <summary>Adds a per-sample slot of <paramref name="width"/> floats after the ones placed so far; returns its name.</summary>
     public string AddSlot(string name, int width, string label, string description)
     {
+        // A graph calls a shared layer more than once: each call's slots get a suffix.
+        string unique = name;
+        for (int call = 2; ForwardSlots.Exists(slot => slot.Slot.Name == unique); call++)
+        {
+            unique = name + "_" + Literals.Int(call);
+        }
+
+        name = unique;
         ForwardSlots.Add((new PlannedConstant(name, _activationOffset, ""), label, description));
         _activationOffset += width;
         return name;

@@ -18,7 +18,10 @@ internal sealed record NetworkSpec(
     EquatableArray<LayerSpec> Layers,
     EquatableArray<Shape> OutputShapes)
 {
-    public Shape OutputShape => OutputShapes[OutputShapes.Count - 1];
+    /// <summary>For a graph model: its compiled [Forward] body (then <see cref="Layers"/> are its layer instances).</summary>
+    public Graph.GraphSpec? Graph { get; init; }
+
+    public Shape OutputShape => Graph is { } graph ? graph.Nodes[graph.Output].Shape : OutputShapes[OutputShapes.Count - 1];
 
     public Shape InputShapeOf(int layer) => layer == 0 ? InputShape : OutputShapes[layer - 1];
 }

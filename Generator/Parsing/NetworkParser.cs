@@ -30,6 +30,10 @@ internal static class NetworkParser
         string className = type.Name;
 
         CheckDeclaration(declaration, type, classLocation, diagnostics);
+        if (Graph.GraphParser.IsGraph(type))
+        {
+            return ParseGraph(context, type, classLocation, diagnostics, cancellationToken);
+        }
 
         // Roslyn keeps the attribute lists in syntax order, but AttributeData does not promise any order:
         // walk the syntax and find each attribute's bound data by its span.
@@ -125,6 +129,50 @@ internal static class NetworkParser
         string? containingNamespace = type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
         var network = new ParsedNetwork(containingNamespace, className, loss, inputShape, EquatableArray.From(layers), classLocation, modelLocation, inputLocation);
         return new ParseResult(network, EquatableArray.From(diagnostics));
+    }
+
+    /// <summary>A graph model: the [Model] attribute's loss, no layer attributes on the class, then the body compiled.</summary>
+    private static ParseResult ParseGraph(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, LocationInfo? classLocation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        var loss = LossFunction.MeanSquaredError;
+        LocationInfo? modelLocation = classLocation;
+        foreach (var data in type.GetAttributes())
+        {
+            string? name = data.AttributeClass?.ToDisplayString();
+            if (name is null || !IsModelGenAttribute(name))
+            {
+                continue;
+            }
+
+            if (AttributeArguments.HasBindingErrors(data))
+            {
+                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            var location = data.ApplicationSyntaxReference is { } reference ? LocationInfo.From(reference.GetSyntax(cancellationToken)) : classLocation;
+            if (name == ModelAttributeName)
+            {
+                modelLocation = location;
+                if (AttributeArguments.NamedEnum(data, "Loss") is { } lossValue)
+                {
+                    loss = EnumReader.Loss(lossValue, location, diagnostics);
+                }
+            }
+            else
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GraphForwardError, location, type.Name,
+                    "has a [Forward] body or [Input] members, so its layers and inputs are members: move this attribute onto a partial property ([Dense(64)] public partial Layer Hidden { get; })"));
+            }
+        }
+
+        if (diagnostics.Count > 0)
+        {
+            return new ParseResult(null, EquatableArray.From(diagnostics));
+        }
+
+        string? containingNamespace = type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
+        var network = Graph.GraphParser.Parse(context.SemanticModel, type, containingNamespace, loss, classLocation, modelLocation, diagnostics, cancellationToken);
+        return new ParseResult(null, EquatableArray.From(diagnostics)) { Graph = network };
     }
 
     private static bool IsModelGenAttribute(string name) => name is ModelAttributeName or InputAttributeName

@@ -16,6 +16,18 @@ internal static class ShapeChecker
 
     public static ValidationResult Validate(ParseResult parsed, CancellationToken cancellationToken)
     {
+        if (parsed.Graph is { } graph)
+        {
+            // Shapes were checked while the body was compiled; warnings do not stop it.
+            bool failed = false;
+            foreach (var diagnostic in parsed.Diagnostics)
+            {
+                failed |= diagnostic.Descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error;
+            }
+
+            return new ValidationResult(failed ? null : graph, parsed.Diagnostics);
+        }
+
         if (parsed.Network is not { } network || parsed.Diagnostics.Count > 0)
         {
             return new ValidationResult(null, parsed.Diagnostics);
