@@ -85,7 +85,9 @@ public sealed class GradientCheckTests
         float Loss(Span<float> gradients)
         {
             model.RandomStreamPosition = 0;
-            return model.LossAndGradients(batch.Features, batch.Targets, training: true, gradients);
+            return batch.Inputs.Count > 1
+                ? model.LossAndGradients(batch.Inputs, batch.Targets, training: true, gradients)
+                : model.LossAndGradients(batch.Features, batch.Targets, training: true, gradients);
         }
 
         Loss(analytic);

@@ -1,0 +1,177 @@
+using System;
+
+namespace ModelGen.Runtime.Tests.Models;
+
+/// <summary>A residual unit used as a block: x + tanh(Dense(x)), then LayerNorm.</summary>
+[Model]
+public partial class ResidualUnit
+{
+    [Input(4, 6)] public partial Tensor X { get; }
+    [Dense(6, Activation.Tanh)] public partial Layer Inner { get; }
+    [LayerNorm] public partial Layer Norm { get; }
+
+    [Forward]
+    Tensor Forward() => Norm(X + Inner(X));
+}
+
+/// <summary>A residual block written in the body, pooled over time.</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class GraphResidual
+{
+    [Input(4, 6)] public partial Tensor X { get; }
+    [Dense(6, Activation.Tanh)] public partial Layer Inner { get; }
+    [LayerNorm] public partial Layer Norm { get; }
+    [Dense(2)] public partial Layer Head { get; }
+
+    [Forward]
+    Tensor Forward()
+    {
+        var y = Norm(X + Inner(X));
+        return Head(Tensor.Mean(y, axis: 1));
+    }
+}
+
+/// <summary>Two inputs through one shared layer (its gradients add up), a scaled difference, a product and a concat.</summary>
+[Model(Loss = Loss.BinaryCrossEntropy)]
+public partial class GraphShared
+{
+    [Input(5)] public partial Tensor Left { get; }
+    [Input(5)] public partial Tensor Right { get; }
+    [Dense(5, Activation.Tanh)] public partial Layer Shared { get; }
+    [Dense(1, Activation.Sigmoid)] public partial Layer Head { get; }
+
+    [Forward]
+    Tensor Forward()
+    {
+        var a = Shared(Left);
+        var b = Shared(Right);
+        var parts = Tensor.Split(Tensor.Concat([a - b * 0.5f, a * b]), 2);
+        return Head(parts[0] + parts[1] + a);
+    }
+}
+
+/// <summary>A nested model used as a layer (parameters under encoder.).</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class GraphNested
+{
+    [Input(4, 6)] public partial Tensor X { get; }
+    [Block(typeof(ResidualUnit))] public partial Layer Encoder { get; }
+    [Dense(1)] public partial Layer Head { get; }
+
+    [Forward]
+    Tensor Forward() => Head(Tensor.Mean(Encoder(X), axis: 1));
+}
+
+/// <summary>A loop of three blocks, each with its own weights (blocks.0. to blocks.2.).</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class GraphLoop
+{
+    [Input(4, 6)] public partial Tensor X { get; }
+    [Repeat(3), Block(typeof(ResidualUnit))] public partial Layer[] Blocks { get; }
+    [Dense(1)] public partial Layer Head { get; }
+
+    [Forward]
+    Tensor Forward()
+    {
+        var x = X;
+        for (int i = 0; i < Blocks.Length; i++)
+        {
+            x = Blocks[i](x);
+        }
+
+        return Head(Tensor.Mean(x, axis: 1));
+    }
+}
+
+/// <summary>Self-attention over a masked embedding with a residual connection, pooled over the unmasked steps.</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class GraphMaskedAttention
+{
+    [Input(5)] public partial Tensor Tokens { get; }
+    [Embedding(10, 8, MaskZero = true)] public partial Layer Embed { get; }
+    [MultiHeadAttention(2)] public partial Layer Attention { get; }
+    [LayerNorm] public partial Layer Norm { get; }
+    [Dense(1)] public partial Layer Head { get; }
+
+    [Forward]
+    Tensor Forward()
+    {
+        var x = Embed(Tokens);
+        x = Norm(x + Attention(x));
+        return Head(Tensor.Mean(x, axis: 1));
+    }
+}
+
+/// <summary>Attention with queries from one input and keys and values from another.</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class GraphCrossAttention
+{
+    [Input(3, 4)] public partial Tensor Queries { get; }
+    [Input(5, 4)] public partial Tensor Context { get; }
+    [MultiHeadAttention(2)] public partial Layer Attention { get; }
+    [Dense(1)] public partial Layer Head { get; }
+
+    [Forward]
+    Tensor Forward() => Head(Tensor.Mean(Attention(Queries, Context), axis: 1));
+}
+
+/// <summary>The founding document's formula written by hand: softmax(Q K^T / sqrt(d)) V with Q, K, V projections.</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class FormulaAttention
+{
+    [Input(5, 4)] public partial Tensor X { get; }
+    [Dense(4)] public partial Layer Query { get; }
+    [Dense(4)] public partial Layer Key { get; }
+    [Dense(4)] public partial Layer Value { get; }
+    [Dense(4)] public partial Layer Output { get; }
+
+    [Forward]
+    Tensor Forward()
+    {
+        var scores = Tensor.MatMul(Query(X), Key(X), transposeB: true) / MathF.Sqrt(4);
+        return Output(Tensor.MatMul(Tensor.Softmax(scores), Value(X)));
+    }
+}
+
+/// <summary>The same computation as <see cref="FormulaAttention"/> through the layer with one head.</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class LayerAttention
+{
+    [Input(5, 4)] public partial Tensor X { get; }
+    [MultiHeadAttention(1)] public partial Layer Attention { get; }
+
+    [Forward]
+    Tensor Forward() => Attention(X);
+}
+
+/// <summary>Multi-head attention written by hand with Reshape and Transpose (two heads of 2).</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class FormulaTwoHeads
+{
+    [Input(5, 4)] public partial Tensor X { get; }
+    [Dense(4)] public partial Layer Query { get; }
+    [Dense(4)] public partial Layer Key { get; }
+    [Dense(4)] public partial Layer Value { get; }
+    [Dense(4)] public partial Layer Output { get; }
+
+    [Forward]
+    Tensor Forward()
+    {
+        var q = Tensor.Transpose(Tensor.Reshape(Query(X), 5, 2, 2), 1, 2);
+        var k = Tensor.Transpose(Tensor.Reshape(Key(X), 5, 2, 2), 1, 2);
+        var v = Tensor.Transpose(Tensor.Reshape(Value(X), 5, 2, 2), 1, 2);
+        var heads = Tensor.MatMul(Tensor.Softmax(Tensor.MatMul(q, k, transposeB: true) * (1 / MathF.Sqrt(2))), v);
+        return Output(Tensor.Reshape(Tensor.Transpose(heads, 1, 2), 5, 4));
+    }
+}
+
+/// <summary>The same as <see cref="FormulaTwoHeads"/> through the layer.</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class LayerTwoHeads
+{
+    [Input(5, 4)] public partial Tensor X { get; }
+    [MultiHeadAttention(2)] public partial Layer Attention { get; }
+
+    [Forward]
+    Tensor Forward() => Attention(X);
+}
