@@ -6,7 +6,7 @@ public abstract partial class CompiledModel
     /// The loss and metrics of <paramref name="data"/> in inference mode (Keras' <c>evaluate</c> with
     /// <c>return_dict=True</c>), computed in batches of <paramref name="batchSize"/> and averaged over the rows.
     /// </summary>
-    /// <param name="data">The rows to evaluate.</param>
+    /// <param name="data">The rows to evaluate; for a model with several inputs, one array per input, each uploaded to its own slot.</param>
     /// <param name="batchSize">Rows per forward pass, 1 to <see cref="BatchCapacity"/>; the capacity when 0.</param>
     /// <param name="metrics">Metrics to report; the loss's default when null.</param>
     /// <returns><c>loss</c> and each metric's name mapped to its value.</returns>

@@ -30,6 +30,12 @@ public abstract partial class CompiledModel
     /// and one optimizer update; then evaluates the validation data in inference mode. With
     /// <see cref="GradientDescent"/> each epoch is one full-batch step.
     /// </summary>
+    /// <remarks>
+    /// A model with several inputs (<see cref="ModelLayout.Inputs"/>) takes a <see cref="Dataset"/> with one array per
+    /// input; each step copies the same rows of every input to that input's slot, so shuffling keeps each sample's
+    /// parts together. The data's number of inputs, names (when given by name), widths, finiteness and token ids are
+    /// checked per input before any state changes.
+    /// </remarks>
     /// <param name="train">The training data.</param>
     /// <param name="validation">Data evaluated after each epoch (val_loss, val_ metrics), or null.</param>
     /// <param name="batchSize">Rows per step, 1 to <see cref="BatchCapacity"/>.</param>
