@@ -119,7 +119,7 @@ public sealed class Dataset
             string input = names is null ? $"Input {i}" : $"Input '{names[i]}'";
             if (widths[i] < 1)
             {
-                throw new ArgumentOutOfRangeException(nameof(inputs), widths[i], $"{input} has width {widths[i]}; every input needs at least 1 float per row.");
+                throw new ArgumentOutOfRangeException("inputWidths", widths[i], $"{input} has width {widths[i]}; every input needs at least 1 float per row.");
             }
 
             if (inputs[i].Length % widths[i] != 0)
