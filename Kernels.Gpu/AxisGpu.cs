@@ -98,55 +98,55 @@ internal sealed class AxisGpu(Accelerator accelerator)
     }
 
     /// <summary>
-    /// x (O, L, W), mask (O, L) when <paramref name="masked"/>, y (O, W), one (column, outer) per thread, in order over L:
-    /// y[o, w] = the sum of x[o, l, w] over the positions l with mask[o, l] not 0 (every l without a mask), divided by
-    /// their count n; 0 when n is 0. Masked positions are skipped, not multiplied by 0, so a NaN there does not leak.
+    /// x (O, L, W), mask (O, L) when <paramref name="masked"/>, y (O, W), one (column, outer) per thread, in order over L,
+    /// with weights m = mask[o, l] (1 without a mask), as the CPU back end weighs them: y[o, w] = sum_l m x[o, l, w] / sum_l m,
+    /// 0 when the weights sum to 0. Positions of weight 0 are skipped, not multiplied by 0, so a NaN there does not leak.
     /// </summary>
     internal static void MeanAxisKernel(Index2D index, ArrayView<float> x, ArrayView<float> mask, ArrayView<float> y, int length, int width,
         int masked)
     {
         int w = index.X, o = index.Y;
         long row = (long)o * length;
-        float sum = 0f;
-        int n = 0;
+        float sum = 0f, weight = 0f;
         for (int l = 0; l < length; l++)
         {
-            if (masked == 0 || mask[row + l] != 0f)
+            float m = masked != 0 ? mask[row + l] : 1f;
+            weight += m;
+            if (m != 0f)
             {
-                sum += x[((row + l) * width) + w];
-                n++;
+                sum += x[((row + l) * width) + w] * m;
             }
         }
 
-        y[((long)o * width) + w] = n == 0 ? 0f : sum / n;
+        y[((long)o * width) + w] = weight == 0f ? 0f : sum * (1f / weight);
     }
 
     /// <summary>
-    /// dy (O, W), mask (O, L) when <paramref name="masked"/>, dx (O, L, W), one (column, outer) per thread: y = sum / n
-    /// over the averaged positions gives dx[o, l, w] = dy[o, w] / n there and 0 at masked ones (overwrites, or adds
-    /// when <paramref name="accumulate"/> is 1).
+    /// dy (O, W), mask (O, L) when <paramref name="masked"/>, dx (O, L, W), one (column, outer) per thread, with weights
+    /// m = mask[o, l] (1 without a mask): y = sum_l m x / sum_l m gives dx[o, l, w] = dy[o, w] m / sum_l m, so dy / n at
+    /// the averaged positions of a 0/1 mask and 0 at masked ones (overwrites, or adds when <paramref name="accumulate"/> is 1).
     /// </summary>
     internal static void MeanAxisBackwardKernel(Index2D index, ArrayView<float> dy, ArrayView<float> mask, ArrayView<float> dx, int length, int width,
         int masked, int accumulate)
     {
         int w = index.X, o = index.Y;
         long row = (long)o * length;
-        int n = length;
+        float weight = length;
         if (masked != 0)
         {
-            n = 0;
+            weight = 0f;
             for (int l = 0; l < length; l++)
             {
-                n += mask[row + l] != 0f ? 1 : 0;
+                weight += mask[row + l];
             }
         }
 
-        float share = n == 0 ? 0f : dy[((long)o * width) + w] / n;
+        float inverse = weight == 0f ? 0f : 1f / weight, g = dy[((long)o * width) + w];
         for (int l = 0; l < length; l++)
         {
-            float g = masked == 0 || mask[row + l] != 0f ? share : 0f;
+            float share = g * ((masked != 0 ? mask[row + l] : 1f) * inverse);
             long at = ((row + l) * width) + w;
-            dx[at] = accumulate != 0 ? dx[at] + g : g;
+            dx[at] = accumulate != 0 ? dx[at] + share : share;
         }
     }
 }

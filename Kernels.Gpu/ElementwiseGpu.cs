@@ -96,8 +96,8 @@ internal sealed class ElementwiseGpu(Accelerator accelerator)
 
     /// <summary>
     /// Phi(x), the standard normal distribution function, and <paramref name="gauss"/> = exp(-x^2 / 2) (phi without its
-    /// constant): the CPU back end's formula (GeluCpu.Phi) in scalar form. With t = |x| / sqrt 2, Cephes' single-precision
-    /// erf (S. L. Moshier) gives erf(t) = t T(t^2) below 1, and erfc(t) = exp(-t^2) P(1/t) on [1, 2), exp(-t^2) R(1/t^2) / t
+    /// constant), in scalar form: Cephes' single-precision erf and erfc as GeluCpu.Phi uses them. With t = |x| / sqrt 2, Cephes' single-precision
+    /// (S. L. Moshier), erf(t) = t T(t^2) below 1, and erfc(t) = exp(-t^2) P(1/t^2) / t on [1, 2), exp(-t^2) R(1/t^2) / t
     /// from 2 on (within about 1e-7 absolutely); the negative side takes 0.5 erfc(t) directly, so a small Phi keeps its
     /// relative digits instead of cancelling in 1 - erf. NaN for NaN; 0 and 1 at the infinities.
     /// </summary>
@@ -122,32 +122,32 @@ internal sealed class ElementwiseGpu(Accelerator accelerator)
             return negative ? 0.5f - halfErf : 0.5f + halfErf;
         }
 
-        // erfc(t) = exp(-t^2) P(q) on [1, 2) and exp(-t^2) q R(q^2) from 2 on, q = 1 / t.
-        float q = 1f / t;
-        float erfc;
+        // erfc(t) = exp(-t^2) q P(q^2) on [1, 2) and exp(-t^2) q R(q^2) from 2 on, q = 1 / t.
+        float q = 1f / t, q2 = q * q;
+        float series;
         if (t < 2f)
         {
-            float near = (2.326819970068386e-2f * q) - 1.387039388740657e-1f;
-            near = (near * q) + 3.687424674597105e-1f;
-            near = (near * q) - 5.824733027278666e-1f;
-            near = (near * q) + 6.210004621745983e-1f;
-            near = (near * q) - 4.944515323274145e-1f;
-            near = (near * q) + 3.404879937665872e-1f;
-            near = (near * q) - 2.741127028184656e-1f;
-            erfc = (near * q) + 5.638259427386472e-1f;
+            series = (2.326819970068386e-2f * q2) - 1.387039388740657e-1f;
+            series = (series * q2) + 3.687424674597105e-1f;
+            series = (series * q2) - 5.824733027278666e-1f;
+            series = (series * q2) + 6.210004621745983e-1f;
+            series = (series * q2) - 4.944515323274145e-1f;
+            series = (series * q2) + 3.404879937665872e-1f;
+            series = (series * q2) - 2.741127028184656e-1f;
+            series = (series * q2) + 5.638259427386472e-1f;
         }
         else
         {
-            float q2 = q * q;
-            float far = (-1.047766399936249e1f * q2) + 1.297719955372516e1f;
-            far = (far * q2) - 7.495518717768503f;
-            far = (far * q2) + 2.921019019210786f;
-            far = (far * q2) - 1.015265279202700f;
-            far = (far * q2) + 4.218463358204948e-1f;
-            far = (far * q2) - 2.820767439740514e-1f;
-            far = (far * q2) + 5.641895067754075e-1f;
-            erfc = q * far;
+            series = (-1.047766399936249e1f * q2) + 1.297719955372516e1f;
+            series = (series * q2) - 7.495518717768503f;
+            series = (series * q2) + 2.921019019210786f;
+            series = (series * q2) - 1.015265279202700f;
+            series = (series * q2) + 4.218463358204948e-1f;
+            series = (series * q2) - 2.820767439740514e-1f;
+            series = (series * q2) + 5.641895067754075e-1f;
         }
+
+        float erfc = q * series;
 
         // Phi(x) = 0.5 (1 + erf(t)) = 1 - 0.5 erfc(t) for x >= 0, 0.5 erfc(t) for x < 0.
         float halfErfc = 0.5f * gauss * erfc;

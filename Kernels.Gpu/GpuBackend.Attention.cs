@@ -57,17 +57,23 @@ public sealed partial class GpuBackend
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfNegative(strideA);
         ArgumentOutOfRangeException.ThrowIfNegative(strideB);
-        ArgumentOutOfRangeException.ThrowIfNegative(strideC);
+        long product = (long)m * n;
+        if (count > 1 && product > 0 && strideC < product)
+        {
+            // Overlapping products of C would race and depend on their order.
+            throw new ArgumentOutOfRangeException(nameof(strideC), strideC, $"BatchedGemm writes {count} products of {product} floats: 'strideC' must be at least {product}.");
+        }
+
         ArrayView<float> av = Sized(a, Extent(count, strideA, (long)m * k), nameof(a));
         ArrayView<float> bv = Sized(b, Extent(count, strideB, (long)k * n), nameof(b));
-        ArrayView<float> cv = Sized(c, Extent(count, strideC, (long)m * n), nameof(c));
+        ArrayView<float> cv = Sized(c, Extent(count, strideC, product), nameof(c));
         BatchedGemmKernels.Run(transA, transB, count, m, n, k, alpha, av, strideA, bv, strideB, beta, cv, strideC, _gemm.Tiled ? _gemm.Tile : 0);
     }
 
     /// <inheritdoc/>
     public void AttentionSoftmax(Buf scores, Buf mask, Buf probabilities, int batch, int heads, int queries, int keys, float scale)
     {
-        long rows = Count(batch, heads) * Count(1, queries);
+        long rows = Count(batch, heads) * Count(queries, 1);
         long count = rows * Count(1, keys);
         ArrayView<float> sv = Sized(scores, count, nameof(scores));
         ArrayView<float> mv = Optional(mask, Count(batch, keys), nameof(mask));
@@ -121,12 +127,7 @@ public sealed partial class GpuBackend
     /// <inheritdoc/>
     public void SwapAxes(Buf x, Buf y, int outer, int first, int middle, int second, int innermost, bool accumulate)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(outer);
-        ArgumentOutOfRangeException.ThrowIfNegative(first);
-        ArgumentOutOfRangeException.ThrowIfNegative(middle);
-        ArgumentOutOfRangeException.ThrowIfNegative(second);
-        ArgumentOutOfRangeException.ThrowIfNegative(innermost);
-        long count = Volume(outer, first, middle, second, innermost);
+        long count = Count(outer, first) * Count(middle, second) * Count(innermost, 1);
         ArrayView<float> xv = Sized(x, count, nameof(x)), yv = Sized(y, count, nameof(y));
         RequireApart("SwapAxes", x, nameof(x), count, y, nameof(y), count);
         AxisKernels.SwapAxes(xv, yv, new AxisSwap(first, middle, second, innermost, accumulate ? 1 : 0));
@@ -135,11 +136,15 @@ public sealed partial class GpuBackend
     /// <inheritdoc/>
     public void CopyRows(Buf source, int sourceStride, Buf destination, int destinationStride, int rows, int width, bool accumulate)
     {
+        long runs = Count(rows, width);
         ArgumentOutOfRangeException.ThrowIfNegative(sourceStride);
-        ArgumentOutOfRangeException.ThrowIfNegative(destinationStride);
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        ArgumentOutOfRangeException.ThrowIfNegative(width);
-        long read = Extent(rows, sourceStride, width), written = Extent(rows, destinationStride, width);
+        if (rows > 1 && width > 0 && destinationStride < width)
+        {
+            // Overlapping runs of the destination would race and depend on the copy order.
+            throw new ArgumentOutOfRangeException(nameof(destinationStride), destinationStride, $"CopyRows writes runs of {width} floats: 'destinationStride' must be at least {width}.");
+        }
+
+        long read = runs == 0 ? 0 : Extent(rows, sourceStride, width), written = runs == 0 ? 0 : Extent(rows, destinationStride, width);
         ArrayView<float> sv = Sized(source, read, nameof(source)), dv = Sized(destination, written, nameof(destination));
         RequireApart("CopyRows", source, nameof(source), read, destination, nameof(destination), written);
         AxisKernels.CopyRows(sv, sourceStride, dv, destinationStride, rows, width, accumulate);
@@ -164,24 +169,7 @@ public sealed partial class GpuBackend
     }
 
     /// <summary>The floats <paramref name="count"/> items of <paramref name="size"/> floats span at <paramref name="stride"/>; 0 when there is nothing to reach.</summary>
-    private static long Extent(int count, int stride, long size) => count == 0 || size == 0 ? 0 : ((long)(count - 1) * stride) + size;
-
-    /// <summary>O F M S I, saturated at long.MaxValue so that absurd sizes fail the view check rather than wrap.</summary>
-    private static long Volume(int outer, int first, int middle, int second, int innermost)
-    {
-        long volume = 1;
-        foreach (int size in (ReadOnlySpan<int>)[outer, first, middle, second, innermost])
-        {
-            if (size == 0)
-            {
-                return 0;
-            }
-
-            volume = volume > long.MaxValue / size ? long.MaxValue : volume * size;
-        }
-
-        return volume;
-    }
+    private static long Extent(int count, long stride, long size) => count == 0 || size == 0 ? 0 : ((count - 1) * stride) + size;
 
     /// <summary>Refuses two views whose first <paramref name="firstCount"/> and <paramref name="secondCount"/> floats overlap, as SequenceTranspose does.</summary>
     private static void RequireApart(string operation, Buf first, string firstName, long firstCount, Buf second, string secondName, long secondCount)
