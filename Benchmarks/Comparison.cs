@@ -23,6 +23,7 @@ internal static class Comparison
         ("gru.train_samples_per_s", "gru.train_samples_per_s", false),
         ("rnn_tanh.train_samples_per_s", "rnn_tanh.train_samples_per_s", false),
         ("transformer_enc.train_samples_per_s", "transformer_enc.train_samples_per_s", false),
+        ("transformer_enc.step_ms", "transformer_enc.step_ms", true),
     ];
 
     /// <summary>
@@ -55,7 +56,7 @@ internal static class Comparison
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{oursName,-40} {Format(a),12} {Format(b),12} {ratio,9}  {peerName}"));
         }
 
-        foreach (string workload in (string[])["hotel_mlp", "cnn", "lstm", "gru", "rnn_tanh"])
+        foreach (string workload in (string[])["hotel_mlp", "cnn", "lstm", "gru", "rnn_tanh", "transformer_enc"])
         {
             long? alloc = ours.Select(o => (long?)o?[workload]?["alloc_bytes_per_step"]).Max();
             if (alloc is not null && InRun(workload))

@@ -6,7 +6,7 @@ using ModelGen.Benchmarks;
 // The standard workloads of DESIGN.md section 6, reported as the peer script (shared/peers/torch_workloads.py)
 // reports them, so the two JSON files line up key by key under "<label>/t<threads>".
 var threadsOption = new Option<int>("--threads") { Description = "Worker threads of the CPU back end.", DefaultValueFactory = _ => 1 };
-var workloadsOption = new Option<string>("--workloads") { Description = "Comma-separated: gemm,hotel_mlp,cnn,lstm,gru,rnn_tanh,floor.", DefaultValueFactory = _ => "gemm,hotel_mlp,cnn" };
+var workloadsOption = new Option<string>("--workloads") { Description = "Comma-separated: gemm,hotel_mlp,cnn,lstm,gru,rnn_tanh,transformer_enc,floor.", DefaultValueFactory = _ => "gemm,hotel_mlp,cnn" };
 var jsonOption = new Option<string?>("--json") { Description = "Merge the results into this JSON file under <label>/t<threads>." };
 var labelOption = new Option<string>("--label") { Description = "The key prefix in the JSON file.", DefaultValueFactory = _ => "modelgen" };
 var budgetOption = new Option<double>("--budget") { Description = "Seconds of timed repetitions per measurement (soft).", DefaultValueFactory = _ => 6.0 };
@@ -14,12 +14,13 @@ var epochsOption = new Option<int>("--mlp-epochs") { Description = "Most timed h
 var profileOption = new Option<int>("--profile-hotel") { Description = "Time every kernel call of one hotel training step over this many repetitions (no benchmark runs).", DefaultValueFactory = _ => 0 };
 var profileCnnOption = new Option<int>("--profile-cnn") { Description = "Time every kernel call of one CNN training step (and one inference batch) over this many repetitions (no benchmark runs).", DefaultValueFactory = _ => 0 };
 var profileRnnOption = new Option<string>("--profile-rnn") { Description = "Time every kernel call of 20 training steps of the lstm, gru or rnn_tanh workload, summed by call (no benchmark runs); several, comma-separated, run one after the other in one process.", DefaultValueFactory = _ => "" };
+var profileTransformerOption = new Option<int>("--profile-transformer") { Description = "Time every kernel call of this many training steps of the transformer_enc workload, summed by call (no benchmark runs).", DefaultValueFactory = _ => 0 };
 var roundsOption = new Option<int>("--rounds") { Description = "With --compare-peer: how many alternating rounds compare.sh ran.", DefaultValueFactory = _ => 1 };
 var peerOption = new Option<string?>("--compare-peer") { Description = "Print the comparison of --json's results with this peer JSON file (no benchmark runs)." };
 
 var root = new RootCommand("ModelGen standard workloads (DESIGN.md section 6)")
 {
-    threadsOption, workloadsOption, jsonOption, labelOption, budgetOption, epochsOption, peerOption, profileOption, profileCnnOption, profileRnnOption, roundsOption,
+    threadsOption, workloadsOption, jsonOption, labelOption, budgetOption, epochsOption, peerOption, profileOption, profileCnnOption, profileRnnOption, profileTransformerOption, roundsOption,
 };
 
 root.SetAction(parse =>
@@ -41,6 +42,12 @@ root.SetAction(parse =>
             RecurrentProfile.Run(one, threads, 20);
         }
 
+        return 0;
+    }
+
+    if (parse.GetValue(profileTransformerOption) is int transformerSteps and > 0)
+    {
+        TransformerWorkload.Profile(threads, transformerSteps);
         return 0;
     }
 
@@ -82,11 +89,14 @@ root.SetAction(parse =>
             case "lstm" or "gru" or "rnn_tanh":
                 results[workload] = Report.ToJson(RecurrentWorkload.Run(workload, threads, budget));
                 break;
+            case "transformer_enc":
+                results["transformer_enc"] = Report.ToJson(TransformerWorkload.Run(threads, budget));
+                break;
             case "floor":
                 results["floor"] = Report.ToJson(FloorWorkload.Run(threads));
                 break;
             default:
-                Console.Error.WriteLine($"Unknown workload '{workload}'; known: gemm, hotel_mlp, cnn, lstm, gru, rnn_tanh, floor (transformer_enc joins as its layers land).");
+                Console.Error.WriteLine($"Unknown workload '{workload}'; known: gemm, hotel_mlp, cnn, lstm, gru, rnn_tanh, transformer_enc, floor.");
                 return 2;
         }
     }

@@ -14,9 +14,19 @@ internal static class RecurrentProfile
         const int Batch = RecurrentWorkload.Batch;
         float[] features = RecurrentWorkload.Normal(Batch * RecurrentWorkload.Steps * RecurrentWorkload.Features, seed: 0);
         float[] targets = RecurrentWorkload.Normal(Batch, seed: 1);
+        Summed(kind, device => RecurrentWorkload.Create(kind, device), features, targets, Batch, threads, steps);
+    }
+
+    /// <summary>
+    /// Times <paramref name="steps"/> training steps of the model <paramref name="create"/> makes on one fixed batch,
+    /// every back-end call by its label, and prints them summed by label, largest first, with the whole step of an
+    /// unwrapped model below (also used by the transformer's profile).
+    /// </summary>
+    internal static void Summed(string title, Func<ModelGen.Kernels.Device, CompiledModel> create, float[] features, float[] targets, int batch, int threads, int steps)
+    {
         var device = new ProfilingDevice(threads);
-        using CompiledModel model = RecurrentWorkload.Create(kind, device);
-        using CompiledModel plain = RecurrentWorkload.Create(kind, ModelGen.Kernels.Device.Cpu(threads));
+        using CompiledModel model = create(device);
+        using CompiledModel plain = create(ModelGen.Kernels.Device.Cpu(threads));
         var adam = new Adam();
         ProfilingBackend backend = device.Backend!;
         CnnWorkload.WarmUp(() => model.TrainOnBatch(features, targets, adam), 20);
@@ -39,7 +49,7 @@ internal static class RecurrentProfile
         backend.Recording = false;
         var rows = backend.Medians().ToList();
         double total = rows.Sum(r => r.Microseconds);
-        Console.WriteLine($"\n== {kind} training step by call label ({backend.Name}, batch {Batch}, median of {steps} steps per call, summed)");
+        Console.WriteLine($"\n== {title} training step by call label ({backend.Name}, batch {batch}, median of {steps} steps per call, summed)");
         foreach (var group in rows.GroupBy(r => r.Label).OrderByDescending(g => g.Sum(r => r.Microseconds)))
         {
             double us = group.Sum(r => r.Microseconds);
@@ -48,6 +58,6 @@ internal static class RecurrentProfile
 
         Console.WriteLine(FormattableString.Invariant($"    {"sum of calls",-64} {total,9:F1}"));
         double step = Stats.Of(whole).Median;
-        Console.WriteLine(FormattableString.Invariant($"    {"whole step, unwrapped model (median)",-64} {step,9:F1}   -> {Batch / step * 1e6:F0} samples/s"));
+        Console.WriteLine(FormattableString.Invariant($"    {"whole step, unwrapped model (median)",-64} {step,9:F1}   -> {batch / step * 1e6:F0} samples/s"));
     }
 }

@@ -23,7 +23,7 @@ mkdir -p "$out"
 peer_script="${PEER_SCRIPT:-$here/../../shared/peers/torch_workloads.py}"
 
 # The peer runs the sections matching the harness's --workloads (default gemm,hotel_mlp,cnn, as the harness's):
-# gemm -> gemm, hotel_mlp -> mlp, cnn -> cnn, lstm/gru/rnn_tanh -> rnn (all three); floor is ModelGen's alone. A --budget goes to both.
+# gemm -> gemm, hotel_mlp -> mlp, cnn -> cnn, lstm/gru/rnn_tanh -> rnn (all three), transformer_enc -> tfm; floor is ModelGen's alone. A --budget goes to both.
 isa="avx512"
 args=()
 prev=""
@@ -74,6 +74,7 @@ for w in ${workloads//,/ }; do
     hotel_mlp) sections="$sections,mlp" ;;
     cnn) sections="$sections,cnn" ;;
     lstm|gru|rnn_tanh) case ",$sections," in *,rnn,*) ;; *) sections="$sections,rnn" ;; esac ;;
+    transformer_enc) sections="$sections,tfm" ;;
   esac
 done
 sections="${sections#,}"
