@@ -7,7 +7,7 @@ namespace ModelGen.Kernels.Cpu;
 /// <summary>
 /// GELU in its exact form, x Phi(x), and its derivative Phi(x) + x phi(x), written once over <see cref="IVector{TSelf}"/>.
 /// Phi comes from Cephes' single-precision erf and erfc (S. L. Moshier): with t = |x| / sqrt 2, erf(t) = t T(t^2) below 1,
-/// and above it erfc(t) = exp(-t^2) P(1/t) on [1, 2), exp(-t^2) R(1/t^2) / t from 2 on (within about 1e-7 absolutely).
+/// and above it erfc(t) = exp(-t^2) P(1/t^2) / t on [1, 2) and exp(-t^2) R(1/t^2) / t from 2 on (within about 1e-7 absolutely).
 /// The negative side takes 0.5 erfc(t) directly, so a small Phi keeps its relative digits instead of cancelling in 1 - erf.
 /// Both halves are computed and each lane picks one: no branch.
 /// </summary>
@@ -101,18 +101,18 @@ internal static unsafe class GeluCpu
         p = TV.FusedMultiplyAdd(p, z, TV.Create(1.128379165726710f));
         TV halfErf = half * (t * p);
 
-        // erfc(t) = exp(-t^2) P(q) on [1, 2) and exp(-t^2) q R(q^2) from 2 on, q = 1 / t (t raised to 1 below, unused there).
+        // erfc(t) = exp(-t^2) q P(q^2) on [1, 2) and exp(-t^2) q R(q^2) from 2 on, q = 1 / t (t raised to 1 below, unused there).
         TV small = TV.GreaterThan(TV.One, t);
         TV q = TV.One / TV.Select(small, TV.One, t);
-        TV near = TV.FusedMultiplyAdd(TV.Create(2.326819970068386e-2f), q, TV.Create(-1.387039388740657e-1f));
-        near = TV.FusedMultiplyAdd(near, q, TV.Create(3.687424674597105e-1f));
-        near = TV.FusedMultiplyAdd(near, q, TV.Create(-5.824733027278666e-1f));
-        near = TV.FusedMultiplyAdd(near, q, TV.Create(6.210004621745983e-1f));
-        near = TV.FusedMultiplyAdd(near, q, TV.Create(-4.944515323274145e-1f));
-        near = TV.FusedMultiplyAdd(near, q, TV.Create(3.404879937665872e-1f));
-        near = TV.FusedMultiplyAdd(near, q, TV.Create(-2.741127028184656e-1f));
-        near = TV.FusedMultiplyAdd(near, q, TV.Create(5.638259427386472e-1f));
         TV q2 = q * q;
+        TV near = TV.FusedMultiplyAdd(TV.Create(2.326819970068386e-2f), q2, TV.Create(-1.387039388740657e-1f));
+        near = TV.FusedMultiplyAdd(near, q2, TV.Create(3.687424674597105e-1f));
+        near = TV.FusedMultiplyAdd(near, q2, TV.Create(-5.824733027278666e-1f));
+        near = TV.FusedMultiplyAdd(near, q2, TV.Create(6.210004621745983e-1f));
+        near = TV.FusedMultiplyAdd(near, q2, TV.Create(-4.944515323274145e-1f));
+        near = TV.FusedMultiplyAdd(near, q2, TV.Create(3.404879937665872e-1f));
+        near = TV.FusedMultiplyAdd(near, q2, TV.Create(-2.741127028184656e-1f));
+        near = TV.FusedMultiplyAdd(near, q2, TV.Create(5.638259427386472e-1f));
         TV far = TV.FusedMultiplyAdd(TV.Create(-1.047766399936249e1f), q2, TV.Create(1.297719955372516e1f));
         far = TV.FusedMultiplyAdd(far, q2, TV.Create(-7.495518717768503f));
         far = TV.FusedMultiplyAdd(far, q2, TV.Create(2.921019019210786f));
@@ -120,7 +120,7 @@ internal static unsafe class GeluCpu
         far = TV.FusedMultiplyAdd(far, q2, TV.Create(4.218463358204948e-1f));
         far = TV.FusedMultiplyAdd(far, q2, TV.Create(-2.820767439740514e-1f));
         far = TV.FusedMultiplyAdd(far, q2, TV.Create(5.641895067754075e-1f));
-        TV halfErfc = half * gauss * TV.Select(TV.GreaterThanOrEqual(t, TV.Create(2f)), q * far, near);
+        TV halfErfc = half * gauss * q * TV.Select(TV.GreaterThanOrEqual(t, TV.Create(2f)), far, near);
 
         // Phi(x) = 0.5 (1 + erf(t)) for x >= 0, 0.5 erfc(t) for x < 0.
         TV upper = TV.Select(small, half + halfErf, TV.One - halfErfc);
