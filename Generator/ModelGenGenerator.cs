@@ -27,6 +27,14 @@ public sealed class ModelGenGenerator : IIncrementalGenerator
                 transform: static (syntax, cancellationToken) => NetworkParser.Parse(syntax, cancellationToken))
             .WithTrackingName(TrackingNames.Parse);
 
+        // A graph model's members are implemented whether or not its body compiles.
+        var members = parsed
+            .Select(static (result, _) => result.Members)
+            .Where(static members => members is not null)
+            .Select(static (members, _) => MemberEmitter.Emit(members!));
+        context.RegisterSourceOutput(members, static (production, file) =>
+            production.AddSource(file.HintName, SourceText.From(file.Text, System.Text.Encoding.UTF8)));
+
         var validated = parsed
             .Select(static (result, cancellationToken) => ShapeChecker.Validate(result, cancellationToken))
             .WithTrackingName(TrackingNames.Validate);

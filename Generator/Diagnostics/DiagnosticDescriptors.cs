@@ -4,7 +4,7 @@ namespace ModelGen.Generator.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the generator reports. Ids are never reused: MG0xxx network declaration, MG1xxx layer
-/// arguments, MG2xxx shape and loss mismatches. Each is an error (a network with one yields no source), but for
+/// arguments, MG2xxx shape and loss mismatches, MG3xxx graph models ([Forward] bodies and members). Each is an error (a network with one yields no source), but for
 /// the warnings, named so, about classes the generator does not compile.
 /// </summary>
 internal static partial class DiagnosticDescriptors

@@ -41,10 +41,6 @@ internal static class NetworkEmitter
             WriteComputeLoss(writer, plan);
             writer.WriteLine();
             WriteBackward(writer, plan);
-            if (network.Graph is { } compiled)
-            {
-                WriteStubs(writer, compiled);
-            }
         }
 
         string hintName = (network.Namespace is null ? "" : network.Namespace + ".") + network.ClassName + ".g.cs";
@@ -336,17 +332,6 @@ internal static class NetworkEmitter
                 writer.WriteLine("// ... added to the gradient its input already has from later uses");
                 step.After.ForEach(writer.WriteLine);
             }
-        }
-    }
-
-    // The members the [Forward] body reads exist for the compiler only: the body was compiled, so they never run.
-    private static void WriteStubs(IndentedTextWriter writer, Graph.GraphSpec graph)
-    {
-        writer.WriteLine();
-        writer.WriteLine("// The [Input] and layer members the [Forward] body names; the generator compiled the body, so they are never read.");
-        foreach (var stub in graph.Stubs)
-        {
-            writer.WriteLine($"{stub.Modifiers} {stub.Type} {stub.Name} {{ get => throw new global::System.NotSupportedException(\"{stub.Name} is part of a [Forward] body, which ModelGen compiles; call Predict, Fit or Evaluate.\"); }}");
         }
     }
 }

@@ -66,7 +66,7 @@ internal sealed partial class GraphParser
             }
 
             _blocks.Push(blockType);
-            var inner = OpenScope(blockType, path + ".", arguments.ToArray(), location, null);
+            var inner = OpenScope(blockType, path + ".", arguments.ToArray(), location);
             int result = inner is null ? -1 : RunBody(inner);
             if (inner is not null && result >= 0)
             {

@@ -61,11 +61,11 @@ internal sealed partial class GraphParser
     /// <summary>Compiles the graph model <paramref name="type"/>; null after reporting why it cannot be.</summary>
     public static NetworkSpec? Parse(
         SemanticModel semanticModel, INamedTypeSymbol type, string? containingNamespace, LossFunction loss, LocationInfo? classLocation,
-        LocationInfo? modelLocation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        LocationInfo? modelLocation, List<DiagnosticInfo> diagnostics, List<MemberStub> stubs, CancellationToken cancellationToken)
     {
         var parser = new GraphParser(semanticModel.Compilation, type.Name, diagnostics, cancellationToken);
-        var stubs = new List<MemberStub>();
-        var scope = parser.OpenScope(type, "", null, classLocation, stubs);
+        parser.CollectStubs(type, stubs);
+        var scope = parser.OpenScope(type, "", null, classLocation);
         if (scope is null)
         {
             return null;
@@ -94,8 +94,7 @@ internal sealed partial class GraphParser
             EquatableArray.From(parser._layers),
             EquatableArray.From(parser._layerInputs),
             EquatableArray.From(parser._nodes),
-            output,
-            EquatableArray.From(stubs));
+            output);
         var outputs = parser._layers.Select(layer => parser._nodes.First(node => node.Op == GraphOp.Layer && parser._layers[node.Layer] == layer).Shape);
         return new NetworkSpec(containingNamespace, type.Name, loss, parser._inputs[0].Shape, graph.Layers, EquatableArray.From(outputs)) { Graph = graph };
     }
@@ -160,7 +159,7 @@ internal sealed partial class GraphParser
     /// Reads a graph model's members and finds its [Forward] method; <paramref name="arguments"/> are the block call's
     /// argument nodes (null at the top, where the [Input] members become input nodes).
     /// </summary>
-    private Scope? OpenScope(INamedTypeSymbol type, string prefix, int[]? arguments, LocationInfo? callLocation, List<MemberStub>? stubs)
+    private Scope? OpenScope(INamedTypeSymbol type, string prefix, int[]? arguments, LocationInfo? callLocation)
     {
         var forwards = type.GetMembers().OfType<IMethodSymbol>().Where(method => HasAttribute(method, ForwardAttributeName)).ToList();
         var classLocation = type.Locations.FirstOrDefault() is { } first ? LocationInfo.From(first) : callLocation;
@@ -211,7 +210,8 @@ internal sealed partial class GraphParser
             string expectedType = input is not null ? TensorName : count > 0 ? LayerName + "[]" : LayerName;
             if (!IsPartialGetOnly(property, out string modifiers) || property.Type.ToDisplayString() != expectedType)
             {
-                Report(DiagnosticDescriptors.GraphMemberError, location, property.Name, type.Name, $"{(modifiers.Length == 0 ? "public partial" : modifiers)} {expected} {property.Name} {{ get; }}");
+                string written = modifiers.Length == 0 ? "public partial" : modifiers.Contains("partial") ? modifiers : modifiers + " partial";
+                Report(DiagnosticDescriptors.GraphMemberError, location, property.Name, type.Name, $"{written} {expected} {property.Name} {{ get; }}");
                 continue;
             }
 
@@ -221,7 +221,6 @@ internal sealed partial class GraphParser
                 continue;
             }
 
-            stubs?.Add(new MemberStub(modifiers, "global::" + expectedType, property.Name));
             if (input is not null)
             {
                 var shape = ReadShape(input);
@@ -285,6 +284,27 @@ internal sealed partial class GraphParser
         }
 
         return scope;
+    }
+
+    /// <summary>The members to implement: every well-declared [Input], layer and [Block] property, whatever the body holds.</summary>
+    private void CollectStubs(INamedTypeSymbol type, List<MemberStub> stubs)
+    {
+        foreach (var property in DeclarationOrder(type))
+        {
+            var names = property.GetAttributes().Select(data => data.AttributeClass?.ToDisplayString() ?? "").ToList();
+            bool input = names.Contains(NetworkParser.InputAttributeName);
+            bool layer = names.Any(name => name == BlockAttributeName || LayerRegistry.ByAttribute(name) is not null);
+            if (!input && !layer)
+            {
+                continue;
+            }
+
+            string expectedType = input ? TensorName : names.Contains(RepeatAttributeName) ? LayerName + "[]" : LayerName;
+            if (IsPartialGetOnly(property, out string modifiers) && property.Type.ToDisplayString() == expectedType)
+            {
+                stubs.Add(new MemberStub(modifiers, "global::" + expectedType, property.Name));
+            }
+        }
     }
 
     private void WarnUnused(Scope scope)

@@ -73,5 +73,10 @@ internal sealed record GraphSpec(
     EquatableArray<LayerSpec> Layers,
     EquatableArray<Shape> LayerInputs,
     EquatableArray<GraphNode> Nodes,
-    int Output,
-    EquatableArray<MemberStub> Stubs);
+    int Output);
+
+/// <summary>
+/// The partial properties of a graph model the generator implements, emitted in a file of their own even when the
+/// body does not compile, so that the class still compiles and only the generator's diagnostics show.
+/// </summary>
+internal sealed record GraphMembers(string? Namespace, string ClassName, EquatableArray<MemberStub> Stubs);

@@ -5,4 +5,7 @@ internal sealed record ParseResult(ParsedNetwork? Network, EquatableArray<Diagno
 {
     /// <summary>A graph model, compiled and shape-checked while parsing (its body needs the semantic model).</summary>
     public NetworkSpec? Graph { get; init; }
+
+    /// <summary>A graph model's members to implement, whether or not its body compiled.</summary>
+    public Graph.GraphMembers? Members { get; init; }
 }

@@ -165,14 +165,17 @@ internal static class NetworkParser
             }
         }
 
-        if (diagnostics.Count > 0)
-        {
-            return new ParseResult(null, EquatableArray.From(diagnostics));
-        }
-
         string? containingNamespace = type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
-        var network = Graph.GraphParser.Parse(context.SemanticModel, type, containingNamespace, loss, classLocation, modelLocation, diagnostics, cancellationToken);
-        return new ParseResult(null, EquatableArray.From(diagnostics)) { Graph = network };
+        var stubs = new List<Graph.MemberStub>();
+        var network = diagnostics.Count > 0
+            ? null
+            : Graph.GraphParser.Parse(context.SemanticModel, type, containingNamespace, loss, classLocation, modelLocation, diagnostics, stubs, cancellationToken);
+        bool failed = diagnostics.Exists(diagnostic => diagnostic.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
+        return new ParseResult(null, EquatableArray.From(diagnostics))
+        {
+            Graph = failed ? null : network,
+            Members = new Graph.GraphMembers(containingNamespace, type.Name, EquatableArray.From(stubs)),
+        };
     }
 
     private static bool IsModelGenAttribute(string name) => name is ModelAttributeName or InputAttributeName

@@ -16,8 +16,9 @@ internal static class ShapeChecker
 
     public static ValidationResult Validate(ParseResult parsed, CancellationToken cancellationToken)
     {
-        if (parsed.Graph is { } graph)
+        if (parsed.Members is not null)
         {
+            var graph = parsed.Graph;
             // Shapes were checked while the body was compiled; warnings do not stop it.
             bool failed = false;
             foreach (var diagnostic in parsed.Diagnostics)
@@ -25,7 +26,7 @@ internal static class ShapeChecker
                 failed |= diagnostic.Descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error;
             }
 
-            return new ValidationResult(failed ? null : graph, parsed.Diagnostics);
+            return new ValidationResult(failed || graph is null ? null : graph, parsed.Diagnostics);
         }
 
         if (parsed.Network is not { } network || parsed.Diagnostics.Count > 0)

@@ -401,7 +401,7 @@ public sealed class DiagnosticsTests
             var d = (DiagnosticDescriptor)field.GetValue(null)!;
             Assert.Equal(field.Name.EndsWith("Warning", StringComparison.Ordinal) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, d.DefaultSeverity);
             Assert.Matches("(Error|Warning)$", field.Name);
-            Assert.Matches("^MG[0-29][0-9]{3}$", d.Id);
+            Assert.Matches("^MG[0-3][0-9]{3}$", d.Id);
             Assert.StartsWith("https://", d.HelpLinkUri, StringComparison.Ordinal);
         });
     }
