@@ -4,8 +4,9 @@ namespace ModelGen.Kernels.Gpu.Tests;
 
 /// <summary>
 /// The attention parity cases with a scalar double-precision reference (<see cref="AttentionReference"/>) in place of the
-/// CPU back end, so the GPU kernels are checked on their own (tiled and direct batched GEMM both); the formula of Phi
-/// behind GELU against the reference's, and the contract's edge cases read back directly.
+/// CPU back end, so the GPU kernels are checked on their own (tiled and direct batched GEMM both; the direct one against
+/// the CPU back end too); the formula of Phi behind GELU against the reference's, and the contract's edge cases read back
+/// directly.
 /// </summary>
 [Collection(CpuAcceleratorCollection.Name)]
 public sealed class AttentionReferenceTests(CpuAcceleratorFixture fixture)
@@ -65,6 +66,16 @@ public sealed class AttentionReferenceTests(CpuAcceleratorFixture fixture)
     {
         Assert.DoesNotContain("tiled", fixture.DirectGemm.Name, StringComparison.Ordinal);
         ParityResult result = ParitySuite.Run(ParitySuite.Case(name), fixture.DirectGemm, new AttentionReference(fixture.Cpu));
+
+        Assert.True(result.Passed, $"{name}: error {result.MaxError:G3} > {result.Tolerance:G3} at {result.Detail}");
+    }
+
+    /// <summary>The direct batched GEMM (the CPU accelerator's default) against the CPU back end; ParityTests runs the tiled one.</summary>
+    [Theory]
+    [MemberData(nameof(BatchedGemmCaseNames))]
+    public void DirectBatchedGemmMatchesCpuBackend(string name)
+    {
+        ParityResult result = ParitySuite.Run(ParitySuite.Case(name), fixture.DirectGemm, fixture.Cpu);
 
         Assert.True(result.Passed, $"{name}: error {result.MaxError:G3} > {result.Tolerance:G3} at {result.Detail}");
     }
