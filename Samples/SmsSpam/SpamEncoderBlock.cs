@@ -12,7 +12,7 @@ public partial class SpamEncoderBlock
     public const int Heads = 4;
 
     /// <summary>Inner units of the feed-forward block.</summary>
-    public const int Hidden = 128;
+    public const int Hidden = 64;
 
     /// <summary>Dropout after the attention and after the feed-forward block, in training.</summary>
     public const double DropoutRate = 0.1;

@@ -10,7 +10,7 @@ namespace ModelGen.Samples.SmsSpam;
 public partial class SpamTransformer
 {
     /// <summary>Floats per word through the whole encoder.</summary>
-    public const int Width = 64;
+    public const int Width = 32;
 
     /// <summary>Encoder blocks, each with its own weights.</summary>
     public const int Blocks = 2;
