@@ -1,3 +1,4 @@
+using ModelGen.Kernels;
 using ModelGen.Runtime.Tests.Models;
 
 namespace ModelGen.Runtime.Tests;
@@ -135,6 +136,21 @@ public sealed class AttentionGradientTests
         ];
         using var model = new TinyEncoder(batchCapacity: 3, seed: 12);
         GradientCheckTests.Check(model, new Dataset(ids, 5, Targets(3 * 5, seed: 12), 5), Step);
+    }
+
+    [Fact]
+    public void AnEncoderStepAllocatesNothingOnceTheOptimizerIsBound()
+    {
+        float[] ids = [0, 3, 5, 11, 2, 4, 4, 7, 0, 0, 1, 2, 3, 4, 5];
+        float[] targets = Targets(3 * 5, seed: 13);
+        using var model = new TinyEncoder(batchCapacity: 3, seed: 13, device: Device.Cpu(1));
+        var optimizer = new Adam();
+        for (int step = 0; step < 3; step++)
+        {
+            model.TrainOnBatch(ids, targets, optimizer);
+        }
+
+        Assert.Equal(0, AllocationProbe.SteadyStateBytes(() => model.TrainOnBatch(ids, targets, optimizer)));
     }
 
     [Fact]
