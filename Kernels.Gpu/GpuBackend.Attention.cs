@@ -107,12 +107,12 @@ public sealed partial class GpuBackend
     }
 
     /// <inheritdoc/>
-    /// <remarks>With beta = 0, b need not hold <paramref name="count"/> floats (it is not read); it must still lie in the arena.</remarks>
+    /// <remarks>With beta = 0, b is neither read nor checked, as on the CPU back end (a stands in for it in the launch).</remarks>
     public void Axpby(float alpha, Buf a, float beta, Buf b, Buf y, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArrayView<float> av = Sized(a, count, nameof(a));
-        ArrayView<float> bv = beta == 0f ? View(b, nameof(b)) : Sized(b, count, nameof(b));
+        ArrayView<float> bv = beta == 0f ? av : Sized(b, count, nameof(b));
         ElementwiseKernels.Axpby(alpha, av, beta, bv, Sized(y, count, nameof(y)));
     }
 
