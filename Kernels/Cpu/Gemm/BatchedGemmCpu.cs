@@ -148,7 +148,17 @@ internal sealed unsafe class BatchedGemmCpu : IParallelJob
 
                 // Later depth blocks add onto what the first one wrote.
                 float blockBeta = pc == 0 ? beta : 1f;
-                GemmPacking.PackB(b, transB, n, k, pc, kc, jc, nc, nr, width, workspace.PackB);
+
+                // An untransposed B is read in place, as GemmCpu.RunPrepacked reads it: each full (kc, NR) sliver with
+                // B's row stride (attention's v, k and q blocks are rows of a few dozen floats, so packing them was a
+                // copy of the whole operand per product for nothing); only a ragged last sliver is packed, zero-padded,
+                // so no load runs past B. The sums are the same, so are the bits.
+                int full = transB ? 0 : nc / nr * nr;
+                if (full < nc)
+                {
+                    GemmPacking.PackB(b, transB, n, k, pc, kc, jc + full, nc - full, nr, width, workspace.PackB);
+                }
+
                 for (int ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m - ic);
@@ -156,7 +166,9 @@ internal sealed unsafe class BatchedGemmCpu : IParallelJob
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
-                        float* bSliver = workspace.PackB + ((nint)jr * kc);
+                        bool inPlace = jr < full;
+                        float* bSliver = inPlace ? b + ((nint)pc * n) + jc + jr : workspace.PackB + ((nint)(jr - full) * kc);
+                        nint ldb = inPlace ? n : nr;
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);
@@ -164,11 +176,11 @@ internal sealed unsafe class BatchedGemmCpu : IParallelJob
                             float* cTile = c + ((nint)(ic + ir) * n) + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                Micro(width, mr, kc, aSliver, bSliver, nr, cTile, n, alpha, blockBeta);
+                                Micro(width, mr, kc, aSliver, bSliver, ldb, cTile, n, alpha, blockBeta);
                             }
                             else
                             {
-                                Micro(width, mr, kc, aSliver, bSliver, nr, tile, nr, 1f, 0f);
+                                Micro(width, mr, kc, aSliver, bSliver, ldb, tile, nr, 1f, 0f);
                                 WriteEdge(width, tile, nr, cTile, n, rows, cols, alpha, blockBeta);
                             }
                         }
