@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using ModelGen.Kernels.Cpu.Gemm;
 using ModelGen.Kernels.Cpu.Simd;
 
@@ -42,7 +44,6 @@ internal static unsafe class AttentionCpu
     private static void Softmax<TV>(float* scores, float* mask, float* probabilities, int start, int end, int rowsPerBatch, int keys, float scale)
         where TV : struct, IVector<TV>
     {
-        float* lanes = stackalloc float[16];
         TV vScale = TV.Create(scale), vBias = TV.Create(MaskBias);
         for (int r = start; r < end; r++)
         {
@@ -64,12 +65,7 @@ internal static unsafe class AttentionCpu
                 vMax = TV.Select(TV.GreaterThan(z, vMax), z, vMax);
             }
 
-            vMax.Store(lanes);
-            float max = float.NegativeInfinity;
-            for (int lane = 0; lane < TV.Count; lane++)
-            {
-                max = Math.Max(max, lanes[lane]);
-            }
+            float max = Max(vMax);
 
             for (; j < keys; j++)
             {
@@ -80,7 +76,7 @@ internal static unsafe class AttentionCpu
                 }
 
                 p[j] = z;
-                max = Math.Max(max, z);
+                max = z > max ? z : max;
             }
 
             // e = exp(z - max) and its sum; then p = e / sum.
@@ -113,6 +109,40 @@ internal static unsafe class AttentionCpu
                 p[j] *= inverse;
             }
         }
+    }
+
+    /// <summary>
+    /// The largest lane (the row's compares keep NaN out of the running maximum): halves folded with the native max,
+    /// the one width-specific step (a scalar loop over stored lanes cost more than the row's exp at 64 keys).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Max<TV>(TV v)
+        where TV : struct, IVector<TV>
+    {
+        Vector128<float> x;
+        if (typeof(TV) == typeof(V512))
+        {
+            Vector512<float> w = Unsafe.As<TV, Vector512<float>>(ref v);
+            Vector256<float> h = Vector256.MaxNative(w.GetLower(), w.GetUpper());
+            x = Vector128.MaxNative(h.GetLower(), h.GetUpper());
+        }
+        else if (typeof(TV) == typeof(V256))
+        {
+            Vector256<float> h = Unsafe.As<TV, Vector256<float>>(ref v);
+            x = Vector128.MaxNative(h.GetLower(), h.GetUpper());
+        }
+        else if (typeof(TV) == typeof(V128))
+        {
+            x = Unsafe.As<TV, Vector128<float>>(ref v);
+        }
+        else
+        {
+            return Unsafe.As<TV, float>(ref v);
+        }
+
+        x = Vector128.MaxNative(x, Vector128.Shuffle(x, Vector128.Create(2, 3, 0, 1)));
+        x = Vector128.MaxNative(x, Vector128.Shuffle(x, Vector128.Create(1, 0, 3, 2)));
+        return x.ToScalar();
     }
 
     private static void SoftmaxBackward<TV>(float* probabilities, float* dProbabilities, float* dScores, int start, int end, int keys, float scale)
