@@ -162,7 +162,13 @@ public sealed partial class GpuBackend
         }
 
         _accelerator.Synchronize();
-        ids.CopyToCPU(ref MemoryMarshal.GetArrayDataReference(_hostIds), tokens);
+        unsafe
+        {
+            fixed (float* pinned = _hostIds)
+            {
+                ids.CopyToCPU(ref *pinned, tokens);
+            }
+        }
         TokenIds.Require(_hostIds.AsSpan(0, tokens), batch, steps, vocabulary);
     }
 }

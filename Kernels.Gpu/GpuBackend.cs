@@ -100,7 +100,15 @@ public sealed partial class GpuBackend : IBackend
         _accelerator.Synchronize();
         if (source.Length > 0)
         {
-            d.CopyFromCPU(ref MemoryMarshal.GetReference(source), source.Length);
+            // Pinned for the copy: ILGPU turns the reference into a raw pointer, and a collection that moved an unpinned
+            // array mid-copy made uploads read stale memory and downloads write elsewhere (the suite's old flaky failures).
+            unsafe
+            {
+                fixed (float* pinned = source)
+                {
+                    d.CopyFromCPU(ref *pinned, source.Length);
+                }
+            }
         }
     }
 
@@ -116,7 +124,13 @@ public sealed partial class GpuBackend : IBackend
         _accelerator.Synchronize();
         if (destination.Length > 0)
         {
-            s.CopyToCPU(ref MemoryMarshal.GetReference(destination), destination.Length);
+            unsafe
+            {
+                fixed (float* pinned = destination)
+                {
+                    s.CopyToCPU(ref *pinned, destination.Length);
+                }
+            }
         }
     }
 
