@@ -29,7 +29,8 @@ public partial interface IBackend
     /// <paramref name="count"/> independent products C_i = alpha * op(A_i) op(B_i) + beta * C_i, with the shapes and
     /// transposes of <see cref="Gemm"/>; A_i starts at i * strideA in <paramref name="a"/>, B_i at i * strideB (a
     /// stride of 0 shares one matrix among all products), C_i at i * strideC. With beta = 0, C's old contents are
-    /// ignored. Results are bitwise independent of the thread count.
+    /// ignored. Results are bitwise independent of the thread count. With more than one product, strideC must be at
+    /// least M N (the products of C must not overlap); strides are never negative.
     /// </summary>
     void BatchedGemm(bool transA, bool transB, int count, int m, int n, int k, float alpha,
         Buf a, int strideA, Buf b, int strideB, float beta, Buf c, int strideC);
@@ -82,7 +83,8 @@ public partial interface IBackend
     /// <summary>
     /// Copies <paramref name="rows"/> runs of <paramref name="width"/> floats: run r from source at r * sourceStride
     /// to destination at r * destinationStride (concatenation writes each part at its column offset, splitting reads
-    /// it). With <paramref name="accumulate"/>, destination += the runs. The views must not overlap.
+    /// it). With <paramref name="accumulate"/>, destination += the runs. The views must not overlap, nor may the
+    /// destination's runs (destinationStride at least width when rows &gt; 1); a sourceStride of 0 repeats one run.
     /// </summary>
     void CopyRows(Buf source, int sourceStride, Buf destination, int destinationStride, int rows, int width, bool accumulate);
 
