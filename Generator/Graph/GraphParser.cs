@@ -41,6 +41,7 @@ internal sealed partial class GraphParser
     private readonly List<GraphInput> _inputs = [];
     private readonly HashSet<IPropertySymbol> _called = new(SymbolEqualityComparer.Default);
     private readonly Stack<INamedTypeSymbol> _blocks = new();
+    private readonly HashSet<IPropertySymbol> _warned = new(SymbolEqualityComparer.Default);
     private int _unrolled;
     private bool _failed;
 
@@ -309,7 +310,8 @@ internal sealed partial class GraphParser
 
     private void WarnUnused(Scope scope)
     {
-        foreach (var member in scope.Members.Where(member => !_called.Contains(member.Property)))
+        // A block called several times is read once per call: warn once.
+        foreach (var member in scope.Members.Where(member => !_called.Contains(member.Property) && _warned.Add(member.Property)))
         {
             Report(DiagnosticDescriptors.GraphUnusedMemberWarning, member.Location, member.Property.Name, scope.Type.Name);
         }
