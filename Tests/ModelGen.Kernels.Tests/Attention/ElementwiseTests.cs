@@ -112,6 +112,24 @@ public sealed class ElementwiseTests
         TestData.Close(TestData.ToDouble(y0)[..left].Concat(summed).ToArray(), arena.Get(acc), Tolerance.Elementwise, "y +=");
     }
 
+    [Theory]
+    [MemberData(nameof(Widths.Data), MemberType = typeof(Widths))]
+    public void CopyRows_SourceStrideZero_RepeatsOneRun(int width)
+    {
+        float[] run = TestData.Uniform(new Random(42), 19);
+        using var arena = new TestArena();
+        Buf source = arena.Put(run), destination = arena.Zeros(4 * 21);
+
+        Widths.Run(width, () => arena.Backend.CopyRows(source, 0, destination, 21, 4, 19, false));
+
+        float[] result = arena.Get(destination);
+        for (int r = 0; r < 4; r++)
+        {
+            Assert.Equal(run, result[(r * 21)..((r * 21) + 19)]);
+            Assert.Equal([0f, 0f], result[((r * 21) + 19)..((r + 1) * 21)]);
+        }
+    }
+
     public static IEnumerable<object[]> MeanShapes() => Widths.Times(new[]
     {
         new object[] { 3, 4, 1 }, new object[] { 2, 7, 17 }, new object[] { 4, 5, 33 }, new object[] { 2, 64, 128 }, new object[] { 2, 0, 5 },
