@@ -288,6 +288,12 @@ public sealed class DiagnosticsTests
         "Layer 'simple_rnn0' (SimpleRNN) cannot apply Sigmoid: a recurrent state takes Activation.Tanh (the default) or Activation.ReLU, as PyTorch's nn.RNN");
 
     [Fact]
+    public Task ActivationNotSupportedError_SimpleRnnGelu_OneDiagnostic() => VerifyAsync(
+        Model("[Model][Input(5, 3)]\n[{|#0:SimpleRNN(4, Activation.Gelu)|}][Dense(1)]"),
+        DiagnosticDescriptors.ActivationNotSupportedError,
+        "Layer 'simple_rnn0' (SimpleRNN) cannot apply Gelu: a recurrent state takes Activation.Tanh (the default) or Activation.ReLU, as PyTorch's nn.RNN");
+
+    [Fact]
     public Task LayerNeedsSequenceError_AfterRecurrentLayerReturningItsLastState() => VerifyAsync(
         Model("[Model][Input(5, 3)][LSTM(4)]\n[{|#0:GRU(3)|}][Dense(1)]"),
         DiagnosticDescriptors.LayerNeedsSequenceError,

@@ -36,7 +36,7 @@ internal sealed class SimpleRNNLayer : RecurrentKind
     /// <summary>The second argument: Tanh (the default) or ReLU, as PyTorch's nn.RNN offers.</summary>
     protected override ActivationFunction ParseActivation(AttributeData attribute, string name, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
-        var activation = EnumReader.Activation(AttributeArguments.Int(attribute, 1, (int)ActivationFunction.Tanh), location, diagnostics);
+        var activation = EnumReader.Activation(AttributeArguments.Int(attribute, 1, (int)ActivationFunction.Tanh), location, diagnostics, allowGelu: true);
         if (activation is not (ActivationFunction.Tanh or ActivationFunction.ReLU))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActivationNotSupportedError, location, name, "SimpleRNN", activation,
