@@ -213,23 +213,74 @@ internal static unsafe class ElementwiseCpu
     private static void MeanAxis<TV>(float* x, float* mask, float* y, int outer, int length, int width)
         where TV : struct, IVector<TV>
     {
+        // Columns in blocks of four vectors summed in registers over l (a running sum in y would store and reload each
+        // row, and stall whenever x and y sit a multiple of 4 KB apart), then single vectors, then single columns.
+        int block = 4 * TV.Count;
         for (int o = 0; o < outer; o++)
         {
-            float* row = y + ((nint)o * width);
             float* m = mask == null ? null : mask + ((nint)o * length);
-            new Span<float>(row, width).Clear();
+            float* xo = x + ((nint)o * length * width), row = y + ((nint)o * width);
             float weight = 0f;
             for (int l = 0; l < length; l++)
             {
-                float w = m == null ? 1f : m[l];
-                weight += w;
-                if (w != 0f)
-                {
-                    Weighted<TV>(x + ((((nint)o * length) + l) * width), w, row, width, true);
-                }
+                weight += m == null ? 1f : m[l];
             }
 
-            Scale<TV>(row, weight == 0f ? 0f : 1f / weight, width);
+            TV inverse = TV.Create(weight == 0f ? 0f : 1f / weight);
+            int j = 0;
+            for (; j <= width - block; j += block)
+            {
+                TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero;
+                for (int l = 0; l < length; l++)
+                {
+                    float w = m == null ? 1f : m[l];
+                    if (w != 0f)
+                    {
+                        TV vw = TV.Create(w);
+                        float* at = xo + ((nint)l * width) + j;
+                        s0 += TV.Load(at) * vw;
+                        s1 += TV.Load(at + TV.Count) * vw;
+                        s2 += TV.Load(at + (2 * TV.Count)) * vw;
+                        s3 += TV.Load(at + (3 * TV.Count)) * vw;
+                    }
+                }
+
+                (s0 * inverse).Store(row + j);
+                (s1 * inverse).Store(row + j + TV.Count);
+                (s2 * inverse).Store(row + j + (2 * TV.Count));
+                (s3 * inverse).Store(row + j + (3 * TV.Count));
+            }
+
+            for (; j <= width - TV.Count; j += TV.Count)
+            {
+                TV s0 = TV.Zero;
+                for (int l = 0; l < length; l++)
+                {
+                    float w = m == null ? 1f : m[l];
+                    if (w != 0f)
+                    {
+                        s0 += TV.Load(xo + ((nint)l * width) + j) * TV.Create(w);
+                    }
+                }
+
+                (s0 * inverse).Store(row + j);
+            }
+
+            float scalarInverse = weight == 0f ? 0f : 1f / weight;
+            for (; j < width; j++)
+            {
+                float sum = 0f;
+                for (int l = 0; l < length; l++)
+                {
+                    float w = m == null ? 1f : m[l];
+                    if (w != 0f)
+                    {
+                        sum += xo[((nint)l * width) + j] * w;
+                    }
+                }
+
+                row[j] = sum * scalarInverse;
+            }
         }
     }
 
@@ -282,22 +333,6 @@ internal static unsafe class ElementwiseCpu
             {
                 d[j] = s[j] * w;
             }
-        }
-    }
-
-    private static void Scale<TV>(float* d, float w, int n)
-        where TV : struct, IVector<TV>
-    {
-        TV vw = TV.Create(w);
-        int j = 0;
-        for (; j <= n - TV.Count; j += TV.Count)
-        {
-            (TV.Load(d + j) * vw).Store(d + j);
-        }
-
-        for (; j < n; j++)
-        {
-            d[j] *= w;
         }
     }
 
