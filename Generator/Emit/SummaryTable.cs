@@ -20,7 +20,7 @@ internal static class SummaryTable
 
     public static string Draw(NetworkPlan plan)
     {
-        var rows = plan.Layers.Select(layer => new[]
+        var rows = plan.Network.Graph is { } graph ? GraphRows(plan, graph) : plan.Layers.Select(layer => new[]
         {
             $"{layer.Spec.Name} ({layer.Spec.Kind})",
             layer.Output.Keras,
@@ -58,6 +58,59 @@ internal static class SummaryTable
         lines.Add($" Trainable params: {Literals.Count(plan.TrainableCount)} ({Bytes(plan.TrainableCount)})");
         lines.Add($" Non-trainable params: {Literals.Count(plan.StateCount)} ({Bytes(plan.StateCount)})");
         return string.Join("\n", lines);
+    }
+
+    /// <summary>
+    /// A graph model's rows in body order, as Keras lists a functional model's: each layer at its first call (a shared
+    /// layer's later calls add FLOPs but no row), and each tensor operation with its FLOPs (Keras' op layers).
+    /// </summary>
+    private static List<string[]> GraphRows(NetworkPlan plan, Graph.GraphSpec graph)
+    {
+        var rows = new List<string[]>();
+        var seen = new HashSet<int>();
+        for (int n = 0; n < graph.Nodes.Count; n++)
+        {
+            var node = graph.Nodes[n];
+            if (node.Op == Graph.GraphOp.Input)
+            {
+                continue;
+            }
+
+            if (plan.NodeLayers[n] is { } layer)
+            {
+                if (seen.Add(node.Layer))
+                {
+                    long flops = graph.Nodes.Where(other => other.Op == Graph.GraphOp.Layer && other.Layer == node.Layer).Count() * Flops(layer);
+                    rows.Add([$"{layer.Spec.Name} ({layer.Spec.Kind})", layer.Output.Keras, Literals.Count(Parameters(layer)), Literals.Count(flops)]);
+                }
+
+                continue;
+            }
+
+            rows.Add([$"{node.Op.ToString().ToLowerInvariant()}{Literals.Int(n)} ({node.Op})", node.Shape.Keras, "0", Literals.Count(OpFlops(graph, node))]);
+        }
+
+        return rows;
+    }
+
+    /// <summary>One per element for arithmetic and the mean, 2 M N K per product, a softmax's three per element; moves are free.</summary>
+    private static long OpFlops(Graph.GraphSpec graph, Graph.GraphNode node)
+    {
+        var input = graph.Nodes[node.Arguments[0]].Shape;
+        switch (node.Op)
+        {
+            case Graph.GraphOp.Add or Graph.GraphOp.Subtract or Graph.GraphOp.Multiply or Graph.GraphOp.Scale:
+                return node.Shape.Size;
+            case Graph.GraphOp.Mean:
+                return input.Size;
+            case Graph.GraphOp.Softmax:
+                return 3 * node.Shape.Size;
+            case Graph.GraphOp.MatMul:
+                int k = node.Ints[0] == 1 ? input.Dimensions[input.Rank - 2] : input.Dimensions[input.Rank - 1];
+                return 2 * node.Shape.Size * k;
+            default:
+                return 0;
+        }
     }
 
     private static int Widest(List<string[]> rows, int column, int minimum) =>

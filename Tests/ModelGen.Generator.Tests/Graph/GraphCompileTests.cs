@@ -44,4 +44,21 @@ public sealed class GraphCompileTests
 
         Assert.DoesNotContain("\"blocks.3.", code, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Summary_ListsLayersOnceAndOperationsWithTheirFlops()
+    {
+        var (result, _) = GeneratorHarness.Run(GraphModels.Residual);
+        string code = result.GeneratedSources.Single(source => source.HintName == "Demo.TwoTowers.g.cs").SourceText.ToString();
+
+        // The shared layer is one row with both calls' FLOPs (2 x (2 x 8 x 8 + 8 for the bias + 8 for ReLU)).
+        Assert.Single(code.Split('\n'), line => line.Contains("│ shared (Dense)", StringComparison.Ordinal));
+        Assert.Contains("│ shared (Dense)         │ (None, 8)      │         72 │          288 │", code, StringComparison.Ordinal);
+
+        var formula = GeneratorHarness.Run(GraphModels.Formula).Result.GeneratedSources.Single(source => source.HintName == "Demo.Formula.g.cs").SourceText.ToString();
+
+        // Q K^T: (6, 4) x (4, 6), 2 x 36 x 4 FLOPs; the softmax, 3 per score.
+        Assert.Contains("│ matmul3 (MatMul)        │ (None, 6, 6)    │          0 │          288 │", formula, StringComparison.Ordinal);
+        Assert.Contains("│ softmax5 (Softmax)      │ (None, 6, 6)    │          0 │          108 │", formula, StringComparison.Ordinal);
+    }
 }
