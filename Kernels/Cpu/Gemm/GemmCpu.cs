@@ -7,7 +7,8 @@ namespace ModelGen.Kernels.Cpu.Gemm;
 /// <summary>
 /// The packed, blocked GEMM (BLIS loop order): for each (KC, NC) panel of op(B), packed once, and each
 /// (MC, KC) block of op(A), packed once, the micro-kernel sweeps (MR, NR) tiles of C with the B sliver
-/// in L1 and the A block in L2. Large products are split over the worker pool by disjoint strips of whole
+/// in L1 and the A block in L2. A transposed A (a weight gradient's dY^T, stored (K, M)) is not packed: each depth of
+/// a sliver is already MR contiguous floats, so the micro-kernel reads full slivers in place with row stride M. Large products are split over the worker pool by disjoint strips of whole
 /// tiles of C; every element of C sees the same KC blocks in the same order whatever the split, so the
 /// result is bitwise independent of the thread count. The register block follows the calling thread's
 /// <see cref="SimdWidth.Current"/>: (12, 32) or (8, 32) at 512 bits, (6, 16) at 256, (6, 8) at 128, (4, 4) scalar;
@@ -425,7 +426,15 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
                 for (int ic = row0; ic < row1; ic += _mc)
                 {
                     int mc = Math.Min(_mc, row1 - ic);
-                    GemmPacking.PackA(_a, _transA, m, k, ic, mc, pc, kc, mr, width, workspace.PackA);
+
+                    // A transposed, stored (K, M), already holds each sliver's depth p as MR contiguous floats, with
+                    // row stride M: full slivers are read in place and only a ragged last one is packed, zero-padded.
+                    int inPlace = _transA ? mc / mr * mr : 0;
+                    if (inPlace < mc)
+                    {
+                        GemmPacking.PackA(_a, _transA, m, k, ic + inPlace, mc - inPlace, pc, kc, mr, width, workspace.PackA);
+                    }
+
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
@@ -433,15 +442,17 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);
-                            float* aSliver = workspace.PackA + ((nint)ir * kc);
+                            bool aInPlace = ir < inPlace;
+                            float* aSliver = aInPlace ? _a + ((nint)pc * m) + ic + ir : workspace.PackA + ((nint)(ir - inPlace) * kc);
+                            nint lda = aInPlace ? m : mr;
                             float* cTile = _c + ((nint)(ic + ir) * n) + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                Micro(width, mr, kc, aSliver, bSliver, nr, cTile, n, _alpha, beta);
+                                Micro(width, mr, kc, aSliver, bSliver, nr, cTile, n, _alpha, beta, lda);
                             }
                             else
                             {
-                                Micro(width, mr, kc, aSliver, bSliver, nr, tile, nr, 1f, 0f);
+                                Micro(width, mr, kc, aSliver, bSliver, nr, tile, nr, 1f, 0f, lda);
                                 WriteEdge(width, tile, nr, cTile, n, rows, cols, _alpha, beta);
                             }
                         }
@@ -490,15 +501,17 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
 
     private static int Padded(int m, int mr) => (m + mr - 1) / mr * mr;
 
-    private static void Micro(int width, int mr, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    /// <summary>The width's micro-kernel on an A sliver packed (lda = 0: MR) or read in place with row stride lda.</summary>
+    private static void Micro(int width, int mr, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, nint lda = 0)
     {
+        lda = lda == 0 ? mr : lda;
         switch (width)
         {
-            case 512 when mr == MicroKernel512x8.MR: MicroKernel512x8.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 512: MicroKernel512.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 256: MicroKernel256.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 128: MicroKernel128.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            default: MicroKernelScalar.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 512 when mr == MicroKernel512x8.MR: MicroKernel512x8.Run(kc, a, b, ldb, c, ldc, alpha, beta, lda); break;
+            case 512: MicroKernel512.Run(kc, a, b, ldb, c, ldc, alpha, beta, lda); break;
+            case 256: MicroKernel256.Run(kc, a, b, ldb, c, ldc, alpha, beta, lda); break;
+            case 128: MicroKernel128.Run(kc, a, b, ldb, c, ldc, alpha, beta, lda); break;
+            default: MicroKernelScalar.Run(kc, a, b, ldb, c, ldc, alpha, beta, lda); break;
         }
     }
 

@@ -19,11 +19,11 @@ internal static unsafe class MicroKernel128
     public const int NR = 8;
 
     /// <summary>
-    /// a (kc, MR) packed, b (kc, NR) with row stride ldb (NR when packed), c (MR, NR) with row stride ldc:
+    /// a (kc, MR) packed, or read in place with row stride lda (A^T of a transposed product), b (kc, NR) with row stride ldb (NR when packed), c (MR, NR) with row stride ldc:
     /// c = alpha * (a^T b) + beta * c, where beta = 0 never reads c.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, nint lda = MR)
     {
         Vector128<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default, c3a = default, c3b = default, c4a = default, c4b = default, c5a = default, c5b = default;
         Vector128<float> s;
@@ -49,7 +49,7 @@ internal static unsafe class MicroKernel128
             s = Broadcast(a + 5);
             c5a = Vector128.MultiplyAddEstimate(s, b0, c5a);
             c5b = Vector128.MultiplyAddEstimate(s, b1, c5b);
-            a += MR;
+            a += lda;
             b += ldb;
         }
 

@@ -16,11 +16,11 @@ internal static unsafe class MicroKernel256
     public const int NR = 16;
 
     /// <summary>
-    /// a (kc, MR) packed, b (kc, NR) with row stride ldb (NR when packed), c (MR, NR) with row stride ldc:
+    /// a (kc, MR) packed, or read in place with row stride lda (A^T of a transposed product), b (kc, NR) with row stride ldb (NR when packed), c (MR, NR) with row stride ldc:
     /// c = alpha * (a^T b) + beta * c, where beta = 0 never reads c.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, nint lda = MR)
     {
         Vector256<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default, c3a = default, c3b = default, c4a = default, c4b = default, c5a = default, c5b = default;
         Vector256<float> s;
@@ -46,7 +46,7 @@ internal static unsafe class MicroKernel256
             s = Vector256.Create(a[5]);
             c5a = Vector256.FusedMultiplyAdd(s, b0, c5a);
             c5b = Vector256.FusedMultiplyAdd(s, b1, c5b);
-            a += MR;
+            a += lda;
             b += ldb;
         }
 

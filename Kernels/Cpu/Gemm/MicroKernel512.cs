@@ -16,11 +16,11 @@ internal static unsafe class MicroKernel512
     public const int NR = 32;
 
     /// <summary>
-    /// a (kc, MR) packed, b (kc, NR) with row stride ldb (NR when packed), c (MR, NR) with row stride ldc:
+    /// a (kc, MR) packed, or read in place with row stride lda (A^T of a transposed product), b (kc, NR) with row stride ldb (NR when packed), c (MR, NR) with row stride ldc:
     /// c = alpha * (a^T b) + beta * c, where beta = 0 never reads c.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, nint lda = MR)
     {
         Vector512<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default, c3a = default, c3b = default, c4a = default, c4b = default, c5a = default, c5b = default, c6a = default, c6b = default, c7a = default, c7b = default, c8a = default, c8b = default, c9a = default, c9b = default, c10a = default, c10b = default, c11a = default, c11b = default;
         Vector512<float> s;
@@ -64,7 +64,7 @@ internal static unsafe class MicroKernel512
             s = Vector512.Create(a[11]);
             c11a = Vector512.FusedMultiplyAdd(s, b0, c11a);
             c11b = Vector512.FusedMultiplyAdd(s, b1, c11b);
-            a += MR;
+            a += lda;
             b += ldb;
         }
 

@@ -18,11 +18,11 @@ internal static unsafe class MicroKernel512x8
     public const int NR = 32;
 
     /// <summary>
-    /// a (kc, MR) packed, b (kc, NR) with row stride ldb (NR when packed), c (MR, NR) with row stride ldc:
+    /// a (kc, MR) packed, or read in place with row stride lda (A^T of a transposed product), b (kc, NR) with row stride ldb (NR when packed), c (MR, NR) with row stride ldc:
     /// c = alpha * (a^T b) + beta * c, where beta = 0 never reads c.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, nint lda = MR)
     {
         Vector512<float> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default, c3a = default, c3b = default, c4a = default, c4b = default, c5a = default, c5b = default, c6a = default, c6b = default, c7a = default, c7b = default;
         Vector512<float> s;
@@ -54,7 +54,7 @@ internal static unsafe class MicroKernel512x8
             s = Vector512.Create(a[7]);
             c7a = Vector512.FusedMultiplyAdd(s, b0, c7a);
             c7b = Vector512.FusedMultiplyAdd(s, b1, c7b);
-            a += MR;
+            a += lda;
             b += ldb;
         }
 

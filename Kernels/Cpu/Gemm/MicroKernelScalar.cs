@@ -10,10 +10,10 @@ internal static unsafe class MicroKernelScalar
     public const int NR = 4;
 
     /// <summary>
-    /// a (kc, MR) packed, b (kc, NR) with row stride ldb (NR when packed), c (MR, NR) with row stride ldc:
+    /// a (kc, MR) packed, or read in place with row stride lda (A^T of a transposed product), b (kc, NR) with row stride ldb (NR when packed), c (MR, NR) with row stride ldc:
     /// c = alpha * (a^T b) + beta * c, where beta = 0 never reads c.
     /// </summary>
-    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, nint lda = MR)
     {
         float* acc = stackalloc float[MR * NR];
         for (int i = 0; i < MR * NR; i++)
@@ -32,7 +32,7 @@ internal static unsafe class MicroKernelScalar
                 }
             }
 
-            a += MR;
+            a += lda;
             b += ldb;
         }
 

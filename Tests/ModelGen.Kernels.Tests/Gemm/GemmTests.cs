@@ -439,6 +439,61 @@ public sealed unsafe class GemmTests
         Assert.Equal(one, two);
     }
 
+    public static TheoryData<int, int, int, int> DeepTransposedAShapes()
+    {
+        var data = new TheoryData<int, int, int, int>();
+        foreach (int width in Widths)
+        {
+            // A weight gradient's shape (depth = rows of the batch, several KC blocks); M crossing the MC block with a
+            // ragged last sliver in each block; M a multiple of every block's rows, so no sliver is packed.
+            data.Add(width, 250, 70, 600);
+            data.Add(width, 97, 33, 300);
+            data.Add(width, 48, 64, 520);
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// A transposed product reads A's full slivers in place (A stored (K, M) already holds each depth's rows side by
+    /// side) and packs only a ragged last one: it gives the bits of the same product with A stored untransposed (packed
+    /// whole), matches the reference with alpha and beta, ignores NaN in C for beta = 0, and gives one thread's bits on two.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DeepTransposedAShapes))]
+    public void Gemm_TransposedAInPlace_BitwiseAsUntransposed(int width, int m, int n, int k)
+    {
+        var random = new Random(42);
+        float[] a = TestData.Uniform(random, m * k), b = TestData.Uniform(random, k * n), c = TestData.Uniform(random, m * n);
+        float[] aT = new float[k * m];
+        for (int i = 0; i < m; i++)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                aT[(p * m) + i] = a[(i * k) + p];
+            }
+        }
+
+        float[] untransposed = Product(false, a, 1, 1.5f), transposed = Product(true, aT, 1, 1.5f), two = Product(true, aT, 2, 1.5f);
+        TestData.Close(GemmReference.Run(false, false, m, n, k, 0.5, a, b, 1.5, c), transposed, Tolerance.Reduction, $"C at width {width}");
+        for (int i = 0; i < untransposed.Length; i++)
+        {
+            Assert.Equal(BitConverter.SingleToInt32Bits(untransposed[i]), BitConverter.SingleToInt32Bits(transposed[i]));
+            Assert.Equal(BitConverter.SingleToInt32Bits(transposed[i]), BitConverter.SingleToInt32Bits(two[i]));
+        }
+
+        Array.Fill(c, float.NaN);
+        TestData.Close(GemmReference.Run(false, false, m, n, k, 0.5, a, b, 0, new float[m * n]), Product(true, aT, 1, 0f), Tolerance.Reduction, "C, beta 0");
+
+        float[] Product(bool transA, float[] left, int threads, float beta)
+        {
+            using var arena = new TestArena(threads: threads);
+            Buf av = arena.Put(left), bv = arena.Put(b), cv = arena.Put(c);
+            Forced(width, () => { arena.Backend.Gemm(transA, false, m, n, k, 0.5f, av, bv, beta, cv); return 0; });
+            return arena.Get(cv);
+        }
+    }
+
     /// <summary>Each register block's strided-A form against the reference, whichever the machine runs (scalar always), beta 0 and 1.</summary>
     [Theory]
     [InlineData(512, 0f)]
