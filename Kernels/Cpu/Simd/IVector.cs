@@ -205,12 +205,7 @@ internal readonly unsafe struct V256(Vector256<float> v) : IVector<V256>
     public static V256 Select(V256 mask, V256 ifTrue, V256 ifFalse) => new(Vector256.ConditionalSelect(mask._v, ifTrue._v, ifFalse._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V256 CounterUniform(ulong start)
-    {
-        Vector256<ulong> counters = Vector256.Create(start) + Vector256<ulong>.Indices;
-        Vector256<uint> bits = Vector256.Narrow(CounterMix.Top24(counters), CounterMix.Top24(counters + Vector256.Create(4UL)));
-        return new(Vector256.ConvertToSingle(bits.AsInt32()) * CounterMix.Scale);
-    }
+    public static V256 CounterUniform(ulong start) => new(CounterMix.Uniform(Vector256.Create(start)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddWidened(float* at, double* sum, double* squares)
@@ -286,12 +281,7 @@ internal readonly unsafe struct V128(Vector128<float> v) : IVector<V128>
     public static V128 Select(V128 mask, V128 ifTrue, V128 ifFalse) => new(Vector128.ConditionalSelect(mask._v, ifTrue._v, ifFalse._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V128 CounterUniform(ulong start)
-    {
-        Vector128<ulong> counters = Vector128.Create(start) + Vector128<ulong>.Indices;
-        Vector128<uint> bits = Vector128.Narrow(CounterMix.Top24(counters), CounterMix.Top24(counters + Vector128.Create(2UL)));
-        return new(Vector128.ConvertToSingle(bits.AsInt32()) * CounterMix.Scale);
-    }
+    public static V128 CounterUniform(ulong start) => new(CounterMix.Uniform(Vector128.Create(start)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddWidened(float* at, double* sum, double* squares)
