@@ -44,7 +44,7 @@ internal sealed unsafe class BatchedGemmCpu : IParallelJob
     {
         _gemm = gemm;
         int widest = SimdWidth.Hardware;
-        int packA = TileRows(widest, 0) * BlockTiles * KC, packB = KC * TileColumns(widest) * PanelTiles;
+        int packA = GemmCpu.TileRows(widest, 0) * BlockTiles * KC, packB = KC * GemmCpu.TileColumns(widest) * PanelTiles;
         _workspaces = new GemmWorkspace[gemm.Threads];
         for (int t = 0; t < _workspaces.Length; t++)
         {
@@ -136,7 +136,7 @@ internal sealed unsafe class BatchedGemmCpu : IParallelJob
             return;
         }
 
-        int mr = TileRows(width, m), nr = TileColumns(width);
+        int mr = GemmCpu.TileRows(width, m), nr = GemmCpu.TileColumns(width);
         int mcMax = mr * BlockTiles, ncMax = nr * PanelTiles;
         float* tile = workspace.Tile;
         for (int jc = 0; jc < n; jc += ncMax)
@@ -176,122 +176,16 @@ internal sealed unsafe class BatchedGemmCpu : IParallelJob
                             float* cTile = c + ((nint)(ic + ir) * n) + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                Micro(width, mr, kc, aSliver, bSliver, ldb, cTile, n, alpha, blockBeta);
+                                GemmCpu.Micro(width, mr, kc, aSliver, bSliver, ldb, cTile, n, alpha, blockBeta);
                             }
                             else
                             {
-                                Micro(width, mr, kc, aSliver, bSliver, ldb, tile, nr, 1f, 0f);
-                                WriteEdge(width, tile, nr, cTile, n, rows, cols, alpha, blockBeta);
+                                GemmCpu.Micro(width, mr, kc, aSliver, bSliver, ldb, tile, nr, 1f, 0f);
+                                GemmCpu.WriteEdge(width, tile, nr, cTile, n, rows, cols, alpha, blockBeta);
                             }
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /// <summary>Rows of the register block, as <see cref="GemmCpu"/> picks them (the (8, 32) block at 512 bits where it pads less).</summary>
-    private static int TileRows(int width, int m)
-    {
-        switch (width)
-        {
-            case 512:
-                if (GemmCpu.ForcedTileRows != 0)
-                {
-                    return GemmCpu.ForcedTileRows;
-                }
-
-                return m > 0 && Padded(m, MicroKernel512x8.MR) < Padded(m, MicroKernel512.MR) ? MicroKernel512x8.MR : MicroKernel512.MR;
-            case 256: return MicroKernel256.MR;
-            case 128: return MicroKernel128.MR;
-            default: return MicroKernelScalar.MR;
-        }
-    }
-
-    private static int TileColumns(int width) => width switch
-    {
-        512 => MicroKernel512.NR,
-        256 => MicroKernel256.NR,
-        128 => MicroKernel128.NR,
-        _ => MicroKernelScalar.NR,
-    };
-
-    private static int Padded(int m, int mr) => (m + mr - 1) / mr * mr;
-
-    private static void Micro(int width, int mr, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
-    {
-        switch (width)
-        {
-            case 512 when mr == MicroKernel512x8.MR: MicroKernel512x8.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 512: MicroKernel512.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 256: MicroKernel256.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 128: MicroKernel128.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            default: MicroKernelScalar.Run(kc, a, b, ldb, c, ldc, alpha, beta); break;
-        }
-    }
-
-    /// <summary>
-    /// The valid (rows, cols) corner of an edge tile into C with the micro-kernel's arithmetic (multiply, then add), as
-    /// <see cref="GemmCpu"/> writes it back: masked 16-column stores at 512 bits, whole vectors then single columns below.
-    /// </summary>
-    private static void WriteEdge(int width, float* tile, int ldt, float* c, nint ldc, int rows, int cols, float alpha, float beta)
-    {
-        if (width >= 512 && Avx512F.IsSupported)
-        {
-            Vector512<float> va = Vector512.Create(alpha), vb = Vector512.Create(beta);
-            for (int i = 0; i < rows; i++)
-            {
-                float* t = tile + ((nint)i * ldt);
-                float* row = c + (i * ldc);
-                for (int j = 0; j < cols; j += 16)
-                {
-                    Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols - j)).AsSingle();
-                    Vector512<float> value = Vector512.Load(t + j) * va;
-                    if (beta != 0f)
-                    {
-                        value += Avx512F.MaskLoad(row + j, mask, Vector512<float>.Zero) * vb;
-                    }
-
-                    Avx512F.MaskStore(row + j, mask, value);
-                }
-            }
-
-            return;
-        }
-
-        if (width >= 256 && Vector256.IsHardwareAccelerated)
-        {
-            WriteEdge<V256>(tile, ldt, c, ldc, rows, cols, alpha, beta);
-        }
-        else if (width >= 128 && Vector128.IsHardwareAccelerated)
-        {
-            WriteEdge<V128>(tile, ldt, c, ldc, rows, cols, alpha, beta);
-        }
-        else
-        {
-            WriteEdge<V1>(tile, ldt, c, ldc, rows, cols, alpha, beta);
-        }
-    }
-
-    private static void WriteEdge<TV>(float* tile, int ldt, float* c, nint ldc, int rows, int cols, float alpha, float beta)
-        where TV : struct, IVector<TV>
-    {
-        int vectorCols = cols / TV.Count * TV.Count;
-        TV va = TV.Create(alpha), vb = TV.Create(beta);
-        for (int i = 0; i < rows; i++)
-        {
-            float* t = tile + ((nint)i * ldt);
-            float* row = c + (i * ldc);
-            int j = 0;
-            for (; j < vectorCols; j += TV.Count)
-            {
-                TV value = TV.Load(t + j) * va;
-                (beta == 0f ? value : value + (TV.Load(row + j) * vb)).Store(row + j);
-            }
-
-            for (; j < cols; j++)
-            {
-                row[j] = beta == 0f ? t[j] * alpha : (t[j] * alpha) + (row[j] * beta);
             }
         }
     }

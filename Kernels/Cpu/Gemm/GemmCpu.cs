@@ -467,7 +467,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     /// where it pads fewer rows than the (12, 32) one (64 filters: 64 rows rather than 72), else the width's own
     /// (M = 0: the default block). Both AVX-512 blocks give the same bits.
     /// </summary>
-    private static int TileRows(int width, int m)
+    internal static int TileRows(int width, int m)
     {
         switch (width)
         {
@@ -485,7 +485,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     }
 
     /// <summary>Columns of the register block at <paramref name="width"/>.</summary>
-    private static int TileColumns(int width) => width switch
+    internal static int TileColumns(int width) => width switch
     {
         512 => MicroKernel512.NR,
         256 => MicroKernel256.NR,
@@ -499,10 +499,10 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     /// <summary>NC, columns of a packed B panel: KC x NC of B (2 MB at 512 bits) in L3.</summary>
     private static int PanelColumns(int width) => TileColumns(width) * 64;
 
-    private static int Padded(int m, int mr) => (m + mr - 1) / mr * mr;
+    internal static int Padded(int m, int mr) => (m + mr - 1) / mr * mr;
 
     /// <summary>The width's micro-kernel on an A sliver packed (lda = 0: MR) or read in place with row stride lda.</summary>
-    private static void Micro(int width, int mr, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, nint lda = 0)
+    internal static void Micro(int width, int mr, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta, nint lda = 0)
     {
         lda = lda == 0 ? mr : lda;
         switch (width)
@@ -520,7 +520,7 @@ internal sealed unsafe class GemmCpu : IParallelJob, IDisposable
     /// at 512 bits sixteen columns at a time through masked loads and stores, so a ragged edge costs no more than a
     /// full tile; at 256 and 128 bits whole vectors, then the last few columns one by one.
     /// </summary>
-    private static void WriteEdge(int width, float* tile, int ldt, float* c, nint ldc, int rows, int cols, float alpha, float beta)
+    internal static void WriteEdge(int width, float* tile, int ldt, float* c, nint ldc, int rows, int cols, float alpha, float beta)
     {
         if (width >= 512 && Avx512F.IsSupported)
         {
