@@ -6,8 +6,9 @@ namespace ModelGen.Kernels.Cpu.Simd;
 
 /// <summary>
 /// SplitMix64's finaliser in 64-bit integer lanes for <see cref="IVector{TSelf}.CounterUniform"/>, at each width, bit
-/// for bit <see cref="CounterRandom.Uniform"/>. AVX2 and SSE2 have no 64-bit multiply: it is built from the 32 x 32 -> 64
-/// products of pmuludq (low x low, plus the two cross terms shifted up); elsewhere (ARM64) .NET's own ulong multiply.
+/// for bit <see cref="CounterRandom.Uniform"/>. AVX2 and SSE have no 64-bit multiply: it is built from pmuludq's
+/// 32 x 32 -> 64 low x low product plus the two cross terms from one pmulld, shifted up; elsewhere (ARM64) .NET's own
+/// ulong multiply.
 /// </summary>
 internal static class CounterMix
 {
@@ -86,24 +87,40 @@ internal static class CounterMix
         return Multiply(z ^ Vector128.ShiftRightLogical(z, 27), Mix2);
     }
 
-    /// <summary>a * c mod 2^64 per lane: lo(a) lo(c) + ((hi(a) lo(c) + lo(a) hi(c)) &lt;&lt; 32).</summary>
+    /// <summary>
+    /// a * c mod 2^64 per lane: lo(a) lo(c) + ((lo(a) hi(c) + hi(a) lo(c)) &lt;&lt; 32). The cross terms count only mod 2^32,
+    /// so one pmulld of a by c with its halves swapped makes both (lo(a) hi(c) in the low dword, hi(a) lo(c) in the
+    /// high), and adding the lane shifted down a dword sums them in the low dword: one multiply fewer than two pmuludq.
+    /// (Two other arrangements of the same products, adding the cross sum into the high dword with c's broadcast passed
+    /// inline to pmuludq, drew other bits in tier-0 code on AVX-512 hardware with the width forced to 256 or 128, not
+    /// bisected further; CounterUniformTests and the dropout tests run every width under tiering and catch that.)
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> Multiply(Vector256<ulong> a, ulong c)
     {
         if (Avx2.IsSupported)
         {
-            Vector256<uint> low = Vector256.Create(c).AsUInt32(), high = Vector256.Create(c >> 32).AsUInt32();
-            Vector256<ulong> cross = Avx2.Multiply(Avx2.ShiftRightLogical(a, 32).AsUInt32(), low) + Avx2.Multiply(a.AsUInt32(), high);
+            Vector256<uint> low = Vector256.Create(c).AsUInt32();
+            Vector256<ulong> cross = Avx2.MultiplyLow(a.AsUInt32(), Vector256.Create((c >> 32) | (c << 32)).AsUInt32()).AsUInt64();
+            cross += Avx2.ShiftRightLogical(cross, 32);
             return Avx2.Multiply(a.AsUInt32(), low) + Avx2.ShiftLeftLogical(cross, 32);
         }
 
         return a * Vector256.Create(c);
     }
 
-    /// <summary>a * c mod 2^64 per lane, as the 256-bit form.</summary>
+    /// <summary>a * c mod 2^64 per lane, as the 256-bit form (pmulld is SSE4.1; with SSE2 alone, two pmuludq for the cross terms).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<ulong> Multiply(Vector128<ulong> a, ulong c)
     {
+        if (Sse41.IsSupported)
+        {
+            Vector128<uint> low = Vector128.Create(c).AsUInt32();
+            Vector128<ulong> cross = Sse41.MultiplyLow(a.AsUInt32(), Vector128.Create((c >> 32) | (c << 32)).AsUInt32()).AsUInt64();
+            cross += Sse2.ShiftRightLogical(cross, 32);
+            return Sse2.Multiply(a.AsUInt32(), low) + Sse2.ShiftLeftLogical(cross, 32);
+        }
+
         if (Sse2.IsSupported)
         {
             Vector128<uint> low = Vector128.Create(c).AsUInt32(), high = Vector128.Create(c >> 32).AsUInt32();
