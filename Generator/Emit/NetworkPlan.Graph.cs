@@ -20,6 +20,9 @@ internal sealed partial class NetworkPlan
     /// <summary>For a graph model, each node's forward slot.</summary>
     public string[] NodeSlots { get; private set; } = [];
 
+    /// <summary>For a graph model, a node's scratch slot where it has one (a softmax over an axis that is not the last).</summary>
+    public Dictionary<int, string> NodeScratch { get; } = [];
+
     /// <summary>For a graph model, each node's (B, T) padding mask slot, or null.</summary>
     public string?[] NodeMasks { get; private set; } = [];
 
@@ -132,6 +135,12 @@ internal sealed partial class NetworkPlan
                 default:
                     string name = isOutput ? "OutputSlot" : node.Op + Literals.Int(n) + "Out";
                     NodeSlots[n] = AddSlot(name, (int)node.Shape.Size, isOutput ? "output" : node.Op.ToString().ToLowerInvariant() + Literals.Int(n), node.Shape.WithBatch + " " + node.Text);
+                    if (node.Op == GraphOp.Softmax && node.Ints[0] != node.Shape.Rank - 1)
+                    {
+                        // A softmax over another axis works on a copy with that axis last, kept for the backward pass.
+                        NodeScratch[n] = AddSlot(node.Op + Literals.Int(n) + "Moved", (int)node.Shape.Size, "softmax" + Literals.Int(n), "with the softmax axis last");
+                    }
+
                     NodeMasks[n] = node.Op switch
                     {
                         GraphOp.Add or GraphOp.Subtract or GraphOp.Multiply => firstMask ?? NodeMasks[node.Arguments[1]],

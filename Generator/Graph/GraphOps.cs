@@ -41,8 +41,24 @@ internal static class GraphOps
 
             case GraphOp.Softmax:
             {
-                int last = node.Shape.Dimensions[node.Shape.Rank - 1];
-                lines.Add($"k.AttentionSoftmax({Arg(0)}, default, {y}, batch, 1, {width / last}, {last}, 1f);");
+                int axis = node.Ints[0];
+                if (axis == node.Shape.Rank - 1)
+                {
+                    int last = node.Shape.Dimensions[axis];
+                    lines.Add($"k.AttentionSoftmax({Arg(0)}, default, {y}, batch, 1, {width / last}, {last}, 1f);");
+                    break;
+                }
+
+                // Moved so that the axis is last: (outer, length, inner) -> (outer, inner, length), then back.
+                var (outer, inner) = Around(node.Shape, axis);
+                int length = node.Shape.Dimensions[axis];
+                string moved = Buffers.Act(plan.NodeScratch[n], width);
+                string mask = axis == 0 && plan.NodeMasks[node.Arguments[0]] is { } steps ? Buffers.Act(steps, length) : "default";
+                lines.Add($"k.SwapAxes({Arg(0)}, {moved}, {Rows(outer)}, {length}, 1, {inner}, 1, false);");
+                lines.Add(outer == 1
+                    ? $"k.AttentionSoftmax({moved}, {mask}, {moved}, batch, {inner}, 1, {length}, 1f);"
+                    : $"k.AttentionSoftmax({moved}, default, {moved}, batch, {outer * inner}, 1, {length}, 1f);");
+                lines.Add($"k.SwapAxes({moved}, {y}, {Rows(outer)}, {inner}, 1, {length}, 1, false);");
                 break;
             }
 
@@ -189,9 +205,24 @@ internal static class GraphOps
 
             case GraphOp.Softmax:
             {
-                int last = node.Shape.Dimensions[node.Shape.Rank - 1];
-                lines.Add($"k.AttentionSoftmaxBackward({Act(plan, graph, n)}, {dy}, {dy}, {Rows(width / last)}, {last}, 1f);");
-                context.Pass(a, gradient, lines);
+                int axis = node.Ints[0];
+                if (axis == node.Shape.Rank - 1)
+                {
+                    int last = node.Shape.Dimensions[axis];
+                    lines.Add($"k.AttentionSoftmaxBackward({Act(plan, graph, n)}, {dy}, {dy}, {Rows(width / last)}, {last}, 1f);");
+                    context.Pass(a, gradient, lines);
+                    break;
+                }
+
+                // dy moved as the forward moved x, through the softmax with the moved probabilities, and moved back.
+                var (outer, inner) = Around(node.Shape, axis);
+                int length = node.Shape.Dimensions[axis];
+                var scratch = context.Scratch(n);
+                string moved = Buffers.Act(scratch.Constant, width);
+                lines.Add($"k.SwapAxes({dy}, {moved}, {Rows(outer)}, {length}, 1, {inner}, 1, false);");
+                lines.Add($"k.AttentionSoftmaxBackward({Buffers.Act(plan.NodeScratch[n], width)}, {moved}, {moved}, {Rows(outer * inner)}, {length}, 1f);");
+                var (target, accumulate) = context.Target(a);
+                lines.Add($"k.SwapAxes({moved}, {target}, {Rows(outer)}, {inner}, 1, {length}, 1, {Bool(accumulate)});");
                 break;
             }
 

@@ -240,7 +240,17 @@ internal sealed partial class GraphParser
             case "Softmax":
             {
                 int x = Tensor(scope, byParameter["x"]);
-                return x < 0 ? null : Value.Of(Add(GraphOp.Softmax, [x], _nodes[x].Shape, -1, [], 0f, text));
+                if (x < 0 || IntArgument("axis") is not { } axis)
+                {
+                    return null;
+                }
+
+                if (SampleAxis(axis, _nodes[x].Shape) is not { } along)
+                {
+                    return Shapes(invocation, $"Softmax on axis {axis} of {_nodes[x].Shape.WithBatch} needs an axis from 1 to {_nodes[x].Shape.Rank} (or negative from the end); axis 0 is the batch");
+                }
+
+                return Value.Of(Add(GraphOp.Softmax, [x], _nodes[x].Shape, -1, [along], 0f, text));
             }
 
             case "Transpose":

@@ -26,7 +26,7 @@ internal enum GraphOp
     /// <summary>op(a) op(b) over the last two axes, batched over the others; Ints = [transposeA, transposeB].</summary>
     MatMul,
 
-    /// <summary>Softmax over the last axis.</summary>
+    /// <summary>Softmax over sample axis Ints[0] (the last, or another through a transposed scratch copy).</summary>
     Softmax,
 
     /// <summary>Swaps two sample axes (0-based, the batch not counted); Ints = [first, second], first &lt; second.</summary>

@@ -38,8 +38,12 @@ public readonly struct Tensor
     /// </summary>
     public static Tensor MatMul(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false) => throw new NotSupportedException(Message);
 
-    /// <summary>Softmax over the last axis, numerically stable.</summary>
-    public static Tensor Softmax(Tensor x) => throw new NotSupportedException(Message);
+    /// <summary>
+    /// Softmax over one axis (the last by default), numerically stable. Over the step axis (1) of a sequence that
+    /// carries a padding mask (from an embedding with MaskZero), masked steps get Keras' -1e9 before it, as Keras'
+    /// Softmax layer applies its mask: MCAN's attentional reduction over positions.
+    /// </summary>
+    public static Tensor Softmax(Tensor x, int axis = -1) => throw new NotSupportedException(Message);
 
     /// <summary>Swaps two axes (torch.transpose); axis 0 is the batch and cannot move.</summary>
     public static Tensor Transpose(Tensor x, int axis1, int axis2) => throw new NotSupportedException(Message);

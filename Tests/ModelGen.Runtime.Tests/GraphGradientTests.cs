@@ -76,6 +76,46 @@ public sealed class GraphGradientTests
     }
 
     [Fact]
+    public void MaskedSoftmaxOverPositionsGradientsMatchFiniteDifferences()
+    {
+        float[] ids =
+        [
+            3, 5, 1, 0, 0,
+            0, 4, 7, 2, 0,
+            1, 2, 3, 4, 5,
+        ];
+        using var model = new GraphAttentionPool(batchCapacity: 3, seed: 13);
+        GradientCheckTests.Check(model, new Dataset(ids, 5, Random(3, [1], 3, seed: 13).Targets, 3), Step);
+    }
+
+    [Fact]
+    public void MaskedPositionsGetNoWeightInTheSoftmaxOverPositions()
+    {
+        // The embedding of id 0 (the table's first row) is read only at padded positions: with their weights at
+        // exp(-1e9) = 0, changing it must leave every output as it was.
+        float[] ids = [3, 5, 1, 0, 0, 0, 4, 7, 2, 0];
+        using var model = new GraphAttentionPool(batchCapacity: 2, seed: 14);
+        float[] before = model.Predict(ids);
+        var weights = new float[model.WeightCount];
+        model.ReadWeights(weights);
+        var table = model.Layout.Parameters.Single(p => p.Name == "embed.weight");
+        for (int i = 0; i < 6; i++)
+        {
+            weights[table.Offset + i] += 3f;
+        }
+
+        model.WriteWeights(weights);
+        Assert.Equal(before, model.Predict(ids));
+    }
+
+    [Fact]
+    public void SoftmaxOverTheMiddleAxisGradientsMatchFiniteDifferences()
+    {
+        using var model = new GraphMiddleSoftmax(batchCapacity: 3, seed: 15);
+        GradientCheckTests.Check(model, Random(3, [24], 1, seed: 15), Step);
+    }
+
+    [Fact]
     public void FormulaGivesTheOutputsAndGradientsOfTheLayerWithOneHead() =>
         CompareWithLayer(new FormulaAttention(batchCapacity: 3, seed: 7), new LayerAttention(batchCapacity: 3, seed: 8));
 

@@ -81,6 +81,12 @@ public sealed class GraphDiagnosticsTests
         "'Tensor.Transpose(X, 0, 1)' in 'Net' does not fit: Transpose(0, 1) of (B, 4, 6) needs two different axes from 1 to 2 (or negative from the end); axis 0 is the batch");
 
     [Fact]
+    public Task SoftmaxOverTheBatch_IsRefused() => VerifyAsync(
+        Model("", "return Head(Tensor.Mean({|#0:Tensor.Softmax(X, axis: 0)|}, axis: 1));"),
+        DiagnosticDescriptors.GraphShapeError,
+        "'Tensor.Softmax(X, axis: 0)' in 'Net' does not fit: Softmax on axis 0 of (B, 4, 6) needs an axis from 1 to 2 (or negative from the end); axis 0 is the batch");
+
+    [Fact]
     public Task NoForwardMethod_IsReportedAtTheClass() => VerifyAsync(
         """
         using ModelGen;

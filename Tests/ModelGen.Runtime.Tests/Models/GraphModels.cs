@@ -175,3 +175,38 @@ public partial class LayerTwoHeads
     [Forward]
     Tensor Forward() => Attention(X);
 }
+
+/// <summary>
+/// MCAN's attentional reduction over a masked sequence: an MLP scores each position, a softmax over the positions
+/// (axis 1, honouring the padding mask), the weighted sum, a projection.
+/// </summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class GraphAttentionPool
+{
+    [Input(5)] public partial Tensor Tokens { get; }
+    [Embedding(10, 6, MaskZero = true)] public partial Layer Embed { get; }
+    [Dense(4, Activation.ReLU)] public partial Layer Mlp { get; }
+    [Dense(2)] public partial Layer Score { get; }
+    [Dense(3)] public partial Layer Merge { get; }
+
+    [Forward]
+    Tensor Forward()
+    {
+        var x = Embed(Tokens);
+        var weights = Tensor.Softmax(Score(Mlp(x)), axis: 1);          // (5, 2): two glimpses over the positions
+        var pooled = Tensor.MatMul(weights, x, transposeA: true);       // (2, 6)
+        return Merge(Tensor.Reshape(pooled, 12));
+    }
+}
+
+/// <summary>A softmax over the middle axis of an unmasked (3, 4, 2) tensor.</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class GraphMiddleSoftmax
+{
+    [Input(3, 8)] public partial Tensor X { get; }
+    [Dense(8)] public partial Layer Inner { get; }
+    [Dense(1)] public partial Layer Head { get; }
+
+    [Forward]
+    Tensor Forward() => Head(Tensor.Reshape(Tensor.Softmax(Tensor.Reshape(Inner(X), 3, 4, 2), axis: 2), 24));
+}
