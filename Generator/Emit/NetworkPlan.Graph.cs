@@ -20,6 +20,9 @@ internal sealed partial class NetworkPlan
     /// <summary>For a graph model, each node's forward slot.</summary>
     public string[] NodeSlots { get; private set; } = [];
 
+    /// <summary>For a graph model, the line that merges two operands' masks for a node, where it has one.</summary>
+    public Dictionary<int, string> MaskLines { get; } = [];
+
     /// <summary>For a graph model, a node's scratch slot where it has one (a softmax over an axis that is not the last).</summary>
     public Dictionary<int, string> NodeScratch { get; } = [];
 
@@ -143,7 +146,7 @@ internal sealed partial class NetworkPlan
 
                     NodeMasks[n] = node.Op switch
                     {
-                        GraphOp.Add or GraphOp.Subtract or GraphOp.Multiply => firstMask ?? NodeMasks[node.Arguments[1]],
+                        GraphOp.Add or GraphOp.Subtract or GraphOp.Multiply => MergedMask(graph, n, firstMask, NodeMasks[node.Arguments[1]]),
                         GraphOp.Scale or GraphOp.Softmax or GraphOp.Reshape => firstMask,
                         _ => null,
                     };
@@ -153,10 +156,32 @@ internal sealed partial class NetworkPlan
             if (node.Op is not GraphOp.Input and not GraphOp.Layer)
             {
                 GraphOps.Forward(this, graph, n, ForwardLines[n]);
+                if (MaskLines.TryGetValue(n, out string? merge))
+                {
+                    ForwardLines[n].Add(merge);
+                }
             }
         }
 
         ActivationsPerSample = _activationOffset;
+    }
+
+    /// <summary>
+    /// The mask of an element-wise sum, difference or product, as Keras' merge layers compute it: a step is kept where
+    /// both operands keep it (their masks multiplied into a slot of the node's own, the first line of its forward), or
+    /// the one operand's mask when only one has one.
+    /// </summary>
+    private string? MergedMask(GraphSpec graph, int n, string? first, string? second)
+    {
+        if (first is null || second is null || first == second)
+        {
+            return first ?? second;
+        }
+
+        int steps = graph.Nodes[n].Shape.Dimensions[0];
+        string merged = AddSlot(graph.Nodes[n].Op + Literals.Int(n) + "Mask", steps, "mask" + Literals.Int(n), $"(B, {steps}) both operands' masks");
+        MaskLines[n] = $"k.Multiply({Buffers.Act(first, steps)}, {Buffers.Act(second, steps)}, {Buffers.Act(merged, steps)}, {GraphGradients.Rows(steps)}, false);";
+        return merged;
     }
 
     private void PlanGraphGradients(GraphSpec graph)

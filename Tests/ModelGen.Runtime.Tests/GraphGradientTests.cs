@@ -109,6 +109,19 @@ public sealed class GraphGradientTests
     }
 
     [Fact]
+    public void SumOfMaskedSequencesKeepsTheStepsBothKeep()
+    {
+        // Left pads step 3, right pads step 0: the mean runs over steps 1 and 2 only, so changing either side's
+        // token at a step the other pads changes nothing.
+        using var model = new GraphMergedMasks(batchCapacity: 1, seed: 16);
+        float[] Predict(float[] left, float[] right) => model.Predict(new List<float[]> { left, right });
+        float[] baseline = Predict([5, 1, 2, 0], [0, 3, 4, 6]);
+        Assert.Equal(baseline, Predict([7, 1, 2, 0], [0, 3, 4, 6]));   // left's step 0: padded on the right
+        Assert.Equal(baseline, Predict([5, 1, 2, 0], [0, 3, 4, 1]));   // right's step 3: padded on the left
+        Assert.NotEqual(baseline, Predict([5, 6, 2, 0], [0, 3, 4, 6]));
+    }
+
+    [Fact]
     public void SoftmaxOverTheMiddleAxisGradientsMatchFiniteDifferences()
     {
         using var model = new GraphMiddleSoftmax(batchCapacity: 3, seed: 15);

@@ -210,3 +210,17 @@ public partial class GraphMiddleSoftmax
     [Forward]
     Tensor Forward() => Head(Tensor.Reshape(Tensor.Softmax(Tensor.Reshape(Inner(X), 3, 4, 2), axis: 2), 24));
 }
+
+/// <summary>Two masked sequences summed: a step is kept where both keep it (Keras' merge), then pooled over the kept steps.</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class GraphMergedMasks
+{
+    [Input(4)] public partial Tensor Left { get; }
+    [Input(4)] public partial Tensor Right { get; }
+    [Embedding(8, 3, MaskZero = true)] public partial Layer EmbedLeft { get; }
+    [Embedding(8, 3, MaskZero = true)] public partial Layer EmbedRight { get; }
+    [Dense(1)] public partial Layer Head { get; }
+
+    [Forward]
+    Tensor Forward() => Head(Tensor.Mean(EmbedLeft(Left) + EmbedRight(Right), axis: 1));
+}
