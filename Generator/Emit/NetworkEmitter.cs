@@ -95,6 +95,15 @@ internal static class NetworkEmitter
             writer.WriteLine(Commented(Declaration(parameter.Constant, parameter.Offset), column, $"{parameter.Name} {shape}{parameter.Role}"));
         }
 
+        if (plan.ParameterAliases.Count > 0)
+        {
+            writer.WriteLine("// Later calls of shared layers read (and add their gradients to) the first call's parameters.");
+            foreach (var (alias, constant, comment) in plan.ParameterAliases)
+            {
+                writer.WriteLine(Commented($"const int {alias} = {constant};", column, comment));
+            }
+        }
+
         writer.WriteLine();
         writer.WriteLine("// Fixed regions: gradients mirror the trainable layout at GradientBase.");
         writer.WriteLine("private " + Declaration("GradientBase", plan.GradientBase));

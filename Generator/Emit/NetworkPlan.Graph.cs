@@ -70,7 +70,8 @@ internal sealed partial class NetworkPlan
             ids[i] = id;
         }
 
-        var firstCall = new bool[graph.Layers.Count];
+        var calls = new int[graph.Layers.Count];
+        var firstPlans = new LayerPlan[graph.Layers.Count];
         for (int n = 0; n < graph.Nodes.Count; n++)
         {
             var node = graph.Nodes[n];
@@ -79,16 +80,33 @@ internal sealed partial class NetworkPlan
                 continue;
             }
 
-            var layer = new LayerPlan(graph.Layers[node.Layer], node.Layer, ids[node.Layer], graph.Nodes[node.Arguments[0]].Shape, node.Shape) { IsLast = n == graph.Output };
+            // A shared layer's later calls get an id of their own (Shared + Call2), so that every slot a kind names
+            // after its id is the call's own; their parameter constants are aliases of the first call's.
+            int call = ++calls[node.Layer];
+            string id = call == 1 ? ids[node.Layer] : ids[node.Layer] + "Call" + Literals.Int(call);
+            var input = graph.Nodes[node.Arguments[0]].Shape;
+            var layer = new LayerPlan(graph.Layers[node.Layer], node.Layer, id, input, node.Shape) { IsLast = n == graph.Output };
             NodeLayers[n] = layer;
-            if (!firstCall[node.Layer])
+            if (call == 1)
             {
                 // The summary, the parameters and the layout list each layer once, at its first call.
-                firstCall[node.Layer] = true;
+                firstPlans[node.Layer] = layer;
                 Layers.Add(layer);
+            }
+            else
+            {
+                var first = firstPlans[node.Layer];
+                foreach (var parameter in first.Kind.Parameters(first))
+                {
+                    string alias = id + parameter.Constant.Substring(first.Id.Length);
+                    ParameterAliases.Add((alias, parameter.Constant, $"{layer.Spec.Name}'s call {call} reads {parameter.Name}"));
+                }
             }
         }
     }
+
+    /// <summary>For a graph model, the parameter constants of shared layers' later calls: (alias, constant, comment).</summary>
+    public List<(string Alias, string Constant, string Comment)> ParameterAliases { get; } = [];
 
     private void PlaceGraphActivations(GraphSpec graph)
     {

@@ -32,6 +32,15 @@ public sealed class GraphGradientTests
     }
 
     [Fact]
+    public void SharedNormFeedForwardAndAttentionGradientsMatchFiniteDifferences()
+    {
+        // Each call keeps its own saved statistics, hidden activations and attention probabilities; the weights are one.
+        using var model = new GraphSharedBlocks(batchCapacity: 3, seed: 17);
+        Assert.Single(model.Layout.Parameters, p => p.Name == "attention.in_proj_weight");
+        GradientCheckTests.Check(model, Random(3, [24, 24], 1, seed: 17), Step);
+    }
+
+    [Fact]
     public void NestedModelGradientsMatchFiniteDifferences()
     {
         using var model = new GraphNested(batchCapacity: 3, seed: 3);

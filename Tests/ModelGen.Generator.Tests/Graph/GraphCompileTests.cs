@@ -29,7 +29,8 @@ public sealed class GraphCompileTests
         // One weight, two calls: both read SharedWeight and both backward steps accumulate into its gradient.
         Assert.Single(code.Split('\n'), line => line.Contains("private const int SharedWeight ", StringComparison.Ordinal));
         Assert.Equal(2, code.Split('\n').Count(line => line.Contains("Fixed(GradientBase + SharedWeight, 64)", StringComparison.Ordinal)));
-        Assert.Contains("SharedOut_2", code, StringComparison.Ordinal);
+        Assert.Contains("SharedCall2Out", code, StringComparison.Ordinal);
+        Assert.Contains("private const int SharedCall2Weight = SharedWeight;", code, StringComparison.Ordinal);
     }
 
     [Fact]

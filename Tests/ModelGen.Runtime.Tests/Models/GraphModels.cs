@@ -224,3 +224,23 @@ public partial class GraphMergedMasks
     [Forward]
     Tensor Forward() => Head(Tensor.Mean(EmbedLeft(Left) + EmbedRight(Right), axis: 1));
 }
+
+/// <summary>LayerNorm, a GELU feed-forward and self-attention, each called on two inputs with the same weights.</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class GraphSharedBlocks
+{
+    [Input(4, 6)] public partial Tensor X { get; }
+    [Input(4, 6)] public partial Tensor Y { get; }
+    [LayerNorm] public partial Layer Norm { get; }
+    [FeedForward(8, Activation = Activation.Gelu)] public partial Layer Ffn { get; }
+    [MultiHeadAttention(2)] public partial Layer Attention { get; }
+    [Dense(1)] public partial Layer Head { get; }
+
+    [Forward]
+    Tensor Forward()
+    {
+        var a = Norm(Ffn(X) + Attention(X));
+        var b = Norm(Ffn(Y) + Attention(Y));
+        return Head(Tensor.Mean(a - b * 0.5f, axis: 1));
+    }
+}
