@@ -51,4 +51,8 @@ internal static partial class DiagnosticDescriptors
     /// </summary>
     public static readonly DiagnosticDescriptor PositionEmbeddingLengthMismatchError = Create(
         "MG2011", "Position table does not fit the sequence", "Layer '{0}' (PositionEmbedding) has {1} positions but its input {2} has {3} steps; declare it as [PositionEmbedding({3})]", ShapeCategory);
+
+    /// <summary>MG1016, at the layer's attribute: "Layer '{0}' ({1}) has dropout {2}; the rate must lie in [0, 1)".</summary>
+    public static readonly DiagnosticDescriptor InnerDropoutOutOfRangeError = Create(
+        "MG1016", "Inner dropout out of range", "Layer '{0}' ({1}) has dropout {2}; the rate must lie in [0, 1)", LayerCategory);
 }

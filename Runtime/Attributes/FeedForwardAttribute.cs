@@ -19,6 +19,12 @@ public sealed class FeedForwardAttribute : Attribute
     /// <summary>The activation between the two projections (ReLU as PyTorch's default; Gelu as BERT's).</summary>
     public Activation Activation { get; set; } = Activation.ReLU;
 
+    /// <summary>
+    /// Dropout on the hidden activations in training, in [0, 1): PyTorch's TransformerEncoderLayer and MCAN's FFN
+    /// apply it between the two projections; 0 (the default) leaves none.
+    /// </summary>
+    public double Dropout { get; set; }
+
     /// <summary>The layer's name in summaries and weight files; by default <c>feed_forward</c> and its index.</summary>
     public string? Name { get; set; }
 }

@@ -54,6 +54,12 @@ public sealed class AttentionDiagnosticsTests
         """;
 
     [Fact]
+    public Task InnerDropoutOutOfRangeError_FeedForward() => VerifyAsync(
+        Model("[Model][Input(3)][{|#0:FeedForward(4, Dropout = 1.0, Name = \"ffn\")|}][Dense(1)]"),
+        DiagnosticDescriptors.InnerDropoutOutOfRangeError,
+        "Layer 'ffn' (FeedForward) has dropout 1; the rate must lie in [0, 1)");
+
+    [Fact]
     public Task LayerNormEpsilonNotPositiveError_ZeroEpsilon() => VerifyAsync(
         Model("[Model][Input(3)][{|#0:LayerNorm(Epsilon = 0, Name = \"ln\")|}][Dense(1)]"),
         DiagnosticDescriptors.LayerNormEpsilonNotPositiveError,

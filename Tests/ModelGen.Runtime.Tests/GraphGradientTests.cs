@@ -41,6 +41,21 @@ public sealed class GraphGradientTests
     }
 
     [Fact]
+    public void FeedForwardDropoutGradientsMatchFiniteDifferencesAndInferenceSkipsIt()
+    {
+        using var model = new GraphFeedForwardDropout(batchCapacity: 3, seed: 18);
+        var data = Random(3, [24], 1, seed: 18);
+        GradientCheckTests.Check(model, data, Step);
+
+        // Inference does not drop: two predictions agree, and training-mode losses with two different masks differ.
+        Assert.Equal(model.Predict(data.Features), model.Predict(data.Features));
+        model.RandomStreamPosition = 0;
+        float first = model.LossAndGradients(data.Features, data.Targets, training: true, default);
+        float second = model.LossAndGradients(data.Features, data.Targets, training: true, default);
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
     public void NestedModelGradientsMatchFiniteDifferences()
     {
         using var model = new GraphNested(batchCapacity: 3, seed: 3);

@@ -40,7 +40,13 @@ internal sealed class FeedForwardLayer : LayerKind
                 "its activation acts on each hidden unit alone; use ReLU, Gelu, Tanh, Sigmoid or Linear"));
         }
 
-        return new FeedForwardSpec(name, hidden, activation);
+        double dropout = AttributeArguments.NamedDouble(attribute, "Dropout", 0);
+        if (!(dropout >= 0 && dropout < 1))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InnerDropoutOutOfRangeError, location, name, "FeedForward", dropout));
+        }
+
+        return new FeedForwardSpec(name, hidden, activation, (float)dropout);
     }
 
     /// <summary>(B, E) -> (B, E) or (B, T, E) -> (B, T, E); feature maps need a [Flatten] first.</summary>
@@ -76,7 +82,7 @@ internal sealed class FeedForwardLayer : LayerKind
     public override string Describe(LayerSpec layer)
     {
         var spec = (FeedForwardSpec)layer;
-        return $"FeedForward({spec.Hidden}, {spec.Activation})";
+        return spec.Dropout > 0 ? $"FeedForward({spec.Hidden}, {spec.Activation}, dropout {Literals.Float(spec.Dropout).TrimEnd('f')})" : $"FeedForward({spec.Hidden}, {spec.Activation})";
     }
 
     /// <summary>PyTorch's TransformerEncoderLayer names and layouts; Glorot-uniform weights (Keras' Dense fans), zero biases.</summary>
@@ -106,6 +112,12 @@ internal sealed class FeedForwardLayer : LayerKind
 
         string after = spec.Activation == ActivationFunction.Linear ? "" : " after " + Literals.ActivationProse(spec.Activation);
         layer.ScratchSlots.Add(plan.AddSlot(layer.Id + "Hidden", hidden, name, $"hidden {shape}{after}"));
+        if (spec.Dropout > 0)
+        {
+            layer.ScratchSlots.Add(plan.AddSlot(layer.Id + "Dropped", hidden, name, $"hidden {shape} after dropout (training)"));
+            layer.ScratchSlots.Add(plan.AddSlot(layer.Id + "DropoutMask", hidden, name, $"dropout mask {shape}"));
+        }
+
         layer.ScratchSlots.Add(plan.AddSlot(layer.Id + "DHidden", hidden, name, $"hidden gradient {shape} in the backward pass"));
         layer.OutputSlot = plan.AddOutputSlot(layer, "");
     }
@@ -128,7 +140,19 @@ internal sealed class FeedForwardLayer : LayerKind
             writer.WriteLine($"k.Gelu({z}, {h}, {HiddenCount(layer)});");
         }
 
-        writer.WriteLine($"k.Gemm(false, true, {rows}, {width}, {hidden}, 1f, {h}, {Weight(layer, "Linear2Weight", width * hidden)}, 0f, {y});");
+        string linear2Input = h;
+        if (spec.Dropout > 0)
+        {
+            string dropped = HiddenSlot(layer, "Dropped");
+            using (writer.WriteBlock("if (training)"))
+            {
+                writer.WriteLine($"k.DropoutForward({h}, {dropped}, {HiddenSlot(layer, "DropoutMask")}, {Literals.Float(spec.Dropout)}, RandomSeed, NextRandomStream({HiddenCount(layer)}));");
+            }
+
+            linear2Input = $"training ? {dropped} : {h}";
+        }
+
+        writer.WriteLine($"k.Gemm(false, true, {rows}, {width}, {hidden}, 1f, {linear2Input}, {Weight(layer, "Linear2Weight", width * hidden)}, 0f, {y});");
         writer.WriteLine($"k.BiasActivation({y}, {Weight(layer, "Linear2Bias", width)}, {rows}, {width}, {Literals.Activation(ActivationFunction.Linear)});");
     }
 
@@ -145,9 +169,15 @@ internal sealed class FeedForwardLayer : LayerKind
         string dh = HiddenSlot(layer, "DHidden");
         string input = layer.NeedsInputGradient ? $", dx {layer.Input} = dh linear1" : "; the input needs no gradient";
         writer.WriteLine($"// {spec.Name}: dLinear2 ({width}, {hidden}) += dy^T h, dh = dy linear2 through {spec.Activation}, dLinear1 ({hidden}, {width}) += dh^T x{input}");
-        writer.WriteLine($"k.Gemm(true, false, {width}, {hidden}, {rows}, 1f, {dy}, {h}, 1f, {Buffers.Gradient(layer.Id + "Linear2Weight", width * hidden)});");
+        string linear2Input = spec.Dropout > 0 ? HiddenSlot(layer, "Dropped") : h;
+        writer.WriteLine($"k.Gemm(true, false, {width}, {hidden}, {rows}, 1f, {dy}, {linear2Input}, 1f, {Buffers.Gradient(layer.Id + "Linear2Weight", width * hidden)});");
         writer.WriteLine($"k.BiasBackward({dy}, {Buffers.Gradient(layer.Id + "Linear2Bias", width)}, {rows}, {width});");
         writer.WriteLine($"k.Gemm(false, false, {rows}, {hidden}, {width}, 1f, {dy}, {Weight(layer, "Linear2Weight", width * hidden)}, 0f, {dh});");
+        if (spec.Dropout > 0)
+        {
+            writer.WriteLine($"k.DropoutBackward({dh}, {HiddenSlot(layer, "DropoutMask")}, {dh});");
+        }
+
         if (spec.Activation == ActivationFunction.Gelu)
         {
             writer.WriteLine($"k.GeluBackward({HiddenSlot(layer, "PreActivation")}, {dh}, {dh}, {HiddenCount(layer)});");

@@ -244,3 +244,15 @@ public partial class GraphSharedBlocks
         return Head(Tensor.Mean(a - b * 0.5f, axis: 1));
     }
 }
+
+/// <summary>A feed-forward block with dropout between its projections (PyTorch's TransformerEncoderLayer, MCAN's FFN).</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class GraphFeedForwardDropout
+{
+    [Input(4, 6)] public partial Tensor X { get; }
+    [FeedForward(10, Dropout = 0.3)] public partial Layer Ffn { get; }
+    [Dense(1)] public partial Layer Head { get; }
+
+    [Forward]
+    Tensor Forward() => Head(Tensor.Mean(X + Ffn(X), axis: 1));
+}
