@@ -43,6 +43,7 @@ internal sealed partial class GraphParser
     private readonly Stack<INamedTypeSymbol> _blocks = new();
     private readonly HashSet<IPropertySymbol> _warned = new(SymbolEqualityComparer.Default);
     private int _unrolled;
+    private bool _blockOnly;
     private bool _failed;
 
     private GraphParser(Compilation compilation, string className, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
@@ -67,6 +68,11 @@ internal sealed partial class GraphParser
         var parser = new GraphParser(semanticModel.Compilation, type.Name, diagnostics, cancellationToken);
         parser.CollectStubs(type, stubs);
         var scope = parser.OpenScope(type, "", null, classLocation);
+        if (parser._blockOnly)
+        {
+            return null;
+        }
+
         if (scope is null)
         {
             return null;
@@ -227,6 +233,14 @@ internal sealed partial class GraphParser
                 var shape = ReadShape(input);
                 if (arguments is null)
                 {
+                    if (shape.Rank > 0 && shape.Dimensions.All(dimension => dimension >= 1 || dimension == AnyLength) && shape.Dimensions.Contains(AnyLength))
+                    {
+                        // A block over any length ([Input(-1, 128)]): it exists only as a layer of other models, each
+                        // call fixing the length, so alone it compiles to nothing.
+                        _blockOnly = true;
+                        continue;
+                    }
+
                     if (shape.Rank == 0 || shape.Dimensions.Any(dimension => dimension < 1))
                     {
                         Report(DiagnosticDescriptors.InputDimensionNotPositiveError, location, type.Name, shape.Elements);
@@ -241,10 +255,10 @@ internal sealed partial class GraphParser
                     Report(DiagnosticDescriptors.GraphArgumentCountError, callLocation, prefix.TrimEnd('.'), type.Name, Plural(InputCount(type), "input"), arguments.Length);
                     return null;
                 }
-                else if (_nodes[arguments[inputIndex]].Shape != shape)
+                else if (!Fits(shape, _nodes[arguments[inputIndex]].Shape))
                 {
                     Report(DiagnosticDescriptors.GraphShapeError, callLocation, prefix.TrimEnd('.'), _className,
-                        $"input '{property.Name}' of block {type.Name} is declared {shape.WithBatch} but the call passes {_nodes[arguments[inputIndex]].Shape.WithBatch}; pass a tensor of the declared shape or change [Input] in {type.Name}");
+                        $"input '{property.Name}' of block {type.Name} is declared {Declared(shape)} but the call passes {_nodes[arguments[inputIndex]].Shape.WithBatch}; pass a tensor of the declared shape or change [Input] in {type.Name} (-1 takes any size)");
                     return null;
                 }
                 else
@@ -272,7 +286,7 @@ internal sealed partial class GraphParser
             scope.Symbols[property] = new Value { Member = scope.Members[scope.Members.Count - 1] };
         }
 
-        if (arguments is null && _inputs.Count == 0)
+        if (arguments is null && _inputs.Count == 0 && !_blockOnly)
         {
             Report(DiagnosticDescriptors.InputMissingError, classLocation, type.Name);
             return null;
@@ -316,6 +330,15 @@ internal sealed partial class GraphParser
             Report(DiagnosticDescriptors.GraphUnusedMemberWarning, member.Location, member.Property.Name, scope.Type.Name);
         }
     }
+
+    /// <summary>A block input's dimension that takes any size, fixed by each call: [Input(-1, 128)].</summary>
+    private const int AnyLength = -1;
+
+    /// <summary>Whether a call's argument fits a block's declared input (same rank; -1 takes any size).</summary>
+    private static bool Fits(Shape declared, Shape actual) =>
+        declared.Rank == actual.Rank && Enumerable.Range(0, declared.Rank).All(d => declared.Dimensions[d] == AnyLength || declared.Dimensions[d] == actual.Dimensions[d]);
+
+    private static string Declared(Shape shape) => "(B, " + string.Join(", ", shape.Dimensions.Select(d => d == AnyLength ? "any" : d.ToString(CultureInfo.InvariantCulture))) + ")";
 
     private static int InputCount(INamedTypeSymbol type) =>
         type.GetMembers().OfType<IPropertySymbol>().Count(property => HasAttribute(property, NetworkParser.InputAttributeName));

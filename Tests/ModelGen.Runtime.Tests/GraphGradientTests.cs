@@ -56,6 +56,15 @@ public sealed class GraphGradientTests
     }
 
     [Fact]
+    public void BlockOverAnyLengthGradientsMatchFiniteDifferences()
+    {
+        using var model = new GraphAnyLength(batchCapacity: 3, seed: 19);
+        Assert.Contains(model.Layout.Parameters, p => p.Name == "on_long.attention.in_proj_weight");
+        Assert.Contains(model.Layout.Parameters, p => p.Name == "on_short.norm.weight");
+        GradientCheckTests.Check(model, Random(3, [24, 18], 1, seed: 19), Step);
+    }
+
+    [Fact]
     public void NestedModelGradientsMatchFiniteDifferences()
     {
         using var model = new GraphNested(batchCapacity: 3, seed: 3);

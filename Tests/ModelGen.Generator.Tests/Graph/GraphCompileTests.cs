@@ -63,4 +63,46 @@ public sealed class GraphCompileTests
         Assert.Contains("│ matmul3 (MatMul)        │ (None, 6, 6)    │          0 │          288 │", formula, StringComparison.Ordinal);
         Assert.Contains("│ softmax5 (Softmax)      │ (None, 6, 6)    │          0 │          108 │", formula, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void BlockOverAnyLength_CompilesOnlyAsALayer()
+    {
+        const string source = """
+            using ModelGen;
+
+            namespace Demo;
+
+            [Model]
+            internal partial class Unit
+            {
+                [Input(-1, 4)] public partial Tensor X { get; }
+                [Dense(4, Activation.Tanh)] public partial Layer Inner { get; }
+
+                [Forward]
+                Tensor Forward() => X + Inner(X);
+            }
+
+            [Model]
+            internal partial class Net
+            {
+                [Input(5, 4)] public partial Tensor A { get; }
+                [Input(3, 4)] public partial Tensor B { get; }
+                [Block(typeof(Unit))] public partial Layer First { get; }
+                [Block(typeof(Unit))] public partial Layer Second { get; }
+                [Dense(1)] public partial Layer Head { get; }
+
+                [Forward]
+                Tensor Forward() => Head(Tensor.Mean(First(A), axis: 1) + Tensor.Mean(Second(B), axis: 1));
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run(source);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(["Demo.Net.g.cs", "Demo.Net.Members.g.cs", "Demo.Unit.Members.g.cs"], result.GeneratedSources.Select(s => s.HintName).Order());
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()));
+
+        var wrongRank = GeneratorHarness.Run(source.Replace("First(A)", "First(Tensor.Reshape(A, 20))")).Result.Diagnostics;
+        var error = Assert.Single(wrongRank);
+        Assert.Equal("MG3003", error.Id);
+        Assert.Contains("is declared (B, any, 4) but the call passes (B, 20)", error.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
 }

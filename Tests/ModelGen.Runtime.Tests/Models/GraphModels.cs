@@ -256,3 +256,29 @@ public partial class GraphFeedForwardDropout
     [Forward]
     Tensor Forward() => Head(Tensor.Mean(X + Ffn(X), axis: 1));
 }
+
+/// <summary>A residual unit over sequences of any length ([Input(-1, 6)]): a layer of other models only.</summary>
+[Model]
+public partial class AnyLengthUnit
+{
+    [Input(-1, 6)] public partial Tensor X { get; }
+    [MultiHeadAttention(2)] public partial Layer Attention { get; }
+    [LayerNorm] public partial Layer Norm { get; }
+
+    [Forward]
+    Tensor Forward() => Norm(X + Attention(X));
+}
+
+/// <summary>The same unit on a 4-step and a 3-step sequence (two members, two sets of weights).</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class GraphAnyLength
+{
+    [Input(4, 6)] public partial Tensor Long { get; }
+    [Input(3, 6)] public partial Tensor Short { get; }
+    [Block(typeof(AnyLengthUnit))] public partial Layer OnLong { get; }
+    [Block(typeof(AnyLengthUnit))] public partial Layer OnShort { get; }
+    [Dense(1)] public partial Layer Head { get; }
+
+    [Forward]
+    Tensor Forward() => Head(Tensor.Mean(OnLong(Long), axis: 1) + Tensor.Mean(OnShort(Short), axis: 1));
+}
