@@ -327,6 +327,33 @@ internal sealed partial class GraphParser
                 return Value.Of(Add(GraphOp.Concat, parts.ToArray(), new Shape(EquatableArray.From(dimensions)), -1, [along], 0f, text));
             }
 
+            case "Split" when method.Parameters[1].Name == "sizes":
+            {
+                int x = Tensor(scope, byParameter["x"]);
+                if (x < 0 || IntArgument("axis") is not { } axis || Sizes(scope, byParameter["sizes"]) is not { } sizes)
+                {
+                    return null;
+                }
+
+                var shape = _nodes[x].Shape;
+                if (SampleAxis(axis, shape) is not { } along || sizes.Count == 0 || sizes.Any(size => size < 1) || sizes.Sum() != shape.Dimensions[along])
+                {
+                    return Shapes(invocation, $"Split of {shape.WithBatch} into sizes [{string.Join(", ", sizes)}] on axis {axis} needs an axis from 1 to {shape.Rank} whose size, {(SampleAxis(axis, shape) is { } a ? shape.Dimensions[a].ToString(System.Globalization.CultureInfo.InvariantCulture) : "?")}, the positive sizes add up to");
+                }
+
+                var nodes = new int[sizes.Count];
+                int start = 0;
+                for (int i = 0; i < sizes.Count; i++)
+                {
+                    var dimensions = shape.Dimensions.ToArray();
+                    dimensions[along] = sizes[i];
+                    nodes[i] = Add(GraphOp.Slice, [x], new Shape(EquatableArray.From(dimensions)), -1, [along, start, sizes[i]], 0f, $"{text}[{i}]");
+                    start += sizes[i];
+                }
+
+                return new Value { Parts = nodes };
+            }
+
             case "Split":
             {
                 int x = Tensor(scope, byParameter["x"]);
@@ -403,6 +430,35 @@ internal sealed partial class GraphParser
     }
 
     private static List<int>? Fail(Value? ignored) => null;
+
+    /// <summary>Split's sizes: [3, 4] or new[] { 3, 4 }, each a compile-time constant.</summary>
+    private List<int>? Sizes(Scope scope, ExpressionSyntax syntax)
+    {
+        IEnumerable<ExpressionSyntax>? elements = syntax switch
+        {
+            CollectionExpressionSyntax collection => collection.Elements.OfType<ExpressionElementSyntax>().Select(element => element.Expression),
+            ImplicitArrayCreationExpressionSyntax implicitArray => implicitArray.Initializer.Expressions,
+            ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions,
+            _ => null,
+        };
+        if (elements is null)
+        {
+            return Fail(Expression(syntax, scope, "Split's sizes must be written as [a, b, ...] of constants"));
+        }
+
+        var sizes = new List<int>();
+        foreach (var element in elements)
+        {
+            if (Number(scope, element) is not { } size)
+            {
+                return null;
+            }
+
+            sizes.Add((int)size);
+        }
+
+        return sizes;
+    }
 
     /// <summary>A PyTorch axis (batch = 0, negative from the end) as a 0-based sample axis, or null when it is not one.</summary>
     private static int? SampleAxis(int axis, Shape shape)

@@ -57,6 +57,9 @@ public readonly struct Tensor
     /// <summary>Splits a tensor into <paramref name="parts"/> equal pieces along one axis (torch.chunk).</summary>
     public static Tensor[] Split(Tensor x, int parts, int axis = -1) => throw new NotSupportedException(Message);
 
+    /// <summary>Splits a tensor into pieces of the given sizes along one axis (torch.split with a list of sizes).</summary>
+    public static Tensor[] Split(Tensor x, int[] sizes, int axis = -1) => throw new NotSupportedException(Message);
+
     /// <summary>The mean over one axis, which is removed (torch.mean with keepdim false).</summary>
     public static Tensor Mean(Tensor x, int axis) => throw new NotSupportedException(Message);
 }

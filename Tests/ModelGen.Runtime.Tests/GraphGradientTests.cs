@@ -65,6 +65,13 @@ public sealed class GraphGradientTests
     }
 
     [Fact]
+    public void SplitIntoUnequalPartsGradientsMatchFiniteDifferences()
+    {
+        using var model = new GraphUnequalSplit(batchCapacity: 3, seed: 20);
+        GradientCheckTests.Check(model, Random(3, [12, 20], 1, seed: 20), Step);
+    }
+
+    [Fact]
     public void NestedModelGradientsMatchFiniteDifferences()
     {
         using var model = new GraphNested(batchCapacity: 3, seed: 3);

@@ -87,6 +87,12 @@ public sealed class GraphDiagnosticsTests
         "'Tensor.Softmax(X, axis: 0)' in 'Net' does not fit: Softmax on axis 0 of (B, 4, 6) needs an axis from 1 to 2 (or negative from the end); axis 0 is the batch");
 
     [Fact]
+    public Task SplitSizesThatDoNotAddUp_AreRefused() => VerifyAsync(
+        Model("", "var parts = {|#0:Tensor.Split(X, [1, 2], axis: 1)|};\nreturn Head(Tensor.Mean(parts[0], axis: 1));"),
+        DiagnosticDescriptors.GraphShapeError,
+        "'Tensor.Split(X, [1, 2], axis: 1)' in 'Net' does not fit: Split of (B, 4, 6) into sizes [1, 2] on axis 1 needs an axis from 1 to 2 whose size, 4, the positive sizes add up to");
+
+    [Fact]
     public Task NoForwardMethod_IsReportedAtTheClass() => VerifyAsync(
         """
         using ModelGen;

@@ -282,3 +282,21 @@ public partial class GraphAnyLength
     [Forward]
     Tensor Forward() => Head(Tensor.Mean(OnLong(Long), axis: 1) + Tensor.Mean(OnShort(Short), axis: 1));
 }
+
+/// <summary>Two modalities joined along the steps, attended together, and split back by their own lengths.</summary>
+[Model(Loss = Loss.MeanSquaredError)]
+public partial class GraphUnequalSplit
+{
+    [Input(3, 4)] public partial Tensor Question { get; }
+    [Input(5, 4)] public partial Tensor Image { get; }
+    [MultiHeadAttention(2)] public partial Layer Attention { get; }
+    [Dense(1)] public partial Layer Head { get; }
+
+    [Forward]
+    Tensor Forward()
+    {
+        var joint = Tensor.Concat([Question, Image], axis: 1);
+        var parts = Tensor.Split(joint + Attention(joint), [3, 5], axis: 1);
+        return Head(Tensor.Mean(parts[0], axis: 1) - Tensor.Mean(parts[1], axis: 1) * 2f);
+    }
+}
