@@ -129,7 +129,8 @@ internal sealed partial class NetworkPlan
     /// <summary>Adds a per-sample slot of <paramref name="width"/> floats after the ones placed so far; returns its name.</summary>
     public string AddSlot(string name, int width, string label, string description)
     {
-        // A graph calls a shared layer more than once: each call's slots get a suffix.
+        // In a graph a layer's name and a node's may meet (a layer named add3 and the sum at node 3): the later slot gets
+        // a suffix. (A shared layer's later calls have ids of their own, so their slots never meet.)
         string unique = name;
         for (int call = 2; ForwardSlots.Exists(slot => slot.Slot.Name == unique); call++)
         {

@@ -402,13 +402,7 @@ internal sealed partial class GraphParser
     /// <summary>The parts of a Concat: a collection expression, an array creation, or a Split's result.</summary>
     private List<int>? Parts(Scope scope, ExpressionSyntax syntax)
     {
-        IEnumerable<ExpressionSyntax>? elements = syntax switch
-        {
-            CollectionExpressionSyntax collection => collection.Elements.OfType<ExpressionElementSyntax>().Select(element => element.Expression),
-            ImplicitArrayCreationExpressionSyntax implicitArray => implicitArray.Initializer.Expressions,
-            ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions,
-            _ => null,
-        };
+        var elements = Elements(syntax);
         if (elements is null)
         {
             return Evaluate(scope, syntax) is { Parts: { } split } ? split.ToList() : _failed ? null : Fail(Expression(syntax, scope, "Concat's parts must be written as [a, b, ...] or come from Split"));
@@ -431,16 +425,19 @@ internal sealed partial class GraphParser
 
     private static List<int>? Fail(Value? ignored) => null;
 
+    /// <summary>The elements of an array written in place: [a, b], new[] { a, b } or new T[] { a, b }; null otherwise.</summary>
+    private static IEnumerable<ExpressionSyntax>? Elements(ExpressionSyntax syntax) => syntax switch
+    {
+        CollectionExpressionSyntax collection => collection.Elements.OfType<ExpressionElementSyntax>().Select(element => element.Expression),
+        ImplicitArrayCreationExpressionSyntax implicitArray => implicitArray.Initializer.Expressions,
+        ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions,
+        _ => null,
+    };
+
     /// <summary>Split's sizes: [3, 4] or new[] { 3, 4 }, each a compile-time constant.</summary>
     private List<int>? Sizes(Scope scope, ExpressionSyntax syntax)
     {
-        IEnumerable<ExpressionSyntax>? elements = syntax switch
-        {
-            CollectionExpressionSyntax collection => collection.Elements.OfType<ExpressionElementSyntax>().Select(element => element.Expression),
-            ImplicitArrayCreationExpressionSyntax implicitArray => implicitArray.Initializer.Expressions,
-            ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions,
-            _ => null,
-        };
+        var elements = Elements(syntax);
         if (elements is null)
         {
             return Fail(Expression(syntax, scope, "Split's sizes must be written as [a, b, ...] of constants"));

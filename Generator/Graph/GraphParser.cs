@@ -230,7 +230,7 @@ internal sealed partial class GraphParser
 
             if (input is not null)
             {
-                var shape = ReadShape(input);
+                var shape = NetworkParser.ReadInputShape(input);
                 if (arguments is null)
                 {
                     if (shape.Rank > 0 && shape.Dimensions.All(dimension => dimension >= 1 || dimension == AnyLength) && shape.Dimensions.Contains(AnyLength))
@@ -366,24 +366,6 @@ internal sealed partial class GraphParser
             && accessors.Accessors[0].IsKind(SyntaxKind.GetAccessorDeclaration)
             && accessors.Accessors[0].Body is null
             && accessors.Accessors[0].ExpressionBody is null;
-    }
-
-    private static Shape ReadShape(AttributeData data)
-    {
-        var dimensions = new List<int>();
-        foreach (var argument in data.ConstructorArguments)
-        {
-            if (argument.Kind == TypedConstantKind.Array)
-            {
-                dimensions.AddRange(argument.IsNull ? [] : argument.Values.Select(value => value.Value is int dimension ? dimension : 0));
-            }
-            else if (argument.Value is int dimension)
-            {
-                dimensions.Add(dimension);
-            }
-        }
-
-        return new Shape(EquatableArray.From(dimensions));
     }
 
     private static bool HasAttribute(ISymbol symbol, string name) =>

@@ -211,7 +211,8 @@ internal static class NetworkParser
         }
     }
 
-    private static Shape ReadInputShape(AttributeData data)
+    /// <summary>The dimensions an [Input] attribute lists (on a class, or on a graph model's input member).</summary>
+    internal static Shape ReadInputShape(AttributeData data)
     {
         var dimensions = new List<int>();
         foreach (var argument in data.ConstructorArguments)

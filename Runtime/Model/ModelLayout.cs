@@ -111,7 +111,8 @@ public sealed record ModelLayout
     /// <summary>Total arena floats for a batch capacity.</summary>
     public long ArenaLength(int batchCapacity) => ActivationBase + (long)ActivationsPerSample * batchCapacity;
 
-    private static int Product(int[] shape)
+    /// <summary>The floats of one sample of <paramref name="shape"/>.</summary>
+    internal static int Product(int[] shape)
     {
         int n = 1;
         foreach (int d in shape)
@@ -132,19 +133,7 @@ public sealed record ModelLayout
 public sealed record InputInfo(string Name, int Slot, int[] Shape, int TokenVocabulary = 0, string TokenLayer = "")
 {
     /// <summary>Floats per sample.</summary>
-    public int Size
-    {
-        get
-        {
-            int n = 1;
-            foreach (int d in Shape)
-            {
-                n *= d;
-            }
-
-            return n;
-        }
-    }
+    public int Size => ModelLayout.Product(Shape);
 }
 
 /// <summary>One row of the summary table.</summary>
