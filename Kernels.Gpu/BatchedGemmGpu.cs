@@ -4,11 +4,11 @@ using ILGPU.Runtime;
 namespace ModelGen.Kernels.Gpu;
 
 /// <summary>
-/// Many independent GEMMs in one launch, C_i = alpha op(A_i) op(B_i) + beta C_i: the kernels of <see cref="GemmGpu"/>
-/// with a third index naming the product, whose matrices start at i times their stride (a stride of 0 shares one).
-/// The tiled kernel stages (T, T) tiles of op(A_i) and op(B_i) in shared memory exactly as <see cref="GemmGpu.GemmKernel"/>
-/// does, one group per tile of one C_i; the direct one runs a thread per element of every C_i. Which one runs, and at
-/// which tile, follows the back end's <see cref="GemmGpu"/>, so both products sum the same way.
+/// The GEMM kernels, for many independent products in one launch, C_i = alpha op(A_i) op(B_i) + beta C_i: a third index
+/// names the product, whose matrices start at i times their stride (a stride of 0 shares one). The tiled kernel stages
+/// (T, T) tiles of op(A_i) and op(B_i) in shared memory, one group per tile of one C_i (see <see cref="GemmGpu"/>); the
+/// direct one runs a thread per element of every C_i. <see cref="GemmGpu.Run"/> is one product of them, and which one
+/// runs, at which tile, follows its choice, so single and batched products sum the same way.
 /// </summary>
 internal sealed class BatchedGemmGpu(Accelerator accelerator)
 {
@@ -68,7 +68,7 @@ internal sealed class BatchedGemmGpu(Accelerator accelerator)
 
     /// <summary>
     /// a (count, M, K) or (count, K, M), b (count, K, N) or (count, N, K), c (count, M, N), each at its stride: one thread
-    /// per element of C_i, its group's tiles of op(A_i) and op(B_i) staged in shared memory as in <see cref="GemmGpu.GemmKernel"/>.
+    /// per element of C_i, its group's tiles of op(A_i) and op(B_i) staged in shared memory.
     /// Explicitly grouped: the index is (Grid, Group), the grid's third axis the product.
     /// </summary>
     internal static void BatchedGemmKernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, BatchedGemmShape shape)

@@ -12,14 +12,11 @@ namespace ModelGen.Kernels.Gpu;
 public sealed partial class GpuBackend
 {
     private LayerNormGpu? _layerNorm;
-    private BatchedGemmGpu? _batchedGemm;
     private AttentionGpu? _attention;
     private ElementwiseGpu? _elementwise;
     private AxisGpu? _axis;
 
     private LayerNormGpu LayerNormKernels => _layerNorm ??= new LayerNormGpu(_accelerator);
-
-    private BatchedGemmGpu BatchedGemmKernels => _batchedGemm ??= new BatchedGemmGpu(_accelerator);
 
     private AttentionGpu AttentionKernels => _attention ??= new AttentionGpu(_accelerator);
 
@@ -67,7 +64,7 @@ public sealed partial class GpuBackend
         ArrayView<float> av = Sized(a, Extent(count, strideA, (long)m * k), nameof(a));
         ArrayView<float> bv = Sized(b, Extent(count, strideB, (long)k * n), nameof(b));
         ArrayView<float> cv = Sized(c, Extent(count, strideC, product), nameof(c));
-        BatchedGemmKernels.Run(transA, transB, count, m, n, k, alpha, av, strideA, bv, strideB, beta, cv, strideC, _gemm.Tiled ? _gemm.Tile : 0);
+        _gemm.Batched.Run(transA, transB, count, m, n, k, alpha, av, strideA, bv, strideB, beta, cv, strideC, _gemm.Tiled ? _gemm.Tile : 0);
     }
 
     /// <inheritdoc/>
