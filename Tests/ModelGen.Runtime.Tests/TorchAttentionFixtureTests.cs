@@ -88,7 +88,7 @@ public sealed class TorchAttentionFixtureTests(ITestOutputHelper output)
         try
         {
             loaded.Save(path);
-            Assert.Equal(TensorShapes(fixture), TensorShapes(path));
+            Assert.Equal(TorchRecurrentFixtureTests.TensorShapes(fixture), TorchRecurrentFixtureTests.TensorShapes(path));
             using var reloaded = new TorchEncRegGelu(batchCapacity: Batch, seed: 2);
             reloaded.Load(path);
             float[][] inputs = Read(folder, "torch_encoder_gelu").Inputs;
@@ -110,7 +110,7 @@ public sealed class TorchAttentionFixtureTests(ITestOutputHelper output)
         try
         {
             model.Save(path);
-            Assert.Equal(TensorShapes(fixture), TensorShapes(path));
+            Assert.Equal(TorchRecurrentFixtureTests.TensorShapes(fixture), TorchRecurrentFixtureTests.TensorShapes(path));
         }
         finally
         {
@@ -148,17 +148,5 @@ public sealed class TorchAttentionFixtureTests(ITestOutputHelper output)
         static int[] Ints(JsonElement array) => [.. array.EnumerateArray().Select(v => v.GetInt32())];
         return ([.. root.GetProperty("inputs").EnumerateArray().Select(Floats)], Floats(root.GetProperty("outputs")),
             [.. root.GetProperty("input_shapes").EnumerateArray().Select(Ints)], Ints(root.GetProperty("output_shape")));
-    }
-
-    /// <summary>Every tensor's name and shape in a safetensors header (8-byte little-endian length, then JSON), sorted by name.</summary>
-    private static string[] TensorShapes(string path)
-    {
-        byte[] file = File.ReadAllBytes(path);
-        int length = checked((int)BitConverter.ToUInt64(file, 0));
-        using var header = JsonDocument.Parse(file.AsMemory(8, length));
-        return [.. header.RootElement.EnumerateObject()
-            .Where(tensor => tensor.Name != "__metadata__")
-            .Select(tensor => $"{tensor.Name} ({string.Join(", ", tensor.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()))})")
-            .Order(StringComparer.Ordinal)];
     }
 }

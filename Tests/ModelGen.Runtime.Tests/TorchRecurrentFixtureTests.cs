@@ -111,7 +111,8 @@ public sealed class TorchRecurrentFixtureTests
     }
 
     /// <summary>Every tensor's name and shape in a safetensors header (8-byte little-endian length, then JSON), sorted by name.</summary>
-    private static string[] TensorShapes(string path)
+    /// <summary>A safetensors file's tensors as "name (shape)", sorted: what a state_dict's keys and shapes say.</summary>
+    internal static string[] TensorShapes(string path)
     {
         byte[] file = File.ReadAllBytes(path);
         int length = checked((int)BitConverter.ToUInt64(file, 0));
