@@ -32,11 +32,7 @@ public abstract partial class CompiledModel
         var declared = Layout.Inputs;
         int batch = inputs[0].Length / declared[0].Size;
         RequireBatchSize(batch);
-        for (int i = 0; i < declared.Length; i++)
-        {
-            Backend.Upload(inputs[i], Act(declared[i].Slot, declared[i].Size, batch));
-        }
-
+        UploadInputs(inputs, 0, batch);
         return LossAndGradients(batch, targets, training, gradients);
     }
 
