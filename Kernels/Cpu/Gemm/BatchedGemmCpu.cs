@@ -162,7 +162,15 @@ internal sealed unsafe class BatchedGemmCpu : IParallelJob
                 for (int ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m - ic);
-                    GemmPacking.PackA(a, transA, m, k, ic, mc, pc, kc, mr, width, workspace.PackA);
+
+                    // A transposed, stored (K, M), is read in place as GemmCpu reads it: full slivers with row stride M,
+                    // only a ragged last one packed.
+                    int aFull = transA ? mc / mr * mr : 0;
+                    if (aFull < mc)
+                    {
+                        GemmPacking.PackA(a, transA, m, k, ic + aFull, mc - aFull, pc, kc, mr, width, workspace.PackA);
+                    }
+
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
@@ -172,15 +180,17 @@ internal sealed unsafe class BatchedGemmCpu : IParallelJob
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);
-                            float* aSliver = workspace.PackA + ((nint)ir * kc);
+                            bool aInPlace = ir < aFull;
+                            float* aSliver = aInPlace ? a + ((nint)pc * m) + ic + ir : workspace.PackA + ((nint)(ir - aFull) * kc);
+                            nint lda = aInPlace ? m : mr;
                             float* cTile = c + ((nint)(ic + ir) * n) + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                GemmCpu.Micro(width, mr, kc, aSliver, bSliver, ldb, cTile, n, alpha, blockBeta);
+                                GemmCpu.Micro(width, mr, kc, aSliver, bSliver, ldb, cTile, n, alpha, blockBeta, lda);
                             }
                             else
                             {
-                                GemmCpu.Micro(width, mr, kc, aSliver, bSliver, ldb, tile, nr, 1f, 0f);
+                                GemmCpu.Micro(width, mr, kc, aSliver, bSliver, ldb, tile, nr, 1f, 0f, lda);
                                 GemmCpu.WriteEdge(width, tile, nr, cTile, n, rows, cols, alpha, blockBeta);
                             }
                         }
