@@ -84,7 +84,8 @@ internal static class NetworkEmitter
         var commented = plan.Parameters.Select(p => Declaration(p.Constant, p.Offset))
             .Concat(plan.Scratch.Select(s => Declaration(s.Name, s.Value)))
             .Concat(plan.ForwardSlots.Select(s => Declaration(s.Slot.Name, s.Slot.Value)))
-            .Concat(plan.GradientBuffers.Select(g => Declaration(g.Constant, g.Offset)));
+            .Concat(plan.GradientBuffers.Select(g => Declaration(g.Constant, g.Offset)))
+            .Concat(plan.ParameterAliases.Select(a => $"const int {a.Alias} = {a.Constant};"));
         int column = commented.Max(text => text.Length) + 3;
 
         int total = plan.TrainableCount + plan.StateCount;

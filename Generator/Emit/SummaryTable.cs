@@ -16,7 +16,9 @@ internal static class SummaryTable
     public static long Parameters(LayerPlan layer) =>
         layer.Kind.TrainableCount(layer.Spec, layer.Input) + layer.Kind.StateCount(layer.Spec, layer.Input);
 
-    public static long Flops(LayerPlan layer) => layer.Kind.FlopsPerSample(layer.Spec, layer.Input);
+    public static long Flops(LayerPlan layer) => layer.ExtraInputs.Count == 0
+        ? layer.Kind.FlopsPerSample(layer.Spec, layer.Input)
+        : layer.Kind.FlopsPerSample(layer.Spec, layer.Input, layer.ExtraInputs.Select(extra => extra.Shape).ToList());
 
     public static string Draw(NetworkPlan plan)
     {

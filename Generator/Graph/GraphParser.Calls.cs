@@ -77,28 +77,15 @@ internal sealed partial class GraphParser
             return result < 0 ? null : Value.Of(result);
         }
 
+        if (member.Unit is { } unit)
+        {
+            return ExpandUnit(member, unit, path, index, scope.Prefix, arguments, invocation);
+        }
+
         var kind = member.Kind!;
-        var input = _nodes[arguments.Count > 0 ? arguments[0] : 0].Shape;
-        var extras = arguments.Skip(1).Select(argument => _nodes[argument].Shape).ToList();
         if (_instanceByPath.TryGetValue(path, out int instance))
         {
-            var spec = _layers[instance];
-            if (input != _layerInputs[instance] || !extras.SequenceEqual(_layerExtras[instance]))
-            {
-                string first = string.Join(" and ", new[] { _layerInputs[instance] }.Concat(_layerExtras[instance]).Select(shape => shape.WithBatch));
-                string now = string.Join(" and ", arguments.Select(argument => _nodes[argument].Shape.WithBatch));
-                Report(DiagnosticDescriptors.GraphSharedShapeError, location, spec.Name, spec.Kind, first, now);
-                return null;
-            }
-
-            if (kind.StateCount(spec, input) > 0)
-            {
-                Report(DiagnosticDescriptors.GraphCalledTwiceError, location, spec.Name, spec.Kind);
-                return null;
-            }
-
-            var shared = _nodes.First(node => node.Op == GraphOp.Layer && node.Layer == instance);
-            return Value.Of(Add(GraphOp.Layer, arguments.ToArray(), shared.Shape, instance, [], 0f, Text(invocation)));
+            return SharedCall(instance, arguments, location, Text(invocation));
         }
 
         var parsed = kind.Parse(member.Attribute!, path, member.Location, _diagnostics);
@@ -109,6 +96,7 @@ internal sealed partial class GraphParser
         }
 
         // A Name on the attribute renames the member's last part; the path of the block stays.
+        string memberPath = path;
         if (parsed.Name != path)
         {
             path = scope.Prefix + parsed.Name + (index >= 0 ? "." + index.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
@@ -142,20 +130,55 @@ internal sealed partial class GraphParser
             _inputs[which] = declared with { TokenVocabulary = vocabulary, TokenLayer = declared.TokenLayer.Length > 0 ? declared.TokenLayer : parsed.Name };
         }
 
+        // Keyed by the member's path, so that a renamed member called again finds its instance.
+        int node = NewInstance(memberPath, parsed, arguments, location, Text(invocation));
+        return node < 0 ? null : Value.Of(node);
+    }
+
+    /// <summary>A later call of a layer instance: the same weights, so the same input shapes and no running statistics.</summary>
+    private Value? SharedCall(int instance, IReadOnlyList<int> arguments, LocationInfo? location, string text)
+    {
+        var spec = _layers[instance];
+        var input = _nodes[arguments.Count > 0 ? arguments[0] : 0].Shape;
+        var extras = arguments.Skip(1).Select(argument => _nodes[argument].Shape).ToList();
+        if (input != _layerInputs[instance] || !extras.SequenceEqual(_layerExtras[instance]))
+        {
+            string first = string.Join(" and ", new[] { _layerInputs[instance] }.Concat(_layerExtras[instance]).Select(shape => shape.WithBatch));
+            string now = string.Join(" and ", arguments.Select(argument => _nodes[argument].Shape.WithBatch));
+            Report(DiagnosticDescriptors.GraphSharedShapeError, location, spec.Name, spec.Kind, first, now);
+            return null;
+        }
+
+        if (spec.Layer.StateCount(spec, input) > 0)
+        {
+            Report(DiagnosticDescriptors.GraphCalledTwiceError, location, spec.Name, spec.Kind);
+            return null;
+        }
+
+        var shared = _nodes.First(node => node.Op == GraphOp.Layer && node.Layer == instance);
+        return Value.Of(Add(GraphOp.Layer, arguments.ToArray(), shared.Shape, instance, [], 0f, text));
+    }
+
+    /// <summary>The first call of a layer instance: its output shape inferred, the instance recorded under its path; -1 after reporting.</summary>
+    private int NewInstance(string key, LayerSpec parsed, IReadOnlyList<int> arguments, LocationInfo? location, string text)
+    {
+        var kind = parsed.Layer;
+        var input = _nodes[arguments[0]].Shape;
+        var extras = arguments.Skip(1).Select(argument => _nodes[argument].Shape).ToList();
         var output = extras.Count == 0
             ? kind.InferShape(parsed, [], input, location, _diagnostics)
             : kind.InferShape(parsed, input, extras, location, _diagnostics);
         if (output is null)
         {
             _failed = true;
-            return null;
+            return -1;
         }
 
         _layers.Add(parsed);
         _layerInputs.Add(input);
         _layerExtras.Add(EquatableArray.From(extras));
-        _instanceByPath[path] = _layers.Count - 1;
-        return Value.Of(Add(GraphOp.Layer, arguments.ToArray(), output, _layers.Count - 1, [], 0f, Text(invocation)));
+        _instanceByPath[key] = _layers.Count - 1;
+        return Add(GraphOp.Layer, arguments.ToArray(), output, _layers.Count - 1, [], 0f, text);
     }
 
     /// <summary>MatMul, Softmax, Transpose, Reshape, Concat, Split and Mean, with their shapes checked.</summary>

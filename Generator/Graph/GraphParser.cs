@@ -124,8 +124,8 @@ internal sealed partial class GraphParser
         public List<Member> Members { get; } = [];
     }
 
-    /// <summary>A layer member: a layer attribute or a [Block], repeated or not.</summary>
-    private sealed class Member(IPropertySymbol property, AttributeData? attribute, LayerKind? kind, INamedTypeSymbol? block, int repeat, LocationInfo? location)
+    /// <summary>A layer member: a layer attribute, a unit attribute or a [Block], repeated or not.</summary>
+    private sealed class Member(IPropertySymbol property, AttributeData? attribute, LayerKind? kind, INamedTypeSymbol? block, int repeat, LocationInfo? location, Units.UnitKind? unit = null)
     {
         public IPropertySymbol Property { get; } = property;
 
@@ -134,6 +134,9 @@ internal sealed partial class GraphParser
         public LayerKind? Kind { get; } = kind;
 
         public INamedTypeSymbol? Block { get; } = block;
+
+        /// <summary>A unit attribute's kind ([SA], [GA], ...), expanded at each call; its attribute is <see cref="Attribute"/>.</summary>
+        public Units.UnitKind? Unit { get; } = unit;
 
         /// <summary>The count of a [Repeat] member, else 0.</summary>
         public int Repeat { get; } = repeat;
@@ -207,6 +210,8 @@ internal sealed partial class GraphParser
             var block = attributes.FirstOrDefault(data => data.AttributeClass!.ToDisplayString() == BlockAttributeName);
             var repeat = attributes.FirstOrDefault(data => data.AttributeClass!.ToDisplayString() == RepeatAttributeName);
             var layer = attributes.FirstOrDefault(data => LayerRegistry.ByAttribute(data.AttributeClass!.ToDisplayString()) is not null);
+            var unitAttribute = attributes.FirstOrDefault(data => Units.UnitRegistry.ByAttribute(data.AttributeClass!.ToDisplayString()) is not null);
+            layer ??= unitAttribute;
             if (input is null && block is null && layer is null)
             {
                 continue;
@@ -282,7 +287,8 @@ internal sealed partial class GraphParser
             }
 
             var kind = layer is null ? null : LayerRegistry.ByAttribute(layer.AttributeClass!.ToDisplayString());
-            scope.Members.Add(new Member(property, layer, kind, blockType, count, location));
+            var unit = layer is null ? null : Units.UnitRegistry.ByAttribute(layer.AttributeClass!.ToDisplayString());
+            scope.Members.Add(new Member(property, layer, kind, blockType, count, location, unit));
             scope.Symbols[property] = new Value { Member = scope.Members[scope.Members.Count - 1] };
         }
 
@@ -308,7 +314,7 @@ internal sealed partial class GraphParser
         {
             var names = property.GetAttributes().Select(data => data.AttributeClass?.ToDisplayString() ?? "").ToList();
             bool input = names.Contains(NetworkParser.InputAttributeName);
-            bool layer = names.Any(name => name == BlockAttributeName || LayerRegistry.ByAttribute(name) is not null);
+            bool layer = names.Any(name => name == BlockAttributeName || LayerRegistry.ByAttribute(name) is not null || Units.UnitRegistry.ByAttribute(name) is not null);
             if (!input && !layer)
             {
                 continue;

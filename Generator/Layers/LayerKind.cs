@@ -63,6 +63,12 @@ internal abstract class LayerKind
     /// <summary>The summary's FLOPs of one sample's inference pass.</summary>
     public abstract long FlopsPerSample(LayerSpec spec, Shape input);
 
+    /// <summary>
+    /// The summary's FLOPs of one sample's inference pass for a call with several inputs (<paramref name="extra"/>: the
+    /// shapes after the first, attention's keys and values); by default those of the first input alone.
+    /// </summary>
+    public virtual long FlopsPerSample(LayerSpec spec, Shape input, IReadOnlyList<Shape> extra) => FlopsPerSample(spec, input);
+
     /// <summary>Whether the layer has trainable parameters (then the chain below it needs gradients).</summary>
     public virtual bool IsTrainable => false;
 

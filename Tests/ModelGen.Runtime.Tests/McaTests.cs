@@ -4,9 +4,10 @@ using ModelGen.Runtime.Tests.Models;
 namespace ModelGen.Runtime.Tests;
 
 /// <summary>
-/// MCAN's units as graph blocks (Models/McaModels.cs): GA and SGA gradients against central finite differences with
-/// padding masks on both sides, a tiny MCAN encoder-decoder memorising a few samples, and the three MCA forms against
-/// the same computation written from primitives.
+/// MCAN's units, [SA], [GA], [SGA] and [AttentionReduction] (Models/McaModels.cs): GA and SGA gradients against central
+/// finite differences with padding masks on both sides, a tiny MCAN encoder-decoder memorising a few samples, the three
+/// MCA forms against the same computation written from primitives, and the units against the [Forward] bodies their
+/// attributes document.
 /// </summary>
 public sealed class McaTests
 {
@@ -36,8 +37,9 @@ public sealed class McaTests
     public void SelfGuidedAttentionWithMasksOnBothSidesGradientsMatchFiniteDifferences()
     {
         using var model = new MaskedSga(batchCapacity: 3, seed: 2);
-        Assert.Contains(model.Layout.Parameters, p => p.Name == "sga.attention2.in_proj_weight");
+        Assert.Contains(model.Layout.Parameters, p => p.Name == "sga.mhatt2.in_proj_weight");
         Assert.Contains(model.Layout.Parameters, p => p.Name == "sga.norm3.weight");
+        Assert.Contains(model.Layout.Parameters, p => p.Name == "reduce.mlp.fc.linear.weight");
         ScaleEmbeddings(model);
         AssertPaddingGetsNoGradient(model);
         GradientCheckTests.Check(model, new Dataset([RegionIds, QuestionIds], [3, 4], Targets, 1), Step);
@@ -63,8 +65,8 @@ public sealed class McaTests
         float[] answers = Enumerable.Range(0, rows).Select(row => (float)(row % 4)).ToArray();
         var data = new Dataset([questions, images], [4, 18], answers, 1);
         using var model = new TinyMcan(batchCapacity: rows, seed: 3);
-        Assert.Contains(model.Layout.Parameters, p => p.Name == "encoder.1.attention.in_proj_weight");
-        Assert.Contains(model.Layout.Parameters, p => p.Name == "decoder.1.attention2.out_proj.bias");
+        Assert.Contains(model.Layout.Parameters, p => p.Name == "encoder.1.mhatt.in_proj_weight");
+        Assert.Contains(model.Layout.Parameters, p => p.Name == "decoder.1.mhatt2.out_proj.bias");
         double before = model.Evaluate(data)["loss"];
 
         model.Fit(data, null, batchSize: rows, epochs: 150, new Adam(0.01f), verbose: 0);
@@ -72,6 +74,31 @@ public sealed class McaTests
         var after = model.Evaluate(data);
         Assert.True(after["loss"] < MemorisedLoss, $"The loss went from {before} to only {after["loss"]}.");
         Assert.Equal(1.0, after["accuracy"]);
+    }
+
+    [Fact]
+    public void UnitsGiveBitwiseTheLossAndGradientsOfTheBodiesTheirAttributesDocument()
+    {
+        using var units = new TinyMcan(batchCapacity: 3, seed: 13);
+        using var bodies = new TinyMcanBodies(batchCapacity: 3, seed: 14);
+        Assert.Equal(bodies.Layout.Parameters.Select(p => (p.Name, p.Offset, p.Length)), units.Layout.Parameters.Select(p => (p.Name, p.Offset, p.Length)));
+        var weights = new float[units.WeightCount];
+        units.ReadWeights(weights);
+        bodies.WriteWeights(weights);
+
+        float[] questions = [3, 5, 0, 0, 1, 2, 3, 4, 7, 0, 0, 0];
+        var random = new Random(15);
+        float[] images = Enumerable.Range(0, 3 * 18).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        float[] answers = [1, 3, 0];
+        var fromUnits = new float[units.Layout.TrainableCount];
+        var fromBodies = new float[bodies.Layout.TrainableCount];
+        float unitLoss = units.LossAndGradients([questions, images], answers, training: false, fromUnits);
+        float bodyLoss = bodies.LossAndGradients([questions, images], answers, training: false, fromBodies);
+
+        Assert.Equal(bodyLoss, unitLoss);
+        Assert.Equal(fromBodies, fromUnits);
+        Assert.Contains(fromUnits, g => g != 0f);
+        Assert.Equal(bodies.Predict([questions, images]), units.Predict([questions, images]));
     }
 
     [Fact]
@@ -166,7 +193,7 @@ public sealed class McaTests
     /// </summary>
     private static string[] PrimitiveNames(string name)
     {
-        var match = Regex.Match(name, @"^(.*)attention(\d?)\.(in_proj_weight|in_proj_bias|out_proj\.weight|out_proj\.bias)$");
+        var match = Regex.Match(name, @"^(.*)mhatt(\d?)\.(in_proj_weight|in_proj_bias|out_proj\.weight|out_proj\.bias)$");
         if (match.Success)
         {
             string prefix = match.Groups[1].Value, index = match.Groups[2].Value;

@@ -145,6 +145,28 @@ internal sealed partial class MultiHeadAttentionLayer : LayerKind
         return (2 * steps * width * 3 * all) + (3 * all * steps) + (4 * pairs * (all / spec.Heads)) + (3 * pairs) + (2 * steps * all * width) + (steps * width);
     }
 
+    /// <summary>
+    /// Per sample of attention from T queries to S keys and values: the query projection 2 T E D + T D, the key and
+    /// value projections 2 (2 S E D + S D), the scores and the context 2 heads T S KeyDim each, the softmax 3 heads T S,
+    /// the out projection 2 T D E + T E.
+    /// </summary>
+    public override long FlopsPerSample(LayerSpec layer, Shape input, IReadOnlyList<Shape> extra)
+    {
+        var spec = (MultiHeadAttentionSpec)layer;
+        if (input.Rank != 2 || extra.Count != 1 || extra[0].Rank != 2)
+        {
+            return FlopsPerSample(layer, input);
+        }
+
+        long steps = input.Dimensions[0];
+        long keys = extra[0].Dimensions[0];
+        long width = input.Dimensions[1];
+        long all = Inner(spec, (int)width);
+        long pairs = spec.Heads * steps * keys;
+        return (2 * steps * width * all) + (steps * all) + (2 * ((2 * keys * width * all) + (keys * all)))
+            + (4 * pairs * (all / spec.Heads)) + (3 * pairs) + (2 * steps * all * width) + (steps * width);
+    }
+
     public override string Describe(LayerSpec layer)
     {
         var spec = (MultiHeadAttentionSpec)layer;

@@ -2,78 +2,94 @@ using System;
 
 namespace ModelGen.Runtime.Tests.Models;
 
-// MCAN's units (Yu et al. 2019, "Deep Modular Co-Attention Networks for VQA") as graph blocks, in the order of the
-// reference code's core/model/mca.py: x = norm1(x + dropout1(mhatt(...))), then x = norm2(x + dropout2(ffn(x))).
-// Tiny widths throughout: width 8, two heads of 4, a feed-forward of 16, three image regions X and four question
-// tokens Y (MCA_ED's x is the question and y the image; here, as in the paper's text, Y is the question and X the image).
-// One gap against mca.py: its FFN drops out after the ReLU inside the MLP, and [FeedForward] has no inner dropout.
+// MCAN's units (Yu et al. 2019, "Deep Modular Co-Attention Networks for VQA") as the layer attributes [SA], [GA], [SGA]
+// and [AttentionReduction], and as graph blocks written out as the [Forward] bodies the attributes document (SABody,
+// GABody, SGABody, AttentionReductionBody), in the order of the reference code's core/model/mca.py:
+// x = norm1(x + dropout1(mhatt(...))), then x = norm2(x + dropout2(ffn(x))). Tiny widths throughout: width 8, two
+// heads of 4, a feed-forward of 16, three image regions X and four question tokens Y (MCA_ED's x is the question and
+// y the image; here, as in the paper's text, Y is the question and X the image).
 
-/// <summary>MCAN's SA(Y): self-attention, residual, LayerNorm, feed-forward, residual, LayerNorm.</summary>
+/// <summary>[SA(2, Hidden = 16)] written out: self-attention, residual, LayerNorm, feed-forward, residual, LayerNorm.</summary>
 [Model]
-public partial class SA
+public partial class SABody
 {
-    [Input(4, 8)] public partial Tensor X { get; }
-    [MultiHeadAttention(2, Dropout = 0.1)] public partial Layer Attention { get; }
+    [Input(-1, 8)] public partial Tensor X { get; }
+    [MultiHeadAttention(2, Dropout = 0.1)] public partial Layer Mhatt { get; }
     [Dropout(0.1)] public partial Layer Dropout1 { get; }
-    [LayerNorm] public partial Layer Norm1 { get; }
-    [FeedForward(16)] public partial Layer Ffn { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm1 { get; }
+    [FeedForward(16, Dropout = 0.1)] public partial Layer Ffn { get; }
     [Dropout(0.1)] public partial Layer Dropout2 { get; }
-    [LayerNorm] public partial Layer Norm2 { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm2 { get; }
 
     [Forward]
     Tensor Forward()
     {
-        var x = Norm1(X + Dropout1(Attention(X)));
+        var x = Norm1(X + Dropout1(Mhatt(X)));
         return Norm2(x + Dropout2(Ffn(x)));
     }
 }
 
-/// <summary>MCAN's GA(X, Y): queries from X, keys and values from the guide Y (its padded steps masked), residual on X, LayerNorm, feed-forward, residual, LayerNorm.</summary>
+/// <summary>[GA(2, Hidden = 16)] written out: queries from X, keys and values from the guide Y.</summary>
 [Model]
-public partial class GA
+public partial class GABody
 {
-    [Input(3, 8)] public partial Tensor X { get; }
-    [Input(4, 8)] public partial Tensor Y { get; }
-    [MultiHeadAttention(2, Dropout = 0.1)] public partial Layer Attention { get; }
+    [Input(-1, 8)] public partial Tensor X { get; }
+    [Input(-1, 8)] public partial Tensor Y { get; }
+    [MultiHeadAttention(2, Dropout = 0.1)] public partial Layer Mhatt { get; }
     [Dropout(0.1)] public partial Layer Dropout1 { get; }
-    [LayerNorm] public partial Layer Norm1 { get; }
-    [FeedForward(16)] public partial Layer Ffn { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm1 { get; }
+    [FeedForward(16, Dropout = 0.1)] public partial Layer Ffn { get; }
     [Dropout(0.1)] public partial Layer Dropout2 { get; }
-    [LayerNorm] public partial Layer Norm2 { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm2 { get; }
 
     [Forward]
     Tensor Forward()
     {
-        var x = Norm1(X + Dropout1(Attention(X, Y)));
+        var x = Norm1(X + Dropout1(Mhatt(X, Y)));
         return Norm2(x + Dropout2(Ffn(x)));
     }
 }
 
-/// <summary>
-/// MCAN's SGA(X, Y) as mca.py builds it: self-attention on X + residual + norm1, attention guided by Y + residual +
-/// norm2, one feed-forward + residual + norm3 (not SA's whole unit followed by GA's).
-/// </summary>
+/// <summary>[SGA(2, Hidden = 16)] written out: self-attention, guided attention, one feed-forward, three norms.</summary>
 [Model]
-public partial class SGA
+public partial class SGABody
 {
-    [Input(3, 8)] public partial Tensor X { get; }
-    [Input(4, 8)] public partial Tensor Y { get; }
-    [MultiHeadAttention(2, Dropout = 0.1)] public partial Layer Attention1 { get; }
-    [MultiHeadAttention(2, Dropout = 0.1)] public partial Layer Attention2 { get; }
+    [Input(-1, 8)] public partial Tensor X { get; }
+    [Input(-1, 8)] public partial Tensor Y { get; }
+    [MultiHeadAttention(2, Dropout = 0.1)] public partial Layer Mhatt1 { get; }
+    [MultiHeadAttention(2, Dropout = 0.1)] public partial Layer Mhatt2 { get; }
     [Dropout(0.1)] public partial Layer Dropout1 { get; }
-    [LayerNorm] public partial Layer Norm1 { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm1 { get; }
     [Dropout(0.1)] public partial Layer Dropout2 { get; }
-    [LayerNorm] public partial Layer Norm2 { get; }
-    [FeedForward(16)] public partial Layer Ffn { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm2 { get; }
+    [FeedForward(16, Dropout = 0.1)] public partial Layer Ffn { get; }
     [Dropout(0.1)] public partial Layer Dropout3 { get; }
-    [LayerNorm] public partial Layer Norm3 { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm3 { get; }
 
     [Forward]
     Tensor Forward()
     {
-        var x = Norm1(X + Dropout1(Attention1(X)));
-        x = Norm2(x + Dropout2(Attention2(x, Y)));
+        var x = Norm1(X + Dropout1(Mhatt1(X)));
+        x = Norm2(x + Dropout2(Mhatt2(x, Y)));
         return Norm3(x + Dropout3(Ffn(x)));
+    }
+}
+
+/// <summary>[AttentionReduction(6)] of width 8 written out: score, softmax over the positions, weighted sum, projection.</summary>
+[Model]
+public partial class AttentionReductionBody
+{
+    [Input(-1, 8)] public partial Tensor X { get; }
+    [Dense(8, Activation.ReLU, Name = "mlp.fc.linear")] public partial Layer Hidden { get; }
+    [Dropout(0.1, Name = "mlp.dropout")] public partial Layer Dropout { get; }
+    [Dense(1, Name = "mlp.linear")] public partial Layer Score { get; }
+    [Dense(6)] public partial Layer LinearMerge { get; }
+
+    [Forward]
+    Tensor Forward()
+    {
+        var weights = Tensor.Softmax(Score(Dropout(Hidden(X))), axis: 1);
+        return LinearMerge(Tensor.Reshape(Tensor.MatMul(weights, X, transposeA: true), 8));
     }
 }
 
@@ -83,7 +99,7 @@ public partial class McaIdGa
 {
     [Input(3, 8)] public partial Tensor X { get; }
     [Input(4, 8)] public partial Tensor Y { get; }
-    [Block(typeof(GA))] public partial Layer Ga { get; }
+    [GA(2, Hidden = 16)] public partial Layer Ga { get; }
 
     [Forward]
     Tensor Forward() => Tensor.Concat([Ga(X, Y), Y], axis: 1);
@@ -95,8 +111,8 @@ public partial class McaSaGa
 {
     [Input(3, 8)] public partial Tensor X { get; }
     [Input(4, 8)] public partial Tensor Y { get; }
-    [Block(typeof(SA))] public partial Layer Sa { get; }
-    [Block(typeof(GA))] public partial Layer Ga { get; }
+    [SA(2, Hidden = 16)] public partial Layer Sa { get; }
+    [GA(2, Hidden = 16)] public partial Layer Ga { get; }
 
     [Forward]
     Tensor Forward()
@@ -112,8 +128,8 @@ public partial class McaSaSga
 {
     [Input(3, 8)] public partial Tensor X { get; }
     [Input(4, 8)] public partial Tensor Y { get; }
-    [Block(typeof(SA))] public partial Layer Sa { get; }
-    [Block(typeof(SGA))] public partial Layer Sga { get; }
+    [SA(2, Hidden = 16)] public partial Layer Sa { get; }
+    [SGA(2, Hidden = 16)] public partial Layer Sga { get; }
 
     [Forward]
     Tensor Forward()
@@ -137,10 +153,10 @@ public partial class PrimitiveSA
     [Dense(8)] public partial Layer Key { get; }
     [Dense(8)] public partial Layer Value { get; }
     [Dense(8)] public partial Layer Merge { get; }
-    [LayerNorm] public partial Layer Norm1 { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm1 { get; }
     [Dense(16, Activation.ReLU)] public partial Layer Linear1 { get; }
     [Dense(8)] public partial Layer Linear2 { get; }
-    [LayerNorm] public partial Layer Norm2 { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm2 { get; }
 
     [Forward]
     Tensor Forward()
@@ -164,10 +180,10 @@ public partial class PrimitiveGA
     [Dense(8)] public partial Layer Key { get; }
     [Dense(8)] public partial Layer Value { get; }
     [Dense(8)] public partial Layer Merge { get; }
-    [LayerNorm] public partial Layer Norm1 { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm1 { get; }
     [Dense(16, Activation.ReLU)] public partial Layer Linear1 { get; }
     [Dense(8)] public partial Layer Linear2 { get; }
-    [LayerNorm] public partial Layer Norm2 { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm2 { get; }
 
     [Forward]
     Tensor Forward()
@@ -191,15 +207,15 @@ public partial class PrimitiveSGA
     [Dense(8)] public partial Layer Key1 { get; }
     [Dense(8)] public partial Layer Value1 { get; }
     [Dense(8)] public partial Layer Merge1 { get; }
-    [LayerNorm] public partial Layer Norm1 { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm1 { get; }
     [Dense(8)] public partial Layer Query2 { get; }
     [Dense(8)] public partial Layer Key2 { get; }
     [Dense(8)] public partial Layer Value2 { get; }
     [Dense(8)] public partial Layer Merge2 { get; }
-    [LayerNorm] public partial Layer Norm2 { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm2 { get; }
     [Dense(16, Activation.ReLU)] public partial Layer Linear1 { get; }
     [Dense(8)] public partial Layer Linear2 { get; }
-    [LayerNorm] public partial Layer Norm3 { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer Norm3 { get; }
 
     [Forward]
     Tensor Forward()
@@ -277,7 +293,7 @@ public partial class MaskedGa
     [Input(4)] public partial Tensor Question { get; }
     [Embedding(10, 8, MaskZero = true)] public partial Layer RegionEmbed { get; }
     [Embedding(10, 8, MaskZero = true)] public partial Layer Embed { get; }
-    [Block(typeof(GA))] public partial Layer Ga { get; }
+    [GA(2, Hidden = 16)] public partial Layer Ga { get; }
     [Dense(1)] public partial Layer Head { get; }
 
     [Forward]
@@ -292,18 +308,19 @@ public partial class MaskedSga
     [Input(4)] public partial Tensor Question { get; }
     [Embedding(10, 8, MaskZero = true)] public partial Layer RegionEmbed { get; }
     [Embedding(10, 8, MaskZero = true)] public partial Layer Embed { get; }
-    [Block(typeof(SGA))] public partial Layer Sga { get; }
+    [SGA(2, Hidden = 16)] public partial Layer Sga { get; }
+    [AttentionReduction(4)] public partial Layer Reduce { get; }
     [Dense(1)] public partial Layer Head { get; }
 
     [Forward]
-    Tensor Forward() => Head(Tensor.Mean(Sga(RegionEmbed(Regions), Embed(Question)), axis: 1));
+    Tensor Forward() => Head(Reduce(Sga(RegionEmbed(Regions), Embed(Question))));
 }
 
 /// <summary>
 /// A tiny MCAN encoder-decoder of depth 2 (mca.py's MCA_ED): two SA on the question Y, then two SGA on the image X,
-/// each guided by the encoder's last output (the question's padded tokens masked as keys). The head sums the means
-/// over positions of both modalities (the padded tokens left out), then LayerNorm and a softmax over 4 answers.
-/// MCAN's attentional reduction is not used: it needs a softmax over positions that honours the padding mask.
+/// each guided by the encoder's last output (the question's padded tokens masked as keys). Each modality is reduced
+/// by MCAN's attentional reduction (the padded tokens left out of its softmax), the sum normalised and classified
+/// over 4 answers.
 /// </summary>
 [Model(Loss = Loss.SparseCategoricalCrossEntropy)]
 public partial class TinyMcan
@@ -312,8 +329,10 @@ public partial class TinyMcan
     [Input(3, 6)] public partial Tensor Image { get; }
     [Embedding(10, 8, MaskZero = true)] public partial Layer Embed { get; }
     [Dense(8)] public partial Layer ImageProjection { get; }
-    [Repeat(2), Block(typeof(SA))] public partial Layer[] Encoder { get; }
-    [Repeat(2), Block(typeof(SGA))] public partial Layer[] Decoder { get; }
+    [Repeat(2), SA(2, Hidden = 16)] public partial Layer[] Encoder { get; }
+    [Repeat(2), SGA(2, Hidden = 16)] public partial Layer[] Decoder { get; }
+    [AttentionReduction(6)] public partial Layer QuestionReduce { get; }
+    [AttentionReduction(6)] public partial Layer ImageReduce { get; }
     [LayerNorm] public partial Layer Norm { get; }
     [Dense(4, Activation.Softmax)] public partial Layer Classifier { get; }
 
@@ -332,6 +351,40 @@ public partial class TinyMcan
             x = sga(x, y);
         }
 
-        return Classifier(Norm(Tensor.Mean(x, axis: 1) + Tensor.Mean(y, axis: 1)));
+        return Classifier(Norm(QuestionReduce(y) + ImageReduce(x)));
+    }
+}
+
+/// <summary><see cref="TinyMcan"/> with every unit replaced by the block written out as its attribute documents it: the same parameters by name.</summary>
+[Model(Loss = Loss.SparseCategoricalCrossEntropy)]
+public partial class TinyMcanBodies
+{
+    [Input(4)] public partial Tensor Question { get; }
+    [Input(3, 6)] public partial Tensor Image { get; }
+    [Embedding(10, 8, MaskZero = true)] public partial Layer Embed { get; }
+    [Dense(8)] public partial Layer ImageProjection { get; }
+    [Repeat(2), Block(typeof(SABody))] public partial Layer[] Encoder { get; }
+    [Repeat(2), Block(typeof(SGABody))] public partial Layer[] Decoder { get; }
+    [Block(typeof(AttentionReductionBody))] public partial Layer QuestionReduce { get; }
+    [Block(typeof(AttentionReductionBody))] public partial Layer ImageReduce { get; }
+    [LayerNorm] public partial Layer Norm { get; }
+    [Dense(4, Activation.Softmax)] public partial Layer Classifier { get; }
+
+    [Forward]
+    Tensor Forward()
+    {
+        var y = Embed(Question);
+        foreach (var sa in Encoder)
+        {
+            y = sa(y);
+        }
+
+        var x = ImageProjection(Image);
+        foreach (var sga in Decoder)
+        {
+            x = sga(x, y);
+        }
+
+        return Classifier(Norm(QuestionReduce(y) + ImageReduce(x)));
     }
 }
