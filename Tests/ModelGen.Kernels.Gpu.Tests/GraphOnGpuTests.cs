@@ -48,6 +48,39 @@ public sealed class GraphOnGpuTests
         Close(cpu.Predict(ids), gpu.Predict(ids), 1e-4f, "prediction after training");
     }
 
+    [Fact]
+    public void McanOfUnitsTrainsOnGpuAsOnCpu()
+    {
+        float[] questions = [3, 5, 0, 0, 0, 1, 2, 3, 4, 11, 7, 7, 0, 0, 0];
+        var random = new Random(3);
+        float[] regions = Enumerable.Range(0, 3 * 24).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        float[] answers = [2, 0, 3];
+        using var cpu = new GpuMcan(batchCapacity: 3, seed: 8, device: Device.Cpu(1));
+        using var gpu = new GpuMcan(batchCapacity: 3, seed: 8, device: GpuDevice.CpuAccelerator());
+        float[][] inputs = [questions, regions];
+        var start = new float[cpu.WeightCount];
+        cpu.ReadWeights(start);
+        Close(cpu.Predict(inputs), gpu.Predict(inputs), 2e-5f, "prediction before training");
+        // SGD, not Adam: the bias of a reduction's scores comes before a softmax over the positions, which no shift
+        // changes, so its gradient is zero up to rounding, and Adam would scale either back end's rounding to a full step.
+        var cpuSgd = new Sgd(learningRate: 0.1f, momentum: 0.9f);
+        var gpuSgd = new Sgd(learningRate: 0.1f, momentum: 0.9f);
+        for (int step = 0; step < 3; step++)
+        {
+            float onCpu = cpu.TrainOnBatch(inputs, answers, cpuSgd);
+            float onGpu = gpu.TrainOnBatch(inputs, answers, gpuSgd);
+            Assert.True(Math.Abs(onCpu - onGpu) <= 1e-4f, $"step {step}: loss on the CPU {onCpu}, on ILGPU {onGpu}");
+        }
+
+        var cpuWeights = new float[cpu.WeightCount];
+        var gpuWeights = new float[gpu.WeightCount];
+        cpu.ReadWeights(cpuWeights);
+        gpu.ReadWeights(gpuWeights);
+        Close(cpuWeights, gpuWeights, 1e-4f, "weights after three steps");
+        Assert.NotEqual(start, cpuWeights);
+        Close(cpu.Predict(inputs), gpu.Predict(inputs), 1e-4f, "prediction after training");
+    }
+
     private static void Close(float[] expected, float[] actual, float tolerance, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
