@@ -89,7 +89,8 @@ internal static class SummaryTable
                 continue;
             }
 
-            rows.Add([$"{node.Op.ToString().ToLowerInvariant()}{Literals.Int(n)} ({node.Op})", node.Shape.Keras, "0", Literals.Count(OpFlops(graph, node))]);
+            string label = node.Label.Length > 0 ? node.Label : node.Op.ToString().ToLowerInvariant() + Literals.Int(n);
+            rows.Add([$"{label} ({node.Op})", node.Shape.Keras, "0", Literals.Count(OpFlops(graph, node))]);
         }
 
         return rows;

@@ -58,9 +58,11 @@ internal sealed partial class GraphParser
             return parser.NewInstance(path, spec with { Name = path }, arguments, location, text);
         }
 
-        public int Add(int a, int b) => parser.Add(GraphOp.Add, [a, b], ShapeOf(a), -1, [], 0f, $"{call}: residual");
+        private int _sums;
 
-        public int Softmax(int x, int axis) => parser.Add(GraphOp.Softmax, [x], ShapeOf(x), -1, [axis], 0f, $"{call}: softmax over axis {axis + 1}");
+        public int Add(int a, int b) => parser.Add(GraphOp.Add, [a, b], ShapeOf(a), -1, [], 0f, $"{call}: residual", $"{name}.add{++_sums}");
+
+        public int Softmax(int x, int axis) => parser.Add(GraphOp.Softmax, [x], ShapeOf(x), -1, [axis], 0f, $"{call}: softmax over axis {axis + 1}", $"{name}.softmax");
 
         public int MatMul(int a, int b, bool transposeA, bool transposeB)
         {
@@ -69,11 +71,11 @@ internal sealed partial class GraphParser
             int m = transposeA ? sa[sa.Count - 1] : sa[sa.Count - 2];
             int n = transposeB ? sb[sb.Count - 2] : sb[sb.Count - 1];
             var shape = new Shape(EquatableArray.From(sa.Take(sa.Count - 2).Concat([m, n])));
-            return parser.Add(GraphOp.MatMul, [a, b], shape, -1, [transposeA ? 1 : 0, transposeB ? 1 : 0], 0f, $"{call}: weighted sum");
+            return parser.Add(GraphOp.MatMul, [a, b], shape, -1, [transposeA ? 1 : 0, transposeB ? 1 : 0], 0f, $"{call}: weighted sum", $"{name}.weighted_sum");
         }
 
         public int Reshape(int x, params int[] dimensions) =>
-            parser.Add(GraphOp.Reshape, [x], new Shape(EquatableArray.From(dimensions)), -1, [], 0f, $"{call}: flatten");
+            parser.Add(GraphOp.Reshape, [x], new Shape(EquatableArray.From(dimensions)), -1, [], 0f, $"{call}: flatten", $"{name}.flatten");
 
         public int Refuse(string why)
         {

@@ -405,9 +405,9 @@ internal sealed partial class GraphParser
 
     private static string Plural(int count, string noun) => count == 1 ? "1 " + noun : count.ToString(CultureInfo.InvariantCulture) + " " + noun + "s";
 
-    private int Add(GraphOp op, int[] arguments, Shape shape, int layer, int[] ints, float scale, string text)
+    private int Add(GraphOp op, int[] arguments, Shape shape, int layer, int[] ints, float scale, string text, string label = "")
     {
-        _nodes.Add(new GraphNode(op, EquatableArray.From(arguments), shape, layer, EquatableArray.From(ints), scale, text));
+        _nodes.Add(new GraphNode(op, EquatableArray.From(arguments), shape, layer, EquatableArray.From(ints), scale, text, label));
         return _nodes.Count - 1;
     }
 

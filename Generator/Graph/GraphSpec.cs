@@ -56,7 +56,8 @@ internal enum GraphOp
 /// <param name="Ints">The op's integer arguments (see <see cref="GraphOp"/>).</param>
 /// <param name="Scale">The constant of a Scale node.</param>
 /// <param name="Text">The source expression, shortened, for the generated comment.</param>
-internal sealed record GraphNode(GraphOp Op, EquatableArray<int> Arguments, Shape Shape, int Layer, EquatableArray<int> Ints, float Scale, string Text);
+/// <param name="Label">The summary's name of an operation inside a unit (<c>encoder.0.add1</c>); "" for the body's own, numbered by node.</param>
+internal sealed record GraphNode(GraphOp Op, EquatableArray<int> Arguments, Shape Shape, int Layer, EquatableArray<int> Ints, float Scale, string Text, string Label = "");
 
 /// <summary>One [Input] member: its name (the property's), shape, and the token vocabulary when an embedding reads it.</summary>
 internal sealed record GraphInput(string Name, Shape Shape, int TokenVocabulary, string TokenLayer);

@@ -81,6 +81,12 @@ public sealed class UnitTests
         Assert.Matches(@"│ decoder\.0\.ffn \(FeedForward\)\s+│ \(None, 16, 8\)\s+│\s+212 │", code);
         Assert.Matches(@"│ img_flat\.mlp\.fc\.linear \(Dense\)\s+│ \(None, 16, 6\)\s+│\s+54 │", code);
         Assert.Matches(@"│ img_flat\.linear_merge \(Dense\)\s+│ \(None, 10\)\s+│\s+170 │", code);
+
+        // The units' own operations are named after the unit: SGA's three residual sums, the reduction's softmax over the 16 regions (3 per score, 2 glimpses).
+        Assert.Contains("│ decoder.1.add3 (Add)", code, StringComparison.Ordinal);
+        Assert.DoesNotContain("│ decoder.1.add4 (Add)", code, StringComparison.Ordinal);
+        Assert.Matches(@"│ img_flat\.softmax \(Softmax\)\s+│ \(None, 16, 2\)\s+│\s+0 │\s+96 │", code);
+        Assert.Contains("│ img_flat.weighted_sum (MatMul)", code, StringComparison.Ordinal);
     }
 
     [Fact]
