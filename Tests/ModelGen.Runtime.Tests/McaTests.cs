@@ -45,8 +45,10 @@ public sealed class McaTests
         GradientCheckTests.Check(model, new Dataset([RegionIds, QuestionIds], [3, 4], Targets, 1), Step);
     }
 
-    [Fact]
-    public void TinyMcanOfDepthTwoMemorisesEightSamples()
+    [Theory]
+    [InlineData("encoder-decoder")]
+    [InlineData("stacked")]
+    public void TinyMcanOfDepthTwoMemorisesEightSamples(string depth)
     {
         const int rows = 8;
         var random = new Random(5);
@@ -64,7 +66,7 @@ public sealed class McaTests
         float[] images = Enumerable.Range(0, rows * 18).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         float[] answers = Enumerable.Range(0, rows).Select(row => (float)(row % 4)).ToArray();
         var data = new Dataset([questions, images], [4, 18], answers, 1);
-        using var model = new TinyMcan(batchCapacity: rows, seed: 3);
+        using CompiledModel model = depth == "stacked" ? new TinyStackedMcan(batchCapacity: rows, seed: 3) : new TinyMcan(batchCapacity: rows, seed: 3);
         Assert.Contains(model.Layout.Parameters, p => p.Name == "encoder.1.mhatt.in_proj_weight");
         Assert.Contains(model.Layout.Parameters, p => p.Name == "decoder.1.mhatt2.out_proj.bias");
         double before = model.Evaluate(data)["loss"];

@@ -355,6 +355,39 @@ public partial class TinyMcan
     }
 }
 
+/// <summary>
+/// <see cref="TinyMcan"/> going deep by stacking (the paper's MCA stacked L times) instead of encoder-decoder: layer i's
+/// SGA is guided by layer i's SA output, not by the encoder's last.
+/// </summary>
+[Model(Loss = Loss.SparseCategoricalCrossEntropy)]
+public partial class TinyStackedMcan
+{
+    [Input(4)] public partial Tensor Question { get; }
+    [Input(3, 6)] public partial Tensor Image { get; }
+    [Embedding(10, 8, MaskZero = true)] public partial Layer Embed { get; }
+    [Dense(8)] public partial Layer ImageProjection { get; }
+    [Repeat(2), SA(2, Hidden = 16)] public partial Layer[] Encoder { get; }
+    [Repeat(2), SGA(2, Hidden = 16)] public partial Layer[] Decoder { get; }
+    [AttentionReduction(6)] public partial Layer QuestionReduce { get; }
+    [AttentionReduction(6)] public partial Layer ImageReduce { get; }
+    [LayerNorm] public partial Layer Norm { get; }
+    [Dense(4, Activation.Softmax)] public partial Layer Classifier { get; }
+
+    [Forward]
+    Tensor Forward()
+    {
+        var y = Embed(Question);
+        var x = ImageProjection(Image);
+        for (int i = 0; i < Encoder.Length; i++)
+        {
+            y = Encoder[i](y);
+            x = Decoder[i](x, y);
+        }
+
+        return Classifier(Norm(QuestionReduce(y) + ImageReduce(x)));
+    }
+}
+
 /// <summary><see cref="TinyMcan"/> with every unit replaced by the block written out as its attribute documents it: the same parameters by name.</summary>
 [Model(Loss = Loss.SparseCategoricalCrossEntropy)]
 public partial class TinyMcanBodies
