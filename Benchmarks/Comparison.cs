@@ -24,6 +24,8 @@ internal static class Comparison
         ("rnn_tanh.train_samples_per_s", "rnn_tanh.train_samples_per_s", false),
         ("transformer_enc.train_samples_per_s", "transformer_enc.train_samples_per_s", false),
         ("transformer_enc.step_ms", "transformer_enc.step_ms", true),
+        ("mcan.train_samples_per_s", "mcan.train_samples_per_s", false),
+        ("mcan.step_ms", "mcan.step_ms", true),
     ];
 
     /// <summary>
@@ -56,7 +58,7 @@ internal static class Comparison
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{oursName,-40} {Format(a),12} {Format(b),12} {ratio,9}  {peerName}"));
         }
 
-        foreach (string workload in (string[])["hotel_mlp", "cnn", "lstm", "gru", "rnn_tanh", "transformer_enc"])
+        foreach (string workload in (string[])["hotel_mlp", "cnn", "lstm", "gru", "rnn_tanh", "transformer_enc", "mcan"])
         {
             long? alloc = ours.Select(o => (long?)o?[workload]?["alloc_bytes_per_step"]).Max();
             if (alloc is not null && InRun(workload))

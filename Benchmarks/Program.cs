@@ -6,7 +6,7 @@ using ModelGen.Benchmarks;
 // The standard workloads of DESIGN.md section 6, reported as the peer script (shared/peers/torch_workloads.py)
 // reports them, so the two JSON files line up key by key under "<label>/t<threads>".
 var threadsOption = new Option<int>("--threads") { Description = "Worker threads of the CPU back end.", DefaultValueFactory = _ => 1 };
-var workloadsOption = new Option<string>("--workloads") { Description = "Comma-separated: gemm,hotel_mlp,cnn,lstm,gru,rnn_tanh,transformer_enc,floor.", DefaultValueFactory = _ => "gemm,hotel_mlp,cnn" };
+var workloadsOption = new Option<string>("--workloads") { Description = "Comma-separated: gemm,hotel_mlp,cnn,lstm,gru,rnn_tanh,transformer_enc,mcan,floor.", DefaultValueFactory = _ => "gemm,hotel_mlp,cnn" };
 var jsonOption = new Option<string?>("--json") { Description = "Merge the results into this JSON file under <label>/t<threads>." };
 var labelOption = new Option<string>("--label") { Description = "The key prefix in the JSON file.", DefaultValueFactory = _ => "modelgen" };
 var budgetOption = new Option<double>("--budget") { Description = "Seconds of timed repetitions per measurement (soft).", DefaultValueFactory = _ => 6.0 };
@@ -92,11 +92,14 @@ root.SetAction(parse =>
             case "transformer_enc":
                 results["transformer_enc"] = Report.ToJson(TransformerWorkload.Run(threads, budget));
                 break;
+            case "mcan":
+                results["mcan"] = Report.ToJson(McanWorkload.Run(threads, budget));
+                break;
             case "floor":
                 results["floor"] = Report.ToJson(FloorWorkload.Run(threads));
                 break;
             default:
-                Console.Error.WriteLine($"Unknown workload '{workload}'; known: gemm, hotel_mlp, cnn, lstm, gru, rnn_tanh, transformer_enc, floor.");
+                Console.Error.WriteLine($"Unknown workload '{workload}'; known: gemm, hotel_mlp, cnn, lstm, gru, rnn_tanh, transformer_enc, mcan, floor.");
                 return 2;
         }
     }

@@ -23,7 +23,8 @@ mkdir -p "$out"
 peer_script="${PEER_SCRIPT:-$here/../../shared/peers/torch_workloads.py}"
 
 # The peer runs the sections matching the harness's --workloads (default gemm,hotel_mlp,cnn, as the harness's):
-# gemm -> gemm, hotel_mlp -> mlp, cnn -> cnn, lstm/gru/rnn_tanh -> rnn (all three), transformer_enc -> tfm; floor is ModelGen's alone. A --budget goes to both.
+# gemm -> gemm, hotel_mlp -> mlp, cnn -> cnn, lstm/gru/rnn_tanh -> rnn (all three), transformer_enc -> tfm; floor is ModelGen's alone.
+# mcan is run by this folder's torch_mcan.py (its PyTorch twin, timed with the peer's own harness). A --budget goes to both.
 isa="avx512"
 args=()
 prev=""
@@ -54,6 +55,7 @@ ours="$out/modelgen$suffix.json"
 peer="$out/peer$suffix.json"
 
 workloads="gemm,hotel_mlp,cnn"
+run_mcan=0
 peer_budget=()
 prev=""
 for arg in "$@"; do
@@ -75,6 +77,7 @@ for w in ${workloads//,/ }; do
     cnn) sections="$sections,cnn" ;;
     lstm|gru|rnn_tanh) case ",$sections," in *,rnn,*) ;; *) sections="$sections,rnn" ;; esac ;;
     transformer_enc) sections="$sections,tfm" ;;
+    mcan) run_mcan=1 ;;
   esac
 done
 sections="${sections#,}"
@@ -83,7 +86,7 @@ dotnet build "$here/ModelGen.Benchmarks.csproj" -c Release -v quiet -nologo >/de
 bin="$here/bin/Release/net10.0/ModelGen.Benchmarks"
 
 have_peer=0
-if [ -z "$sections" ]; then
+if [ -z "$sections" ] && [ "$run_mcan" = 0 ]; then
   echo "(no peer section for --workloads $workloads; table without the peer)"
 elif [ -f "$peer_script" ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   have_peer=1
@@ -100,9 +103,16 @@ for r in $(seq 1 "$rounds"); do
   if [ "$have_peer" = 1 ]; then
     # The OpenMP OpenBLAS build; no core-type override unless --isa narrows it (avx512: OpenBLAS' AVX-512 kernels,
     # see the peer's docstring).
-    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp \
-      env "${peer_env[@]}" \
-      /usr/bin/python3 "$peer_script" --threads "$threads" --label "$peer_label" --sections "$sections" ${peer_budget[@]+"${peer_budget[@]}"} --json "$peer"
+    if [ -n "$sections" ]; then
+      LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp \
+        env "${peer_env[@]}" \
+        /usr/bin/python3 "$peer_script" --threads "$threads" --label "$peer_label" --sections "$sections" ${peer_budget[@]+"${peer_budget[@]}"} --json "$peer"
+    fi
+    if [ "$run_mcan" = 1 ]; then
+      LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp \
+        env "${peer_env[@]}" \
+        /usr/bin/python3 "$here/torch_mcan.py" --peer "$peer_script" --threads "$threads" --label "$peer_label" ${peer_budget[@]+"${peer_budget[@]}"} --json "$peer"
+    fi
   fi
 done
 
