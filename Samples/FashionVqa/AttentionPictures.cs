@@ -5,13 +5,13 @@ namespace ModelGen.Samples.FashionVqa;
 
 /// <summary>
 /// Draws a test picture with the question in the title, the model's answer and the truth below it, and the
-/// image-side attention over the 16 regions as a heat overlay on the 4x4 patch grid, each patch labelled with its
-/// weight.
+/// image-side attention over the 16 regions as a heat overlay on the 4x4 patch grid (Inferno, scaled to the
+/// largest weight), each patch labelled with its weight.
 /// </summary>
 internal static class AttentionPictures
 {
-    private const int Width = 560;
-    private const int Height = 620;
+    private const int Width = 600;
+    private const int Height = 640;
 
     /// <summary>Writes one PNG to <paramref name="path"/>; <paramref name="weights"/> holds the 16 region weights, row-major.</summary>
     public static void Save(string path, Picture picture, FashionItems items, Question question, string answer, ReadOnlySpan<float> weights, string model)
@@ -61,9 +61,9 @@ internal static class AttentionPictures
         plot.Axes.Bottom.SetTicks([], []);
         plot.Axes.Left.SetTicks([], []);
         plot.HideGrid();
-        plot.Title($"\"{question.Text}?\"");
+        plot.Title($"{model}: \"{question.Text}?\"", size: 15);
         string verdict = answer == question.AnswerWord ? "right" : "wrong";
-        plot.XLabel($"{model}: {answer} ({verdict}; truth: {question.AnswerWord}); heat: attention over the 16 regions");
+        plot.XLabel($"answer: {answer} ({verdict}; truth: {question.AnswerWord})", size: 15);
         AtomicWrite.Bytes(path, plot.GetImageBytes(Width, Height, ImageFormat.Png));
     }
 }

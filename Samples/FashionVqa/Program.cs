@@ -16,6 +16,22 @@ Option<int> validationPicturesOption = new("--validation-pictures") { Descriptio
 Option<int> testPicturesOption = new("--test-pictures") { Description = "Test pictures, from items no other part uses.", DefaultValueFactory = _ => VqaTraining.DefaultTestPictures };
 Option<float> learningRateOption = new("--learning-rate") { Description = "Adam's step size for every network.", DefaultValueFactory = _ => VqaTraining.DefaultLearningRate };
 Option<bool> oneThreadOption = new("--one-thread-epoch") { Description = "Also time one epoch of SA(Y)-SGA(X,Y) on one thread (result.json's one_thread_seconds_per_epoch).", DefaultValueFactory = _ => true };
+string[] modelNames = [VqaModel.QuestionOnly.Name, .. VqaModel.Mcan.Select(m => m.Name)];
+Option<string[]> modelsOption = new("--models")
+{
+    Description = $"The networks to train (default all): {string.Join(", ", modelNames)}; the majority answer is always counted.",
+    AllowMultipleArgumentsPerToken = true,
+};
+modelsOption.Validators.Add(result =>
+{
+    foreach (string name in result.GetValueOrDefault<string[]>() ?? [])
+    {
+        if (!modelNames.Contains(name))
+        {
+            result.AddError($"--models: '{name}' is not one of {string.Join(", ", modelNames)}.");
+        }
+    }
+});
 foreach (Option<int> option in new[] { seedOption, threadsOption })
 {
     option.Validators.Add(result =>
@@ -50,13 +66,13 @@ learningRateOption.Validators.Add(result =>
 RootCommand root = new("Fashion VQA: questions about pictures of four Fashion-MNIST items, answered by a question-only baseline and MCAN's encoder-decoder with its ablations; accuracy per question type.")
 {
     seedOption, threadsOption, outOption, dataOption, epochsOption, trainPicturesOption, validationPicturesOption, testPicturesOption,
-    learningRateOption, oneThreadOption,
+    learningRateOption, oneThreadOption, modelsOption,
 };
 root.SetAction(parse =>
 {
     var settings = new TrainSettings(parse.GetValue(seedOption), parse.GetValue(threadsOption), parse.GetValue(outOption)!, parse.GetValue(dataOption)!,
         parse.GetValue(epochsOption), parse.GetValue(trainPicturesOption), parse.GetValue(validationPicturesOption), parse.GetValue(testPicturesOption),
-        parse.GetValue(learningRateOption), parse.GetValue(oneThreadOption));
+        parse.GetValue(learningRateOption), parse.GetValue(oneThreadOption), parse.GetValue(modelsOption) is { Length: > 0 } models ? models : null);
     try
     {
         VqaTraining.Run(settings, Console.Out);

@@ -10,7 +10,8 @@ namespace ModelGen.Samples.FashionVqa;
 /// <param name="ValidationPictures">Pictures composed from the validation items (val_loss, early stopping).</param>
 /// <param name="TestPictures">Pictures composed from the test items; the table's figures.</param>
 /// <param name="LearningRate">Adam's step size for every network.</param>
+/// <param name="Models">The trained networks' names (<see cref="VqaModel"/>), or null for all of them; the majority answer is always counted.</param>
 /// <param name="OneThreadEpoch">Whether to time one more epoch of SA(Y)-SGA(X,Y) on one thread after the table (result.json's one_thread_seconds_per_epoch).</param>
 public sealed record TrainSettings(int Seed, int Threads, string OutputFolder, string DataFolder, int Epochs = VqaTraining.DefaultEpochs,
     int TrainPictures = VqaTraining.DefaultTrainPictures, int ValidationPictures = VqaTraining.DefaultValidationPictures,
-    int TestPictures = VqaTraining.DefaultTestPictures, float LearningRate = VqaTraining.DefaultLearningRate, bool OneThreadEpoch = true);
+    int TestPictures = VqaTraining.DefaultTestPictures, float LearningRate = VqaTraining.DefaultLearningRate, bool OneThreadEpoch = true, IReadOnlyList<string>? Models = null);

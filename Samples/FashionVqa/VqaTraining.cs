@@ -17,7 +17,7 @@ namespace ModelGen.Samples.FashionVqa;
 public static class VqaTraining
 {
     /// <summary>The most epochs to train each network.</summary>
-    public const int DefaultEpochs = 15;
+    public const int DefaultEpochs = 30;
 
     /// <summary>Training pictures by default (five questions each, "where" when a class is there once).</summary>
     public const int DefaultTrainPictures = 4000;
@@ -29,13 +29,13 @@ public static class VqaTraining
     public const int DefaultTestPictures = 1000;
 
     /// <summary>Adam's step size.</summary>
-    public const float DefaultLearningRate = 1e-3f;
+    public const float DefaultLearningRate = 5e-4f;
 
     /// <summary>Questions per training step.</summary>
     public const int BatchSize = 64;
 
     /// <summary>Epochs without a lower val_loss before training stops.</summary>
-    public const int Patience = 3;
+    public const int Patience = 5;
 
     /// <summary>Test pictures drawn with the best MCAN model's attention.</summary>
     public const int AttentionPictureCount = 6;
@@ -85,19 +85,23 @@ public static class VqaTraining
         output.WriteLine();
         output.WriteLine($"{MajorityName}: the most frequent training answer of each question type, overall test accuracy {results[0].Overall:0.0000}.");
 
-        results.Add(Train(VqaModel.QuestionOnly, data.Train.ToQuestionDataset(), data.Validation.ToQuestionDataset(), data.Test.ToQuestionDataset(),
-            data, settings, device, output));
+        bool Wanted(VqaModel model) => settings.Models is null || settings.Models.Contains(model.Name);
+        if (Wanted(VqaModel.QuestionOnly))
+        {
+            results.Add(Train(VqaModel.QuestionOnly, data.Train.ToQuestionDataset(), data.Validation.ToQuestionDataset(), data.Test.ToQuestionDataset(),
+                data, settings, device, output));
+        }
 
         Dataset train = data.Train.ToDataset();
         Dataset validation = data.Validation.ToDataset();
         Dataset test = data.Test.ToDataset();
-        foreach (VqaModel model in VqaModel.Mcan)
+        foreach (VqaModel model in VqaModel.Mcan.Where(Wanted))
         {
             results.Add(Train(model, train, validation, test, data, settings, device, output));
         }
 
-        TrainResult best = results.Where(r => VqaModel.Mcan.Any(m => m.Name == r.Model)).MaxBy(r => r.Overall)!;
-        string[] pictures = DrawAttention(VqaModel.Mcan.First(m => m.Name == best.Model), data.Test, settings, device, output);
+        TrainResult? best = results.Where(r => VqaModel.Mcan.Any(m => m.Name == r.Model)).MaxBy(r => r.Overall);
+        string[] pictures = best is null ? [] : DrawAttention(VqaModel.Mcan.First(m => m.Name == best.Model), data.Test, settings, device, output);
 
         double? oneThread = null;
         if (settings.OneThreadEpoch)
@@ -107,7 +111,7 @@ public static class VqaTraining
 
         string table = Table(results);
         AtomicWrite.Bytes(Path.Combine(settings.OutputFolder, "results.md"), Encoding.UTF8.GetBytes(table));
-        AtomicWrite.Bytes(Path.Combine(settings.OutputFolder, "result.json"), ToJson(results, best.Model, oneThread, pictures, data, settings));
+        AtomicWrite.Bytes(Path.Combine(settings.OutputFolder, "result.json"), ToJson(results, best?.Model, oneThread, pictures, data, settings));
         output.WriteLine();
         output.Write(table);
         output.WriteLine($"Wrote results.md, result.json and {AttentionFolder}/ to {settings.OutputFolder} ({total.Elapsed.TotalSeconds:F0} s in all).");
@@ -262,7 +266,7 @@ public static class VqaTraining
         return seconds;
     }
 
-    private static byte[] ToJson(IReadOnlyList<TrainResult> results, string best, double? oneThread, string[] pictures, VqaData data, TrainSettings settings)
+    private static byte[] ToJson(IReadOnlyList<TrainResult> results, string? best, double? oneThread, string[] pictures, VqaData data, TrainSettings settings)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
