@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace ModelGen.Runtime.Tests;
 
 /// <summary>
-/// PyTorch's nn.TransformerEncoderLayer (ReLU and GELU), nn.MultiheadAttention as cross-attention and nn.LayerNorm
-/// state_dicts (written by Fixtures/make_torch_attention_fixture.py with its outputs) load into the twin models under
+/// PyTorch's nn.TransformerEncoderLayer (ReLU and GELU), nn.MultiheadAttention as cross-attention, nn.LayerNorm and a
+/// tiny MCAN of SA and SGA units state_dicts (written by Fixtures/make_torch_attention_fixture.py with its outputs) load into the twin models under
 /// their own names and layouts (in_proj_weight packing query, key and value), and Predict gives PyTorch's outputs.
 /// </summary>
 public sealed class TorchAttentionFixtureTests(ITestOutputHelper output)
@@ -58,6 +58,15 @@ public sealed class TorchAttentionFixtureTests(ITestOutputHelper output)
     {
         using var model = new TorchLayerNorm(batchCapacity: Batch, seed: 1);
         AssertPredictsAsPyTorch(model, "torch_layer_norm", [[Batch, 4, 8]], [Batch, 4, 8]);
+    }
+
+    [Fact]
+    public void McanOfUnitsStateDictLoadsAndPredictsWhatPyTorchPredicts()
+    {
+        // MCAN's units written in PyTorch (nn.MultiheadAttention, nn.LayerNorm, mca.py's AttFlat) under the names the
+        // units give their layers: two SA, two SGA, the question's padding masked as keys and in its reduction.
+        using var model = new TinyMcan(batchCapacity: Batch, seed: 1);
+        AssertPredictsAsPyTorch(model, "torch_mcan", [[Batch, 4], [Batch, 3, 6]], [Batch, 4]);
     }
 
     [Fact]

@@ -81,6 +81,84 @@ class TorchLayerNorm(nn.Module):
         return self.norm(x)
 
 
+class TorchMcan(nn.Module):
+    """TinyMcan (Models/McaModels.cs), MCAN's encoder-decoder of units at width 8: token ids (B, 4) through
+    nn.Embedding(10, 8) (id 0 is padding), two SA units, the image regions (B, 3, 6) through nn.Linear(6, 8) and two
+    SGA units guided by the encoder's last output, an attentional reduction (mca.py's AttFlat) of each to 6, the sum,
+    nn.LayerNorm(6, eps=1e-3) (Keras' epsilon, as the twin's [LayerNorm]) and nn.Linear(6, 4) with a softmax. The
+    units are mca.py's, written with nn.MultiheadAttention (key_padding_mask where the question is padded) and
+    nn.LayerNorm(eps=1e-6); their modules are named as ModelGen names the units' layers (mhatt, mhatt1, mhatt2, ffn.linear1,
+    norm1..3, mlp.fc.linear, mlp.linear, linear_merge)."""
+
+    class Ffn(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear1, self.linear2 = nn.Linear(WIDTH, HIDDEN), nn.Linear(HIDDEN, WIDTH)
+
+        def forward(self, x):
+            return self.linear2(torch.relu(self.linear1(x)))
+
+    class SA(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.mhatt = nn.MultiheadAttention(WIDTH, HEADS, batch_first=True)
+            self.ffn = TorchMcan.Ffn()
+            self.norm1, self.norm2 = nn.LayerNorm(WIDTH, eps=1e-6), nn.LayerNorm(WIDTH, eps=1e-6)
+
+        def forward(self, x, pad):
+            x = self.norm1(x + self.mhatt(x, x, x, key_padding_mask=pad, need_weights=False)[0])
+            return self.norm2(x + self.ffn(x))
+
+    class SGA(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.mhatt1 = nn.MultiheadAttention(WIDTH, HEADS, batch_first=True)
+            self.mhatt2 = nn.MultiheadAttention(WIDTH, HEADS, batch_first=True)
+            self.ffn = TorchMcan.Ffn()
+            self.norm1, self.norm2, self.norm3 = (nn.LayerNorm(WIDTH, eps=1e-6) for _ in range(3))
+
+        def forward(self, x, y, y_pad):
+            x = self.norm1(x + self.mhatt1(x, x, x, need_weights=False)[0])
+            x = self.norm2(x + self.mhatt2(x, y, y, key_padding_mask=y_pad, need_weights=False)[0])
+            return self.norm3(x + self.ffn(x))
+
+    class AttFlat(nn.Module):
+        def __init__(self, out):
+            super().__init__()
+            self.mlp = nn.Module()
+            self.mlp.fc = nn.Module()
+            self.mlp.fc.linear = nn.Linear(WIDTH, WIDTH)
+            self.mlp.linear = nn.Linear(WIDTH, 1)
+            self.linear_merge = nn.Linear(WIDTH, out)
+
+        def forward(self, x, pad):
+            att = self.mlp.linear(torch.relu(self.mlp.fc.linear(x)))
+            if pad is not None:
+                att = att.masked_fill(pad.unsqueeze(2), -1e9)
+            att = torch.softmax(att, dim=1)
+            return self.linear_merge(torch.sum(att * x, dim=1))
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(VOCABULARY, WIDTH)
+        self.image_projection = nn.Linear(6, WIDTH)
+        self.encoder = nn.ModuleList([TorchMcan.SA() for _ in range(2)])
+        self.decoder = nn.ModuleList([TorchMcan.SGA() for _ in range(2)])
+        self.question_reduce, self.image_reduce = TorchMcan.AttFlat(6), TorchMcan.AttFlat(6)
+        self.norm = nn.LayerNorm(6, eps=1e-3)
+        self.classifier = nn.Linear(6, 4)
+
+    def forward(self, question, image):
+        pad = question == 0
+        y = self.embed(question.long())
+        for sa in self.encoder:
+            y = sa(y, pad)
+        x = self.image_projection(image)
+        for sga in self.decoder:
+            x = sga(x, y, pad)
+        return torch.softmax(self.classifier(self.norm(self.question_reduce(y, pad) + self.image_reduce(x, None))), dim=-1)
+
+
 def save_safetensors(path, tensors):
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
@@ -131,6 +209,9 @@ def main():
     write("torch_masked_encoder", TorchMaskedEncoder(), [tokens])
     write("torch_cross_attention", TorchCrossAttention(), [torch.randn(BATCH, 3, WIDTH), torch.randn(BATCH, STEPS, WIDTH)])
     write("torch_layer_norm", TorchLayerNorm(), [torch.randn(BATCH, 4, WIDTH)])
+    # Padding at the end, in the middle and none, as torch_masked_encoder's.
+    question = torch.tensor([[3, 7, 0, 0], [5, 0, 9, 2], [4, 8, 6, 1]])
+    write("torch_mcan", TorchMcan(), [question, torch.randn(BATCH, 3, 6)])
 
 
 if __name__ == "__main__":
