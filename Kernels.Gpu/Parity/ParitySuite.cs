@@ -311,6 +311,7 @@ public static partial class ParitySuite
         AddFusedCases(Add);
         AddRecurrentCases(Add);
         AddAttentionCases(Add);
+        AddMaskingCases(Add);
         return cases;
     }
 

@@ -309,6 +309,12 @@ internal sealed class AttentionReference(IBackend backend) : IBackend
     public void DropoutBackward(Buf dy, Buf mask, Buf dx) => backend.DropoutBackward(dy, mask, dx);
 
     /// <inheritdoc/>
+    public void Masking(Buf x, Buf y, Buf mask, int batch, int steps, int features, float value) => backend.Masking(x, y, mask, batch, steps, features, value);
+
+    /// <inheritdoc/>
+    public void MaskingBackward(Buf dy, Buf mask, Buf dx, int batch, int steps, int features) => backend.MaskingBackward(dy, mask, dx, batch, steps, features);
+
+    /// <inheritdoc/>
     public void Loss(LossKind kind, bool fromLogits, Buf prediction, Buf target, Buf dPrediction, Buf loss, int batch, int features, float gradScale) => backend.Loss(kind, fromLogits, prediction, target, dPrediction, loss, batch, features, gradScale);
 
     /// <inheritdoc/>
