@@ -300,7 +300,10 @@ public partial class MaskedGa
     Tensor Forward() => Head(Tensor.Mean(Ga(RegionEmbed(Regions), Embed(Question)), axis: 1));
 }
 
-/// <summary>SGA with padding masks on both sides: the self-attention's keys masked by the regions' padding, the guided attention's by the question's.</summary>
+/// <summary>
+/// SGA with padding masks on both sides: the self-attention's keys masked by the regions' padding, the guided
+/// attention's by the question's; reduced by an attentional reduction of two glimpses that leaves the padded regions out.
+/// </summary>
 [Model(Loss = Loss.MeanSquaredError)]
 public partial class MaskedSga
 {
@@ -309,7 +312,7 @@ public partial class MaskedSga
     [Embedding(10, 8, MaskZero = true)] public partial Layer RegionEmbed { get; }
     [Embedding(10, 8, MaskZero = true)] public partial Layer Embed { get; }
     [SGA(2, Hidden = 16)] public partial Layer Sga { get; }
-    [AttentionReduction(4)] public partial Layer Reduce { get; }
+    [AttentionReduction(4, Glimpses = 2)] public partial Layer Reduce { get; }
     [Dense(1)] public partial Layer Head { get; }
 
     [Forward]
