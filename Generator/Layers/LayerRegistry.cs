@@ -25,6 +25,7 @@ internal static class LayerRegistry
         MultiHeadAttention.MultiHeadAttentionLayer.Instance,
         PositionEmbedding.PositionEmbeddingLayer.Instance,
         FeedForward.FeedForwardLayer.Instance,
+        Masking.MaskingLayer.Instance,
     ];
 
     private static readonly Dictionary<string, LayerKind> s_byAttribute = Kinds.ToDictionary(kind => kind.AttributeName);
