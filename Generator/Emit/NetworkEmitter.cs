@@ -186,6 +186,8 @@ internal static class NetworkEmitter
                     string tokens = input.TokenVocabulary > 0 ? $", {Literals.Int(input.TokenVocabulary)}, {Literals.String(input.TokenLayer)}" : "";
                     return $"new({Literals.String(input.Name)}, {plan.InputSlots[i]}, [{input.Shape.Elements}]{tokens}),";
                 }));
+                WriteList(writer, "Tensors", plan.ReadableTensors(graph).Select(tensor =>
+                    $"new({Literals.String(tensor.Name)}, {Literals.String(tensor.Kind)}, {Literals.Int(tensor.Node)}, {tensor.Slot}, [{tensor.Shape.Elements}]),"));
                 return;
             }
 
@@ -242,7 +244,9 @@ internal static class NetworkEmitter
             writer.WriteLine("var k = Backend;");
             if (plan.Network.Graph is { } graph)
             {
-                // One step per node of the compiled [Forward] body, in its order.
+                // One step per node of the compiled [Forward] body, in its order; PredictTensor may stop after a step
+                // whose tensor it reads.
+                var readable = new HashSet<int>(plan.ReadableTensors(graph).Select(tensor => tensor.Node));
                 for (int n = 0; n < graph.Nodes.Count; n++)
                 {
                     if (plan.NodeLayers[n] is { } call)
@@ -254,6 +258,11 @@ internal static class NetworkEmitter
                     {
                         writer.WriteLine();
                         plan.ForwardLines[n].ForEach(writer.WriteLine);
+                    }
+
+                    if (readable.Contains(n) && n != graph.Output)
+                    {
+                        writer.WriteLine($"if (StopAfterNode == {Literals.Int(n)}) return;");
                     }
                 }
 

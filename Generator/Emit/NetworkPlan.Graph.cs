@@ -108,6 +108,44 @@ internal sealed partial class NetworkPlan
     /// <summary>For a graph model, the parameter constants of shared layers' later calls: (alias, constant, comment).</summary>
     public List<(string Alias, string Constant, string Comment)> ParameterAliases { get; } = [];
 
+    /// <summary>
+    /// The graph's tensors a caller may read once inference stops after their step (CompiledModel.PredictTensor),
+    /// named as the summary names its rows: each layer instance's first call by the layer's name, each operation by
+    /// its unit label or its op and node number. Layers that are the identity at inference (dropouts) write nothing
+    /// then, so they are left out.
+    /// </summary>
+    public List<(string Name, string Kind, int Node, string Slot, Shape Shape)> ReadableTensors(GraphSpec graph)
+    {
+        var tensors = new List<(string, string, int, string, Shape)>();
+        var seen = new HashSet<int>();
+        for (int n = 0; n < graph.Nodes.Count; n++)
+        {
+            var node = graph.Nodes[n];
+            if (node.Op == GraphOp.Input)
+            {
+                continue;
+            }
+
+            if (NodeLayers[n] is { } layer)
+            {
+                if (seen.Add(node.Layer) && !layer.Kind.IsIdentityAtInference)
+                {
+                    tensors.Add((layer.Spec.Name, layer.Spec.Kind, n, NodeSlots[n], node.Shape));
+                }
+
+                continue;
+            }
+
+            tensors.Add((OperationName(node, n), node.Op.ToString(), n, NodeSlots[n], node.Shape));
+        }
+
+        return tensors;
+    }
+
+    /// <summary>An operation's name in the summary and for PredictTensor: its unit label, else its op and node number (softmax5).</summary>
+    public static string OperationName(GraphNode node, int n) =>
+        node.Label.Length > 0 ? node.Label : node.Op.ToString().ToLowerInvariant() + Literals.Int(n);
+
     private void PlaceGraphActivations(GraphSpec graph)
     {
         int count = graph.Nodes.Count;

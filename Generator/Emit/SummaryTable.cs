@@ -89,8 +89,7 @@ internal static class SummaryTable
                 continue;
             }
 
-            string label = node.Label.Length > 0 ? node.Label : node.Op.ToString().ToLowerInvariant() + Literals.Int(n);
-            rows.Add([$"{label} ({node.Op})", node.Shape.Keras, "0", Literals.Count(OpFlops(graph, node))]);
+            rows.Add([$"{NetworkPlan.OperationName(node, n)} ({node.Op})", node.Shape.Keras, "0", Literals.Count(OpFlops(graph, node))]);
         }
 
         return rows;

@@ -94,6 +94,13 @@ public abstract partial class CompiledModel
             throw new ArgumentException($"{rows} rows need {rows * outputSize} outputs ({outputSize} per row), but the output span holds {outputs.Length}.", nameof(outputs));
         }
 
+        RequireValues(inputs);
+        PredictChecked(inputs, rows, outputs);
+    }
+
+    // Every input's features finite and its token ids in range, else the first that is not, named.
+    private void RequireValues(IReadOnlyList<float[]> inputs)
+    {
         InputInfo[] declared = Layout.Inputs;
         for (int i = 0; i < declared.Length; i++)
         {
@@ -106,8 +113,6 @@ public abstract partial class CompiledModel
 
             Dataset.ValidateTokens(Layout, i, inputs[i], "input");
         }
-
-        PredictChecked(inputs, rows, outputs);
     }
 
     /// <summary>Runs a model with several inputs (one array per input, in declaration order) and returns the outputs.</summary>
@@ -145,16 +150,60 @@ public abstract partial class CompiledModel
     }
 
     // Inference over checked inputs in chunks of the batch capacity.
-    private void PredictChecked(IReadOnlyList<float[]> inputs, int rows, Span<float> outputs)
+    private void PredictChecked(IReadOnlyList<float[]> inputs, int rows, Span<float> outputs) =>
+        PredictChecked(inputs, rows, outputs, Layout.OutputSlot, Layout.OutputSize, stopAfter: -1);
+
+    // The same, up to and including step stopAfter of a graph model's Forward (-1: all of it), reading slot.
+    private void PredictChecked(IReadOnlyList<float[]> inputs, int rows, Span<float> outputs, int slot, int size, int stopAfter)
     {
-        int outputSize = Layout.OutputSize;
-        for (int first = 0; first < rows; first += BatchCapacity)
+        StopAfterNode = stopAfter;
+        try
         {
-            int batch = Math.Min(BatchCapacity, rows - first);
-            UploadInputs(inputs, first, batch);
-            Forward(batch, training: false);
-            Backend.Download(Act(Layout.OutputSlot, outputSize, batch), outputs.Slice(first * outputSize, batch * outputSize));
+            for (int first = 0; first < rows; first += BatchCapacity)
+            {
+                int batch = Math.Min(BatchCapacity, rows - first);
+                UploadInputs(inputs, first, batch);
+                Forward(batch, training: false);
+                Backend.Download(Act(slot, size, batch), outputs.Slice(first * size, batch * size));
+            }
         }
+        finally
+        {
+            StopAfterNode = -1;
+        }
+    }
+
+    /// <summary>
+    /// Runs a graph model in inference mode as far as the intermediate tensor <paramref name="name"/> and returns its
+    /// value for every row, n rows of its size (Keras' <c>Model(inputs, layer.output).predict(x)</c>, PyTorch's forward
+    /// hook): a layer's output by the layer's name (its first call), an operation's by its summary name
+    /// (<c>img_flat.softmax</c>: the attention weights of an attentional reduction). The names are
+    /// <see cref="ModelLayout.Tensors"/>; inputs are checked as <see cref="Predict(IReadOnlyList{float[]}, Span{float})"/> checks them.
+    /// </summary>
+    /// <param name="name">A name of <see cref="ModelLayout.Tensors"/>.</param>
+    /// <param name="inputs">One array per input, in declaration order.</param>
+    /// <exception cref="ArgumentException">The model has no tensor of that name (the message lists those it has), or the inputs are not what it takes.</exception>
+    public float[] PredictTensor(string name, IReadOnlyList<float[]> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        TensorInfo tensor = Array.Find(Layout.Tensors, t => t.Name == name) ?? throw new ArgumentException(Layout.Tensors.Length == 0
+            ? $"{Layout.Name} is a sequential model and has no intermediate tensors to read; only graph models (a [Forward] body) name theirs."
+            : $"{Layout.Name} has no tensor '{name}'; it has {string.Join(", ", Layout.Tensors.Select(t => t.Name))}.", nameof(name));
+        int rows = RequireInputs(inputs, nameof(inputs));
+        RequireValues(inputs);
+        var values = new float[rows * tensor.Size];
+        PredictChecked(inputs, rows, values, tensor.Slot, tensor.Size, tensor.Node);
+        return values;
+    }
+
+    /// <summary>
+    /// <see cref="PredictTensor(string, IReadOnlyList{float[]})"/> on the inputs of <paramref name="data"/> (its targets
+    /// are not used).
+    /// </summary>
+    public float[] PredictTensor(string name, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return PredictTensor(name, data.InputArrays);
     }
 
     /// <summary>The mean loss over the rows (inference mode, in batches); metric sums (not means) go to <paramref name="sums"/>.</summary>

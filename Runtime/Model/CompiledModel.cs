@@ -85,6 +85,13 @@ public abstract partial class CompiledModel : IDisposable
     protected abstract void Forward(int batch, bool training);
 
     /// <summary>
+    /// The step of a graph model's Forward after which it returns at once (-1, the default: none), set while
+    /// <see cref="PredictTensor(string, IReadOnlyList{float[]})"/> reads an intermediate tensor; generated graph models
+    /// test it after every step that <see cref="ModelLayout.Tensors"/> names.
+    /// </summary>
+    protected int StopAfterNode { get; private set; } = -1;
+
+    /// <summary>
     /// Writes the batch's mean loss to the loss slot and, with <paramref name="withGradient"/>, the loss gradient
     /// (times <paramref name="gradScale"/>) with respect to the last layer's output or logits.
     /// </summary>

@@ -99,6 +99,14 @@ public sealed record ModelLayout
 
     private InputInfo[]? _inputs;
 
+    /// <summary>
+    /// A graph model's intermediate tensors that <see cref="CompiledModel.PredictTensor(string, IReadOnlyList{float[]})"/>
+    /// can return, named as the summary names its rows (a layer by its name, the first of its calls; an operation as
+    /// <c>softmax5</c>, or inside a unit as <c>img_flat.softmax</c>), in execution order. Empty for a sequential model
+    /// and without the layers that are the identity at inference (dropouts).
+    /// </summary>
+    public TensorInfo[] Tensors { get; init; } = [];
+
     /// <summary>Floats per input sample (of the first input when there are several).</summary>
     public int InputSize => Product(InputShape);
 
@@ -131,6 +139,18 @@ public sealed record ModelLayout
 /// <param name="TokenVocabulary">When an embedding reads it: the token ids it takes, each an integer in [0, TokenVocabulary); else 0.</param>
 /// <param name="TokenLayer">The embedding that reads the ids (for messages); empty without one.</param>
 public sealed record InputInfo(string Name, int Slot, int[] Shape, int TokenVocabulary = 0, string TokenLayer = "")
+{
+    /// <summary>Floats per sample.</summary>
+    public int Size => ModelLayout.Product(Shape);
+}
+
+/// <summary>An intermediate tensor of a graph model (see <see cref="ModelLayout.Tensors"/>).</summary>
+/// <param name="Name">The summary row's name: <c>encoder.1.norm2</c>, <c>img_flat.softmax</c>, <c>matmul3</c>.</param>
+/// <param name="Kind">The layer kind or operation: LayerNorm, Softmax, MatMul.</param>
+/// <param name="Node">Its step in the compiled [Forward] body, after which inference can stop.</param>
+/// <param name="Slot">Per-sample offset of its buffer.</param>
+/// <param name="Shape">Shape of one sample.</param>
+public sealed record TensorInfo(string Name, string Kind, int Node, int Slot, int[] Shape)
 {
     /// <summary>Floats per sample.</summary>
     public int Size => ModelLayout.Product(Shape);

@@ -79,6 +79,7 @@ public sealed class GraphOnGpuTests
         Close(cpuWeights, gpuWeights, 1e-4f, "weights after three steps");
         Assert.NotEqual(start, cpuWeights);
         Close(cpu.Predict(inputs), gpu.Predict(inputs), 1e-4f, "prediction after training");
+        Close(cpu.PredictTensor("image_reduce.softmax", inputs), gpu.PredictTensor("image_reduce.softmax", inputs), 1e-4f, "the regions' attention");
     }
 
     private static void Close(float[] expected, float[] actual, float tolerance, string what)

@@ -104,6 +104,43 @@ public sealed class McaTests
     }
 
     [Fact]
+    public void PredictTensorReadsTheReductionsAttentionAndAnyLayersOutput()
+    {
+        using var model = new TinyMcan(batchCapacity: 2, seed: 16);
+        float[] questions = [3, 5, 0, 0, 1, 2, 3, 4, 7, 7, 9, 0];
+        var random = new Random(17);
+        float[] images = Enumerable.Range(0, 3 * 18).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        float[][] inputs = [questions, images];
+
+        // Three rows, batches of two: the question's attention over its 4 tokens sums to 1 and leaves the padding out.
+        Assert.Contains(model.Layout.Tensors, t => t.Name == "question_reduce.softmax" && t.Kind == "Softmax" && t.Shape.SequenceEqual([4, 1]));
+        float[] words = model.PredictTensor("question_reduce.softmax", inputs);
+        Assert.Equal(12, words.Length);
+        for (int row = 0; row < 3; row++)
+        {
+            Assert.Equal(1.0, words.AsSpan(row * 4, 4).ToArray().Sum(), 5);
+        }
+
+        Assert.Equal([0f, 0f], words[2..4]);
+        Assert.Equal(0f, words[11]);
+        Assert.All(words.Where((_, i) => i is not (2 or 3 or 11)), w => Assert.True(w > 0f));
+
+        float[] regions = model.PredictTensor("image_reduce.softmax", inputs);
+        Assert.Equal(9, regions.Length);
+        Assert.Equal(3.0, regions.Sum(), 5);
+
+        // The last layer's tensor is the prediction; an inner layer's is its output, rows in order.
+        Assert.Equal(model.Predict(inputs), model.PredictTensor("classifier", inputs));
+        float[] norm = model.PredictTensor("decoder.1.norm3", inputs);
+        Assert.Equal(3 * 3 * 8, norm.Length);
+        Assert.Equal(model.Predict(inputs), model.PredictTensor("classifier", inputs));
+
+        var unknown = Assert.Throws<ArgumentException>(() => model.PredictTensor("decoder.1", inputs));
+        Assert.StartsWith("TinyMcan has no tensor 'decoder.1'; it has embed, encoder.0.mhatt, encoder.0.add1, encoder.0.norm1,", unknown.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("dropout", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void IdGaGivesTheOutputsOfItsPrimitiveForward() => CompareWithPrimitives(new McaIdGa(3, seed: 6), new PrimitiveMcaIdGa(3, seed: 7));
 
     [Fact]
