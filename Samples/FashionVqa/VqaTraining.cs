@@ -220,13 +220,12 @@ public static class VqaTraining
         return result;
     }
 
-    // Reloads the model's kept weights, copies them into its probe and draws one question of each picked test picture.
+    // Reloads the model's kept weights and draws one question of each picked test picture with its attention over the
+    // regions, read from the model itself (PredictTensor of the image-side reduction's softmax).
     private static string[] DrawAttention(VqaModel spec, VqaPart test, TrainSettings settings, Device device, TextWriter output)
     {
         using CompiledModel model = spec.Create(BatchSize, settings.Seed, device);
         model.Load(Path.Combine(settings.OutputFolder, spec.Name, WeightsFile));
-        using CompiledModel probe = spec.CreateProbe!(BatchSize, settings.Seed, device);
-        AttentionProbe.CopyWeights(model, probe);
 
         var questions = new List<int>();
         for (int picture = 0; picture < Math.Min(AttentionPictureCount, test.Pictures.Length); picture++)
@@ -238,7 +237,7 @@ public static class VqaTraining
 
         var chosen = new VqaPart(test.Name, test.Items, test.Pool, test.Pictures, [.. questions.Select(q => test.Questions[q])]);
         int[] answers = ArgMax(model.Predict(chosen.ToDataset()));
-        float[] weights = AttentionProbe.Weights(probe, test, questions);
+        float[] weights = model.PredictTensor(VqaModel.ImageAttention, chosen.ToDataset());
         string folder = Path.Combine(settings.OutputFolder, AttentionFolder);
         Directory.CreateDirectory(folder);
         var names = new string[questions.Count];
