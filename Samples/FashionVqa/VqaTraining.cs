@@ -17,7 +17,7 @@ namespace ModelGen.Samples.FashionVqa;
 public static class VqaTraining
 {
     /// <summary>The most epochs to train each network.</summary>
-    public const int DefaultEpochs = 30;
+    public const int DefaultEpochs = 60;
 
     /// <summary>Training pictures by default (five questions each, "where" when a class is there once).</summary>
     public const int DefaultTrainPictures = 4000;
