@@ -8,13 +8,28 @@ namespace ModelGen;
 /// </summary>
 public sealed class Adam : Optimizer
 {
-    /// <summary>Creates the optimizer with Keras' defaults.</summary>
+    /// <summary>Creates the optimizer with Keras' defaults and a constant learning rate.</summary>
     /// <param name="learningRate">The step size (1e-3).</param>
     /// <param name="beta1">Decay of the first moment, in [0, 1) (0.9).</param>
     /// <param name="beta2">Decay of the second moment, in [0, 1) (0.999).</param>
     /// <param name="epsilon">Added to sqrt(v), positive (1e-7).</param>
     public Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
-        : base(learningRate)
+        : this(learningRate, null, beta1, beta2, epsilon)
+    {
+    }
+
+    /// <summary>Creates the optimizer with Keras' defaults, its step size given by a schedule (Keras' <c>Adam(learning_rate=schedule)</c>).</summary>
+    /// <param name="learningRate">The schedule evaluated at <see cref="Optimizer.Iterations"/> before each update.</param>
+    /// <param name="beta1">Decay of the first moment, in [0, 1) (0.9).</param>
+    /// <param name="beta2">Decay of the second moment, in [0, 1) (0.999).</param>
+    /// <param name="epsilon">Added to sqrt(v), positive (1e-7).</param>
+    public Adam(LearningRateSchedule learningRate, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
+        : this(0f, RequireSchedule(learningRate, nameof(learningRate)), beta1, beta2, epsilon)
+    {
+    }
+
+    private Adam(float learningRate, LearningRateSchedule? schedule, float beta1, float beta2, float epsilon)
+        : base(learningRate, schedule)
     {
         Beta1 = RequireFraction(beta1, nameof(beta1));
         Beta2 = RequireFraction(beta2, nameof(beta2));
@@ -30,6 +45,6 @@ public sealed class Adam : Optimizer
     /// <summary>Added to the root of the second moment.</summary>
     public float Epsilon { get; }
 
-    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, int step) =>
-        backend.AdamStep(parameters, gradients, slot1, slot2, LearningRate, Beta1, Beta2, Epsilon, step);
+    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
+        backend.AdamStep(parameters, gradients, slot1, slot2, learningRate, Beta1, Beta2, Epsilon, step);
 }

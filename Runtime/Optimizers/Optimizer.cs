@@ -6,27 +6,55 @@ namespace ModelGen;
 /// Updates a model's trainable parameters from their gradients, with Keras' update rules and defaults. The
 /// state (momentum, moments, accumulators) lives in the model's two optimizer slots, so an optimizer holds only
 /// hyperparameters and its step count. At most one of <see cref="ClipNorm"/>, <see cref="GlobalClipNorm"/> and
-/// <see cref="ClipValue"/> may be set.
+/// <see cref="ClipValue"/> may be set. The step size is a constant <see cref="LearningRate"/> or a
+/// <see cref="LearningRateSchedule"/> (Keras' <c>learning_rate=schedule</c>), evaluated at <see cref="Iterations"/>
+/// before each update.
 /// </summary>
 public abstract class Optimizer
 {
+    private readonly LearningRateSchedule? _schedule;
     private float _learningRate;
     private float? _clipNorm;
     private float? _globalClipNorm;
     private float? _clipValue;
 
-    /// <summary>Sets the learning rate.</summary>
-    protected Optimizer(float learningRate)
+    /// <summary>Takes each step's rate from <paramref name="schedule"/>, or the constant <paramref name="learningRate"/> without one.</summary>
+    private protected Optimizer(float learningRate, LearningRateSchedule? schedule)
     {
-        LearningRate = learningRate;
+        if (schedule is null)
+        {
+            LearningRate = learningRate;
+        }
+        else
+        {
+            _schedule = schedule;
+        }
     }
 
-    /// <summary>The step size; positive and finite. May be changed between epochs (a schedule).</summary>
+    /// <summary>
+    /// The step size of the next update. With a constant rate: positive and finite, and it may be changed between
+    /// steps (by hand or a callback). With a <see cref="Schedule"/>: the schedule's rate at <see cref="Iterations"/>
+    /// (Keras' <c>optimizer.learning_rate</c>), and it cannot be set, as in Keras.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set while a <see cref="Schedule"/> gives the rate.</exception>
     public float LearningRate
     {
-        get => _learningRate;
-        set => _learningRate = RequirePositive(value, nameof(LearningRate));
+        get => _schedule is null ? _learningRate : _schedule.Rate(Iterations);
+        set
+        {
+            if (_schedule is not null)
+            {
+                throw new InvalidOperationException(
+                    $"This {GetType().Name} takes its learning rate from a {_schedule.GetType().Name} schedule, so the rate cannot be set "
+                    + $"(to {value}); create the optimizer with a constant learning rate to change it by hand.");
+            }
+
+            _learningRate = RequirePositive(value, nameof(LearningRate));
+        }
     }
+
+    /// <summary>The schedule that gives each step's learning rate, or null for a constant <see cref="LearningRate"/>.</summary>
+    public LearningRateSchedule? Schedule => _schedule;
 
     /// <summary>Keras' <c>clipnorm</c>: each parameter tensor's gradient is scaled down to this L2 norm at most.</summary>
     public float? ClipNorm
@@ -65,6 +93,8 @@ public abstract class Optimizer
     /// <summary>Clips the gradients as configured, then updates the parameters.</summary>
     internal void Apply(IBackend backend, ModelLayout layout, Buf parameters, Buf gradients, Buf slot1, Buf slot2)
     {
+        // Keras evaluates the schedule at the step count before the update; a bad rate is refused before anything changes.
+        float learningRate = _schedule is null ? _learningRate : ScheduledRate(_schedule, Iterations);
         if (_clipValue is float limit)
         {
             backend.ClipByValue(gradients, limit);
@@ -85,7 +115,7 @@ public abstract class Optimizer
         }
 
         Iterations++;
-        Update(backend, parameters, gradients, slot1, slot2, Iterations);
+        Update(backend, parameters, gradients, slot1, slot2, learningRate, Iterations);
     }
 
     /// <summary>Sets the state slots to their start (zeros unless the rule says otherwise).</summary>
@@ -99,7 +129,31 @@ public abstract class Optimizer
     }
 
     /// <summary>One update of the parameters from the (clipped) gradients.</summary>
-    private protected abstract void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, int step);
+    /// <param name="backend">The model's back end.</param>
+    /// <param name="parameters">The trainable parameters.</param>
+    /// <param name="gradients">Their gradients, clipped.</param>
+    /// <param name="slot1">The first state slot.</param>
+    /// <param name="slot2">The second state slot.</param>
+    /// <param name="learningRate">This step's rate: the constant one or the schedule's at the step count before the update.</param>
+    /// <param name="step">The step count after this update, from 1 (Adam's bias correction).</param>
+    private protected abstract void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step);
+
+    /// <summary>The schedule's rate at <paramref name="step"/>; throws unless it is finite and not negative.</summary>
+    private static float ScheduledRate(LearningRateSchedule schedule, int step)
+    {
+        float rate = schedule.Rate(step);
+        if (!(rate >= 0f) || !float.IsFinite(rate))
+        {
+            throw new InvalidOperationException(
+                $"The {schedule.GetType().Name} schedule gives the learning rate {rate} at step {step}; a rate must be finite and not negative.");
+        }
+
+        return rate;
+    }
+
+    /// <summary>Throws unless <paramref name="schedule"/> is set; returns it.</summary>
+    private protected static LearningRateSchedule RequireSchedule(LearningRateSchedule schedule, string name) =>
+        schedule ?? throw new ArgumentNullException(name, $"{name} must be a schedule, but it is null.");
 
     /// <summary>Throws unless <paramref name="value"/> is positive and finite.</summary>
     private protected static float RequirePositive(float value, string name)

@@ -8,12 +8,26 @@ namespace ModelGen;
 /// </summary>
 public sealed class Sgd : Optimizer
 {
-    /// <summary>Creates the optimizer with Keras' defaults.</summary>
+    /// <summary>Creates the optimizer with Keras' defaults and a constant learning rate.</summary>
     /// <param name="learningRate">The step size (0.01).</param>
     /// <param name="momentum">The velocity's decay, in [0, 1) (0).</param>
     /// <param name="nesterov">Whether to use Nesterov momentum (false).</param>
     public Sgd(float learningRate = 0.01f, float momentum = 0f, bool nesterov = false)
-        : base(learningRate)
+        : this(learningRate, null, momentum, nesterov)
+    {
+    }
+
+    /// <summary>Creates the optimizer with Keras' defaults, its step size given by a schedule (Keras' <c>SGD(learning_rate=schedule)</c>).</summary>
+    /// <param name="learningRate">The schedule evaluated at <see cref="Optimizer.Iterations"/> before each update.</param>
+    /// <param name="momentum">The velocity's decay, in [0, 1) (0).</param>
+    /// <param name="nesterov">Whether to use Nesterov momentum (false).</param>
+    public Sgd(LearningRateSchedule learningRate, float momentum = 0f, bool nesterov = false)
+        : this(0f, RequireSchedule(learningRate, nameof(learningRate)), momentum, nesterov)
+    {
+    }
+
+    private Sgd(float learningRate, LearningRateSchedule? schedule, float momentum, bool nesterov)
+        : base(learningRate, schedule)
     {
         Momentum = RequireFraction(momentum, nameof(momentum));
         Nesterov = nesterov;
@@ -25,6 +39,6 @@ public sealed class Sgd : Optimizer
     /// <summary>Whether Nesterov momentum is used.</summary>
     public bool Nesterov { get; }
 
-    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, int step) =>
-        backend.SgdStep(parameters, gradients, Momentum == 0f ? default : slot1, LearningRate, Momentum, Nesterov);
+    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
+        backend.SgdStep(parameters, gradients, Momentum == 0f ? default : slot1, learningRate, Momentum, Nesterov);
 }
