@@ -26,6 +26,17 @@ public partial interface IBackend : IDisposable
     /// <summary>Copies arena floats back to the host (waits for pending work).</summary>
     void Download(Buf source, Span<float> destination);
 
+    /// <summary>
+    /// The arena floats of a view as host memory, without a copy, when the arena lives in host memory (the CPU back
+    /// end); false, with an empty span, for a device arena, which only <see cref="Upload"/> and <see cref="Download"/>
+    /// reach. Writes through the span change the arena; it is valid until the back end is disposed.
+    /// </summary>
+    bool TryGetHostSpan(Buf view, out Span<float> span)
+    {
+        span = default;
+        return false;
+    }
+
     /// <summary>x[i] = value.</summary>
     void Fill(Buf x, float value);
 

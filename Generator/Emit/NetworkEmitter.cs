@@ -179,6 +179,11 @@ internal static class NetworkEmitter
                 OutputSlot = OutputSlot,
                 Summary = SummaryText,
                 """);
+            if (plan.Fused && plan.LossInputSlot != "OutputSlot")
+            {
+                writer.WriteLine($"LogitsSlot = {plan.LossInputSlot},");
+            }
+
             if (network.Graph is { } graph)
             {
                 WriteList(writer, "Inputs", graph.Inputs.Select((input, i) =>

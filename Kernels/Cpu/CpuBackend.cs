@@ -323,6 +323,13 @@ public sealed unsafe partial class CpuBackend : IBackend
         Sized(savedInvStd, features, nameof(savedInvStd));
     }
 
+    /// <inheritdoc/>
+    public bool TryGetHostSpan(Buf view, out Span<float> span)
+    {
+        span = View(view, nameof(view));
+        return true;
+    }
+
     /// <summary>The arena span of a view, checked to lie inside the arena.</summary>
     private Span<float> View(Buf view, string name)
     {

@@ -78,6 +78,18 @@ public sealed record ModelLayout
     public required string Summary { get; init; }
 
     /// <summary>
+    /// Per-sample offset of the logits: for a final sigmoid or softmax fused with its loss, the values before that
+    /// activation, which the loss reads; otherwise the output itself (<see cref="OutputSlot"/>).
+    /// </summary>
+    public int LogitsSlot
+    {
+        get => _logitsSlot ?? OutputSlot;
+        init => _logitsSlot = value;
+    }
+
+    private int? _logitsSlot;
+
+    /// <summary>
     /// For a model whose first layer is an embedding: the number of token ids it takes, so every input float must be an
     /// integer in [0, TokenVocabulary); 0 when the input is plain features.
     /// </summary>
