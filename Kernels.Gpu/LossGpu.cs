@@ -16,8 +16,15 @@ namespace ModelGen.Kernels.Gpu;
 /// </remarks>
 internal sealed class LossGpu(Accelerator accelerator)
 {
-    /// <summary>Keras' clip for probabilities.</summary>
-    private const double Epsilon = 1e-7;
+    /// <summary>
+    /// Keras' clip for probabilities, in float32 as Keras applies it (<c>clip(output, 1e-7, 1 - 1e-7)</c> on a float32
+    /// tensor rounds both bounds to float32): the lower bound is (float)1e-7 = 1.0000000116860974e-7 and the upper
+    /// bound (float)(1 - 1e-7) = 0.99999988079071045, not 0.9999999.
+    /// </summary>
+    private const double Lower = (float)1e-7;
+
+    /// <summary>The upper end of the clip; see <see cref="Lower"/>.</summary>
+    private const double Upper = (float)(1 - 1e-7);
 
     private readonly int _group = ReductionGroup.For(accelerator.MaxNumThreadsPerGroup);
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LossArgs>? _loss;
@@ -224,9 +231,9 @@ internal sealed class LossGpu(Accelerator accelerator)
         return sum / features;
     }
 
-    private static double Clip(float v) => v < Epsilon ? Epsilon : v > 1 - Epsilon ? 1 - Epsilon : v;
+    private static double Clip(float v) => v < Lower ? Lower : v > Upper ? Upper : v;
 
-    private static bool Clipped(float v) => v < Epsilon || v > 1 - Epsilon;
+    private static bool Clipped(float v) => v < Lower || v > Upper;
 
     private static double LogSumExp(ArrayView<float> z, long start, int features)
     {

@@ -7,8 +7,15 @@ namespace ModelGen.Kernels.Cpu;
 /// </summary>
 internal static class LossCpu
 {
-    /// <summary>Keras' clip for probabilities.</summary>
-    private const double Epsilon = 1e-7;
+    /// <summary>
+    /// Keras' clip for probabilities, in float32 as Keras applies it (<c>clip(output, 1e-7, 1 - 1e-7)</c> on a float32
+    /// tensor rounds both bounds to float32): the lower bound is (float)1e-7 = 1.0000000116860974e-7 and the upper
+    /// bound (float)(1 - 1e-7) = 0.99999988079071045, not 0.9999999.
+    /// </summary>
+    private const double Lower = (float)1e-7;
+
+    /// <summary>The upper end of the clip; see <see cref="Lower"/>.</summary>
+    private const double Upper = (float)(1 - 1e-7);
 
     public static void Run(LossKind kind, bool fromLogits, ReadOnlySpan<float> prediction, ReadOnlySpan<float> target,
         Span<float> dPrediction, Span<float> loss, int batch, int features, float gradScale)
@@ -61,11 +68,11 @@ internal static class LossCpu
         double sum = 0, scale = (double)gradScale / y.Length;
         for (int f = 0; f < y.Length; f++)
         {
-            double p = Math.Clamp(y[f], Epsilon, 1 - Epsilon), tf = t[f];
+            double p = Math.Clamp(y[f], Lower, Upper), tf = t[f];
             sum -= (tf * Math.Log(p)) + ((1 - tf) * Math.Log(1 - p));
             if (!dy.IsEmpty)
             {
-                bool clipped = y[f] < Epsilon || y[f] > 1 - Epsilon;
+                bool clipped = y[f] < Lower || y[f] > Upper;
                 dy[f] = clipped ? 0f : (float)(scale * (((1 - tf) / (1 - p)) - (tf / p)));
             }
         }
@@ -96,11 +103,11 @@ internal static class LossCpu
         double sum = 0;
         for (int f = 0; f < y.Length; f++)
         {
-            double p = Math.Clamp(y[f], Epsilon, 1 - Epsilon);
+            double p = Math.Clamp(y[f], Lower, Upper);
             sum -= t[f] * Math.Log(p);
             if (!dy.IsEmpty)
             {
-                bool clipped = y[f] < Epsilon || y[f] > 1 - Epsilon;
+                bool clipped = y[f] < Lower || y[f] > Upper;
                 dy[f] = clipped ? 0f : (float)(-gradScale * t[f] / p);
             }
         }
@@ -146,11 +153,11 @@ internal static class LossCpu
             return lse - y[c];
         }
 
-        double p = Math.Clamp(y[c], Epsilon, 1 - Epsilon);
+        double p = Math.Clamp(y[c], Lower, Upper);
         if (!dy.IsEmpty)
         {
             dy.Clear();
-            bool clipped = y[c] < Epsilon || y[c] > 1 - Epsilon;
+            bool clipped = y[c] < Lower || y[c] > Upper;
             dy[c] = clipped ? 0f : (float)(-gradScale / p);
         }
 

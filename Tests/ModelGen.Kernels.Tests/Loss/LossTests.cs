@@ -65,12 +65,34 @@ public sealed class LossTests
 
         arena.Backend.Loss(LossKind.BinaryCrossEntropy, false, pv, tv, dv, lv, 3, 1, 1f);
 
-        // Rows 0 and 1 are clipped to 1e-7 away from the wrong label: -log(1e-7) each; row 2: -log(0.5).
-        TestData.Close([((2 * -Math.Log(1e-7)) - Math.Log(0.5)) / 3], arena.Get(lv), Tolerance.Elementwise, "loss");
+        // Row 0 is clipped up to float32(1e-7) = 1.0000000116860974e-7: -log of that, 16.118095639272223; row 1 down
+        // to float32(1 - 1e-7) = 1 - 2^-23, so -log(1 - p) = -log(2^-23) = 23 log 2 = 15.942385152878742; row 2: -log(0.5).
+        TestData.Close([(16.118095639272223 + 15.942385152878742 - Math.Log(0.5)) / 3], arena.Get(lv), Tolerance.Elementwise, "loss");
         float[] d = arena.Get(dv);
         Assert.Equal(0f, d[0]);
         Assert.Equal(0f, d[1]);
         Assert.Equal(-2f, d[2], 5);
+    }
+
+    /// <summary>
+    /// Keras clips probabilities in float32: the upper bound is float32(1 - 1e-7) = 0.99999988079071045, so a predicted
+    /// probability of exactly 1 on the right label loses -log(0.99999988079071045) = 1.1920929665620916e-7 (with the
+    /// double bound 0.9999999 it would be 1.00000005e-7), and on the wrong label -log(2^-23) = 15.942385152878742.
+    /// </summary>
+    [Theory]
+    [InlineData(LossKind.BinaryCrossEntropy, 1f, 1.1920929665620916e-7)]
+    [InlineData(LossKind.BinaryCrossEntropy, 0f, 15.942385152878742)]
+    [InlineData(LossKind.CategoricalCrossEntropy, 1f, 1.1920929665620916e-7)]
+    [InlineData(LossKind.SparseCategoricalCrossEntropy, 0f, 1.1920929665620916e-7)]
+    public void Loss_ProbabilityOne_ClipsToFloat32OneMinus1e7(LossKind kind, float target, double expected)
+    {
+        using var arena = new TestArena();
+        Buf pv = arena.Put([1f]), tv = arena.Put([target]), dv = arena.Zeros(1), lv = arena.Zeros(1);
+
+        arena.Backend.Loss(kind, false, pv, tv, dv, lv, 1, 1, 1f);
+
+        Assert.Equal((float)expected, arena.Get(lv)[0]);
+        Assert.Equal(0f, arena.Get(dv)[0]);
     }
 
     [Fact]

@@ -3,7 +3,9 @@ namespace ModelGen.Kernels.Tests.Reference;
 /// <summary>Per-row losses in double, written from their textbook definitions (Keras' formulas).</summary>
 internal static class LossReference
 {
-    private const double Epsilon = 1e-7;
+    // Keras' clip, with both bounds rounded to float32 as Keras' float32 clip rounds them.
+    private const double Lower = (float)1e-7;
+    private const double Upper = (float)(1 - 1e-7);
 
     /// <summary>The sum over the batch of the per-row losses.</summary>
     public static double RowSum(LossKind kind, bool fromLogits, double[] prediction, float[] target, int batch, int features)
@@ -27,7 +29,7 @@ internal static class LossReference
                     for (int f = 0; f < features; f++)
                     {
                         double t = target[(b * features) + f];
-                        double p = fromLogits ? 1 / (1 + Math.Exp(-y[f])) : Math.Clamp(y[f], Epsilon, 1 - Epsilon);
+                        double p = fromLogits ? 1 / (1 + Math.Exp(-y[f])) : Math.Clamp(y[f], Lower, Upper);
                         row -= ((t * Math.Log(p)) + ((1 - t) * Math.Log(1 - p))) / features;
                     }
 
@@ -37,7 +39,7 @@ internal static class LossReference
                     double[] p = fromLogits ? ActivationReference.Forward(ActivationKind.Softmax, y, 1, features) : y;
                     for (int f = 0; f < features; f++)
                     {
-                        double q = fromLogits ? p[f] : Math.Clamp(p[f], Epsilon, 1 - Epsilon);
+                        double q = fromLogits ? p[f] : Math.Clamp(p[f], Lower, Upper);
                         row -= target[(b * features) + f] * Math.Log(q);
                     }
 
@@ -48,7 +50,7 @@ internal static class LossReference
                 {
                     int c = (int)target[b];
                     double[] p = fromLogits ? ActivationReference.Forward(ActivationKind.Softmax, y, 1, features) : y;
-                    row = -Math.Log(fromLogits ? p[c] : Math.Clamp(p[c], Epsilon, 1 - Epsilon));
+                    row = -Math.Log(fromLogits ? p[c] : Math.Clamp(p[c], Lower, Upper));
                     break;
                 }
 
