@@ -6,7 +6,8 @@ namespace ModelGen;
 /// epoch always improves on "no best yet", the wait counter grows every epoch and is reset by an improvement
 /// that also beats the baseline, and training stops when wait &gt;= patience after the first epoch. With
 /// <see cref="RestoreBestWeights"/>, the weights and BatchNorm running statistics of the best epoch are put back
-/// when training ends.
+/// when training ends. With <see cref="StartFromEpoch"/>, epochs before it are not monitored at all (Keras'
+/// <c>start_from_epoch</c>): they neither set the best value nor count towards the patience.
 /// </summary>
 public sealed class EarlyStopping : Callback
 {
@@ -23,11 +24,13 @@ public sealed class EarlyStopping : Callback
     /// <param name="restoreBestWeights">Whether to restore the best epoch's weights at the end (false).</param>
     /// <param name="mode">Whether lower or higher is better (decided from the name).</param>
     /// <param name="baseline">A value the monitor must beat for the wait counter to reset (none).</param>
+    /// <param name="startFromEpoch">Epochs to wait before starting to monitor, a warm-up (0).</param>
     public EarlyStopping(string monitor = "val_loss", double minDelta = 0, int patience = 0, bool restoreBestWeights = false,
-        EarlyStoppingMode mode = EarlyStoppingMode.Auto, double? baseline = null)
+        EarlyStoppingMode mode = EarlyStoppingMode.Auto, double? baseline = null, int startFromEpoch = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(monitor);
         ArgumentOutOfRangeException.ThrowIfNegative(patience);
+        ArgumentOutOfRangeException.ThrowIfNegative(startFromEpoch);
         if (!double.IsFinite(minDelta))
         {
             throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, "minDelta must be finite.");
@@ -43,6 +46,7 @@ public sealed class EarlyStopping : Callback
         Patience = patience;
         RestoreBestWeights = restoreBestWeights;
         Baseline = baseline;
+        StartFromEpoch = startFromEpoch;
         Mode = mode;
         _minimize = mode switch
         {
@@ -70,6 +74,12 @@ public sealed class EarlyStopping : Callback
 
     /// <summary>The value to beat for the wait counter to reset, if any.</summary>
     public double? Baseline { get; }
+
+    /// <summary>
+    /// Epochs to wait before monitoring (Keras' <c>start_from_epoch</c>): the end of an epoch numbered below it (0-based)
+    /// is ignored, so monitoring starts with epoch <c>StartFromEpoch</c>.
+    /// </summary>
+    public int StartFromEpoch { get; }
 
     /// <summary>The 0-based epoch of the best value so far (0 before any).</summary>
     public int BestEpoch { get; private set; }
@@ -109,6 +119,12 @@ public sealed class EarlyStopping : Callback
         if (!logs.TryGetValue(Monitor, out double current))
         {
             throw new InvalidOperationException($"EarlyStopping monitors '{Monitor}', which the logs do not hold; they hold {string.Join(", ", logs.Keys)}. Pass validation data to monitor a val_ key.");
+        }
+
+        if (epoch < StartFromEpoch)
+        {
+            // Keras' warm-up: the epoch is not monitored at all.
+            return;
         }
 
         if (RestoreBestWeights && !_haveBestWeights)
@@ -169,14 +185,15 @@ public sealed class EarlyStopping : Callback
         _haveBestWeights = true;
     }
 
-    private static bool AutoMinimize(string monitor)
+    /// <summary>Keras' mode auto: losses and errors fall, accuracies rise; anything else needs an explicit mode.</summary>
+    internal static bool AutoMinimize(string monitor, string callback = nameof(EarlyStopping))
     {
         string name = monitor.StartsWith("val_", StringComparison.Ordinal) ? monitor["val_".Length..] : monitor;
         return name switch
         {
             "loss" or "mae" => true,
             "accuracy" or "binary_accuracy" => false,
-            _ => throw new ArgumentException($"EarlyStopping cannot tell whether '{monitor}' should fall or rise; pass mode: EarlyStoppingMode.Min or EarlyStoppingMode.Max.", nameof(monitor)),
+            _ => throw new ArgumentException($"{callback} cannot tell whether '{monitor}' should fall or rise; pass mode: EarlyStoppingMode.Min or EarlyStoppingMode.Max.", nameof(monitor)),
         };
     }
 }
