@@ -24,10 +24,23 @@ public abstract class Callback
     {
     }
 
+    /// <summary>
+    /// Called after each training step (Keras' <c>on_train_batch_end</c>) with the step's 0-based index in the epoch
+    /// and the batch's mean loss (Keras' logs hold the epoch's running mean instead; a NaN or infinite batch makes
+    /// both non-finite). Setting <see cref="CompiledModel.StopTraining"/> here ends the epoch after this step. Runs
+    /// on every step, so an override should not allocate.
+    /// </summary>
+    public virtual void OnTrainBatchEnd(int batch, float loss)
+    {
+    }
+
     /// <summary>Called after each epoch (0-based) with its logs, training and validation.</summary>
     public virtual void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
     }
+
+    /// <summary>Whether Fit adds <c>learning_rate</c> (the optimizer's rate during the epoch) to the logs for this callback, as Keras' rate callbacks do.</summary>
+    internal virtual bool LogsLearningRate => false;
 
     /// <summary>Called once after the last epoch, with the last epoch's logs (empty when no epoch ran).</summary>
     public virtual void OnTrainEnd(IReadOnlyDictionary<string, double> logs)

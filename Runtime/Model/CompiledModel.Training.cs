@@ -15,6 +15,17 @@ public abstract partial class CompiledModel
     private Optimizer? _boundOptimizer;
     private ulong _shuffleCounter;
 
+    // Set by Fit while a TerminateOnNaN (without raiseError) is attached: a non-finite batch loss is then returned to
+    // the loop, which skips that batch's update and stops, instead of throwing NonFiniteLossException.
+    private bool _toleratesNonFiniteLoss;
+
+    /// <summary>
+    /// The optimizer bound to the model by the last <see cref="Fit"/> or <see cref="TrainOnBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, Optimizer)"/>
+    /// (Keras' <c>model.optimizer</c>), or null before any training. Callbacks such as <see cref="LearningRateScheduler"/>
+    /// and <see cref="ReduceLROnPlateau"/> change its <see cref="Optimizer.LearningRate"/>.
+    /// </summary>
+    public Optimizer? Optimizer => _boundOptimizer;
+
     /// <summary>
     /// Set to true (by a callback) to end <see cref="Fit"/> after the current epoch (Keras' <c>stop_training</c>).
     /// Fit clears it when it starts.
@@ -48,7 +59,16 @@ public abstract partial class CompiledModel
     /// <param name="verbose">0 silent, 1 a progress bar (on an interactive console) and one line per epoch, 2 one line per epoch.</param>
     /// <param name="shuffle">Whether to shuffle the training rows each epoch (seeded by the model's seed).</param>
     /// <param name="metrics">Metrics to report; the loss's default (binary accuracy, accuracy or MAE) when null.</param>
-    /// <returns>The loss and metrics of every epoch.</returns>
+    /// <returns>
+    /// The loss and metrics of every epoch (plus <c>learning_rate</c> when a <see cref="LearningRateScheduler"/> or
+    /// <see cref="ReduceLROnPlateau"/> is attached, as Keras logs it).
+    /// </returns>
+    /// <remarks>
+    /// A batch whose loss is NaN or infinite throws <see cref="NonFiniteLossException"/> before its update, unless a
+    /// <see cref="TerminateOnNaN"/> is attached: then that batch's update is skipped, the callbacks see the loss in
+    /// <see cref="Callback.OnTrainBatchEnd"/>, the epoch ends there (its logs, validation and callbacks run, its loss
+    /// is NaN or infinite) and training stops, as Keras' TerminateOnNaN stops it.
+    /// </remarks>
     public History Fit(Dataset train, Dataset? validation, int batchSize, int epochs, Optimizer optimizer,
         IEnumerable<Callback>? callbacks = null, int verbose = 1, bool shuffle = true, Metric[]? metrics = null)
     {
@@ -64,22 +84,29 @@ public abstract partial class CompiledModel
         MetricBinding[] bindings = MetricBinding.Resolve(Layout, metrics);
         train.Validate(Layout, "training data");
         validation?.Validate(Layout, "validation data");
+        int trainRows = train.Count;
         Callback[] hooks = callbacks is null ? [] : [.. callbacks];
+        bool logsLearningRate = false;
+        bool toleratesNonFiniteLoss = false;
         for (int i = 0; i < hooks.Length; i++)
         {
             if (hooks[i] is null)
             {
                 throw new ArgumentException($"Callback {i} is null.", nameof(callbacks));
             }
+
+            logsLearningRate |= hooks[i].LogsLearningRate;
+            toleratesNonFiniteLoss |= hooks[i] is TerminateOnNaN { RaiseError: false };
         }
+
 
         var printer = new ProgressPrinter(verbose, OutputOverride);
         PrepareTraining(optimizer);
 
-        string[] keys = LogKeys(bindings, validation is not null);
+        string[] keys = LogKeys(bindings, validation is not null, logsLearningRate);
         var history = new History(keys);
         var metricSums = new double[bindings.Length];
-        var order = new int[train.Count];
+        var order = new int[trainRows];
         for (int i = 0; i < order.Length; i++)
         {
             order[i] = i;
@@ -87,7 +114,7 @@ public abstract partial class CompiledModel
 
         bool fullBatch = optimizer.FullBatch;
         int stepRows = fullBatch ? BatchCapacity : batchSize;
-        int steps = (train.Count + stepRows - 1) / stepRows;
+        int steps = (trainRows + stepRows - 1) / stepRows;
         IReadOnlyDictionary<string, double> lastLogs = new Dictionary<string, double>();
 
         StopTraining = false;
@@ -97,71 +124,99 @@ public abstract partial class CompiledModel
             hook.OnTrainBegin();
         }
 
-        for (int epoch = 0; epoch < epochs; epoch++)
+        _toleratesNonFiniteLoss = toleratesNonFiniteLoss;
+        try
         {
-            foreach (Callback hook in hooks)
+            for (int epoch = 0; epoch < epochs; epoch++)
             {
-                hook.OnEpochBegin(epoch);
-            }
+                foreach (Callback hook in hooks)
+                {
+                    hook.OnEpochBegin(epoch);
+                }
 
-            printer.EpochBegin(epoch, epochs);
-            long start = Stopwatch.GetTimestamp();
-            if (shuffle && !fullBatch)
-            {
-                Shuffle(order);
-            }
+                printer.EpochBegin(epoch, epochs);
+                long start = Stopwatch.GetTimestamp();
+                if (shuffle && !fullBatch)
+                {
+                    Shuffle(order);
+                }
 
-            metricSums.AsSpan().Clear();
-            double lossSum = 0;
-            if (fullBatch)
-            {
-                Backend.Fill(GradientRegion, 0f);
-            }
+                metricSums.AsSpan().Clear();
+                double lossSum = 0;
+                int rowsSeen = 0;
+                if (fullBatch)
+                {
+                    Backend.Fill(GradientRegion, 0f);
+                }
 
-            for (int step = 0; step < steps; step++)
-            {
-                int first = step * stepRows;
-                ReadOnlySpan<int> rows = order.AsSpan(first, Math.Min(stepRows, train.Count - first));
-                float loss = fullBatch
-                    ? AccumulateFullBatch(train, rows, bindings, metricSums, epoch, epochs, step, steps)
-                    : TrainBatch(train, rows, optimizer, bindings, metricSums, epoch, epochs, step, steps);
-                lossSum += (double)loss * rows.Length;
-                printer.Step(step + 1, steps, start, lossSum / (first + rows.Length));
-            }
+                for (int step = 0; step < steps; step++)
+                {
+                    int first = step * stepRows;
+                    ReadOnlySpan<int> rows = order.AsSpan(first, Math.Min(stepRows, trainRows - first));
+                    float loss = fullBatch
+                        ? AccumulateFullBatch(train, rows, trainRows, bindings, metricSums, epoch, epochs, step, steps)
+                        : TrainBatch(train, rows, optimizer, bindings, metricSums, epoch, epochs, step, steps);
+                    lossSum += (double)loss * rows.Length;
+                    rowsSeen += rows.Length;
+                    printer.Step(step + 1, steps, start, lossSum / rowsSeen);
+                    foreach (Callback hook in hooks)
+                    {
+                        hook.OnTrainBatchEnd(step, loss);
+                    }
 
-            if (fullBatch)
-            {
-                optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlot(1), OptimizerSlot(2));
-            }
+                    // Keras leaves the batch loop as soon as a callback asks to stop; a non-finite loss (reachable only
+                    // with TerminateOnNaN attached, which asks) always ends the epoch, its update skipped.
+                    if (StopTraining || !float.IsFinite(loss))
+                    {
+                        break;
+                    }
+                }
 
-            var logs = new Dictionary<string, double>(keys.Length) { ["loss"] = lossSum / train.Count };
-            for (int m = 0; m < bindings.Length; m++)
-            {
-                logs[bindings[m].Name] = metricSums[m] / train.Count;
-            }
+                // A full-batch step needs the gradient of every row; an epoch cut short takes no step.
+                if (fullBatch && rowsSeen == trainRows && double.IsFinite(lossSum))
+                {
+                    optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlot(1), OptimizerSlot(2));
+                }
 
-            if (validation is not null)
-            {
-                logs["val_loss"] = EvaluateSums(validation, batchSize, bindings, metricSums);
+                var logs = new Dictionary<string, double>(keys.Length) { ["loss"] = lossSum / rowsSeen };
                 for (int m = 0; m < bindings.Length; m++)
                 {
-                    logs["val_" + bindings[m].Name] = metricSums[m] / validation.Count;
+                    logs[bindings[m].Name] = metricSums[m] / rowsSeen;
+                }
+
+                if (validation is not null)
+                {
+                    logs["val_loss"] = EvaluateSums(validation, batchSize, bindings, metricSums);
+                    for (int m = 0; m < bindings.Length; m++)
+                    {
+                        logs["val_" + bindings[m].Name] = metricSums[m] / validation.Count;
+                    }
+                }
+
+                if (logsLearningRate)
+                {
+                    // Keras' LearningRateScheduler and ReduceLROnPlateau log the rate the epoch ran with.
+                    logs[LearningRateKey] = optimizer.LearningRate;
+                }
+
+                double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                history.Add(logs, seconds);
+                printer.EpochEnd(steps, seconds, logs);
+                lastLogs = logs;
+                foreach (Callback hook in hooks)
+                {
+                    hook.OnEpochEnd(epoch, logs);
+                }
+
+                if (StopTraining)
+                {
+                    break;
                 }
             }
-
-            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            history.Add(logs, seconds);
-            printer.EpochEnd(steps, seconds, logs);
-            lastLogs = logs;
-            foreach (Callback hook in hooks)
-            {
-                hook.OnEpochEnd(epoch, logs);
-            }
-
-            if (StopTraining)
-            {
-                break;
-            }
+        }
+        finally
+        {
+            _toleratesNonFiniteLoss = false;
         }
 
         foreach (Callback hook in hooks)
@@ -214,6 +269,12 @@ public abstract partial class CompiledModel
         ComputeLoss(batch, 1f / batch, withGradient: true);
         float loss = ReadLoss(epoch, epochs, step, steps);
         AccumulateMetrics(batch, metrics, metricSums);
+        if (!float.IsFinite(loss))
+        {
+            // Only with TerminateOnNaN attached (ReadLoss throws otherwise): no update from a non-finite loss.
+            return loss;
+        }
+
         Backward(batch);
         optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlot(1), OptimizerSlot(2));
         return loss;
@@ -378,15 +439,19 @@ public abstract partial class CompiledModel
 
     // Full-batch gradient descent: the gradient of the mean loss over all n rows, accumulated chunk by chunk
     // (each chunk's loss gradient scaled by 1 / n); the caller zeroes the gradients before and steps after.
-    private float AccumulateFullBatch(Dataset data, ReadOnlySpan<int> rows, MetricBinding[] metrics, Span<double> metricSums, int epoch, int epochs, int step, int steps)
+    private float AccumulateFullBatch(Dataset data, ReadOnlySpan<int> rows, int count, MetricBinding[] metrics, Span<double> metricSums, int epoch, int epochs, int step, int steps)
     {
         int batch = rows.Length;
         StageRows(data, rows);
         Forward(batch, training: true);
-        ComputeLoss(batch, 1f / data.Count, withGradient: true);
+        ComputeLoss(batch, 1f / count, withGradient: true);
         float loss = ReadLoss(epoch, epochs, step, steps);
         AccumulateMetrics(batch, metrics, metricSums);
-        Backward(batch);
+        if (float.IsFinite(loss))
+        {
+            Backward(batch);
+        }
+
         return loss;
     }
 
@@ -422,7 +487,7 @@ public abstract partial class CompiledModel
     {
         Backend.Download(Fixed(Layout.LossSlot, 1), _scalar);
         float loss = _scalar[0];
-        if (!float.IsFinite(loss))
+        if (!float.IsFinite(loss) && !_toleratesNonFiniteLoss)
         {
             throw new NonFiniteLossException(Layout.Name, epoch, epochs, step, steps, loss);
         }
@@ -454,7 +519,9 @@ public abstract partial class CompiledModel
         }
     }
 
-    private static string[] LogKeys(MetricBinding[] metrics, bool validation)
+    private const string LearningRateKey = "learning_rate";
+
+    private static string[] LogKeys(MetricBinding[] metrics, bool validation, bool learningRate)
     {
         var keys = new List<string>(2 + 2 * metrics.Length) { "loss" };
         foreach (MetricBinding metric in metrics)
@@ -469,6 +536,11 @@ public abstract partial class CompiledModel
             {
                 keys.Add("val_" + metric.Name);
             }
+        }
+
+        if (learningRate)
+        {
+            keys.Add(LearningRateKey);
         }
 
         return [.. keys];
