@@ -59,6 +59,11 @@ public abstract partial class CompiledModel
     /// <param name="verbose">0 silent, 1 a progress bar (on an interactive console) and one line per epoch, 2 one line per epoch.</param>
     /// <param name="shuffle">Whether to shuffle the training rows each epoch (seeded by the model's seed).</param>
     /// <param name="metrics">Metrics to report; the loss's default (binary accuracy, accuracy or MAE) when null.</param>
+    /// <param name="validationSplit">
+    /// Keras' <c>validation_split</c>: the fraction of the training rows, in [0, 1), held out as validation data. As in
+    /// Keras the last rows are taken, before any shuffling: the first floor(n (1 - validationSplit)) rows train and the
+    /// rest validate. 0 (the default) holds out nothing; it cannot be combined with <paramref name="validation"/>.
+    /// </param>
     /// <returns>
     /// The loss and metrics of every epoch (plus <c>learning_rate</c> when a <see cref="LearningRateScheduler"/> or
     /// <see cref="ReduceLROnPlateau"/> is attached, as Keras logs it).
@@ -70,7 +75,8 @@ public abstract partial class CompiledModel
     /// is NaN or infinite) and training stops, as Keras' TerminateOnNaN stops it.
     /// </remarks>
     public History Fit(Dataset train, Dataset? validation, int batchSize, int epochs, Optimizer optimizer,
-        IEnumerable<Callback>? callbacks = null, int verbose = 1, bool shuffle = true, Metric[]? metrics = null)
+        IEnumerable<Callback>? callbacks = null, int verbose = 1, bool shuffle = true, Metric[]? metrics = null,
+        double validationSplit = 0)
     {
         // Everything is checked before any state changes.
         ArgumentNullException.ThrowIfNull(train);
@@ -81,10 +87,33 @@ public abstract partial class CompiledModel
             throw new ArgumentOutOfRangeException(nameof(epochs), epochs, $"epochs must be at least 1, but it is {epochs}.");
         }
 
+        if (!(validationSplit >= 0 && validationSplit < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit,
+                $"validationSplit is the fraction of the training rows held out for validation and must be in [0, 1), but it is {validationSplit}.");
+        }
+
+        if (validationSplit > 0 && validation is not null)
+        {
+            throw new ArgumentException($"Both validation data and validationSplit = {validationSplit} were given; pass one of them (validationSplit holds out the last rows of the training data).", nameof(validationSplit));
+        }
+
         MetricBinding[] bindings = MetricBinding.Resolve(Layout, metrics);
         train.Validate(Layout, "training data");
         validation?.Validate(Layout, "validation data");
         int trainRows = train.Count;
+        if (validationSplit > 0)
+        {
+            // Keras' train_validation_split: split_at = floor(n * (1 - validation_split)), in double.
+            int splitAt = (int)Math.Floor(train.Count * (1.0 - validationSplit));
+            if (splitAt == 0 || splitAt == train.Count)
+            {
+                throw new ArgumentException($"The training data has {train.Count} rows, too few to split into training and validation rows with validationSplit = {validationSplit} ({splitAt} would train, {train.Count - splitAt} validate); give more rows or another validationSplit.", nameof(validationSplit));
+            }
+
+            trainRows = splitAt;
+        }
+
         Callback[] hooks = callbacks is null ? [] : [.. callbacks];
         bool logsLearningRate = false;
         bool toleratesNonFiniteLoss = false;
@@ -99,6 +128,11 @@ public abstract partial class CompiledModel
             toleratesNonFiniteLoss |= hooks[i] is TerminateOnNaN { RaiseError: false };
         }
 
+        // Only now, with everything checked: the held-out rows are copied (the training rows are read in place).
+        if (trainRows != train.Count)
+        {
+            validation = train.Slice(trainRows, train.Count - trainRows);
+        }
 
         var printer = new ProgressPrinter(verbose, OutputOverride);
         PrepareTraining(optimizer);

@@ -198,6 +198,25 @@ public sealed class Dataset
     internal float[][] InputArrays => _inputs;
 
     /// <summary>
+    /// A copy of rows [first, first + count) of every input and of the targets, with the same widths and names
+    /// (Keras' <c>validation_split</c> takes the last rows this way).
+    /// </summary>
+    internal Dataset Slice(int first, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + count, Count, nameof(count));
+        var inputs = new float[_inputs.Length][];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = _inputs[i].AsSpan(first * _inputWidths[i], count * _inputWidths[i]).ToArray();
+        }
+
+        float[] targets = Targets.AsSpan(first * TargetWidth, count * TargetWidth).ToArray();
+        return new Dataset(inputs, (int[])_inputWidths.Clone(), _inputNames is null ? null : (string[])_inputNames.Clone(), targets, TargetWidth);
+    }
+
+    /// <summary>
     /// Checks the dataset against a model: the number of inputs (and their names, when given by name), each input's
     /// row width, finite features and token ids in range per input, and targets in the loss's range. Throws
     /// <see cref="ArgumentException"/> naming the expected and actual value, the input and the row.
