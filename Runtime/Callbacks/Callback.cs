@@ -14,6 +14,22 @@ public abstract class Callback
     protected CompiledModel RequireModel() =>
         Model ?? throw new InvalidOperationException($"{GetType().Name} is not attached to a model; it runs inside CompiledModel.Fit.");
 
+    /// <summary>
+    /// The bound optimizer, for a callback that sets its learning rate; refused, as Keras refuses it, when a
+    /// <see cref="LearningRateSchedule"/> gives the rate.
+    /// </summary>
+    internal Optimizer RequireSettableRate()
+    {
+        Optimizer optimizer = RequireModel().Optimizer
+            ?? throw new InvalidOperationException($"{GetType().Name} needs the optimizer being trained; it runs inside CompiledModel.Fit.");
+        if (optimizer.Schedule is LearningRateSchedule schedule)
+        {
+            throw new InvalidOperationException($"{GetType().Name} sets the learning rate, but this {optimizer.GetType().Name} takes it from a {schedule.GetType().Name} schedule, so it cannot be set (Keras refuses this too); create the optimizer with a constant learning rate.");
+        }
+
+        return optimizer;
+    }
+
     /// <summary>Called once before the first epoch.</summary>
     public virtual void OnTrainBegin()
     {

@@ -24,10 +24,13 @@ public sealed class LearningRateScheduler : Callback
     internal override bool LogsLearningRate => true;
 
     /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">The optimizer's rate comes from a <see cref="LearningRateSchedule"/>.</exception>
+    public override void OnTrainBegin() => RequireSettableRate();
+
+    /// <inheritdoc/>
     public override void OnEpochBegin(int epoch)
     {
-        Optimizer optimizer = RequireModel().Optimizer
-            ?? throw new InvalidOperationException("LearningRateScheduler needs the optimizer being trained; it runs inside CompiledModel.Fit.");
+        Optimizer optimizer = RequireSettableRate();
         float rate = _schedule(epoch, optimizer.LearningRate);
         if (!(rate > 0 && float.IsFinite(rate)))
         {

@@ -96,8 +96,10 @@ public sealed class ReduceLROnPlateau : Callback
     internal override bool LogsLearningRate => true;
 
     /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">The optimizer's rate comes from a <see cref="LearningRateSchedule"/>.</exception>
     public override void OnTrainBegin()
     {
+        RequireSettableRate();
         BestValue = null;
         CooldownCounter = 0;
         Wait = 0;
@@ -148,8 +150,7 @@ public sealed class ReduceLROnPlateau : Callback
     // stored as the optimizer's float.
     private bool Reduce()
     {
-        Optimizer optimizer = RequireModel().Optimizer
-            ?? throw new InvalidOperationException("ReduceLROnPlateau needs the optimizer being trained; it runs inside CompiledModel.Fit.");
+        Optimizer optimizer = RequireSettableRate();
         double old = optimizer.LearningRate;
         if (!(old > (float)MinLr))
         {

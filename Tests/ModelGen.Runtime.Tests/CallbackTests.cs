@@ -305,6 +305,19 @@ public sealed class CallbackTests : IDisposable
     }
 
     [Fact]
+    public void RateCallbacksRefuseAnOptimizerWhoseRateIsAScheduleBeforeTheFirstStep()
+    {
+        using var model = new LinearNet(batchCapacity: 4);
+        foreach (Callback callback in new Callback[] { new LearningRateScheduler((_, r) => r), new ReduceLROnPlateau() })
+        {
+            var optimizer = new Sgd(new ExponentialDecay(0.1f, 10, 0.5f));
+            var error = Assert.Throws<InvalidOperationException>(() => model.Fit(TestData.Linear(8), TestData.Linear(4), 4, 2, optimizer, [callback], verbose: 0));
+            Assert.Contains("ExponentialDecay schedule, so it cannot be set", error.Message);
+            Assert.Equal(0, optimizer.Iterations);
+        }
+    }
+
+    [Fact]
     public void ModelOptimizerIsNullBeforeTraining()
     {
         using var model = new LinearNet(batchCapacity: 4);
