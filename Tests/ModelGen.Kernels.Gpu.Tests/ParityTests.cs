@@ -51,7 +51,7 @@ public sealed class ParityTests(CpuAcceleratorFixture fixture)
     [Fact]
     public void SuiteCoversEveryBackendOperation()
     {
-        string[] operations = [.. typeof(IBackend).GetMethods().Select(m => m.Name).Where(n => n is not ("Upload" or "Download" or "Dispose" or "get_Name" or "get_Length"))];
+        string[] operations = [.. typeof(IBackend).GetMethods().Select(m => m.Name).Where(n => n is not ("Upload" or "Download" or "TryGetHostSpan" or "Dispose" or "get_Name" or "get_Length"))];
         string[] missing = [.. operations.Where(op => !ParitySuite.Cases.Any(c => c.Name.Split(' ', ',').Contains(op)))];
 
         Assert.Empty(missing);
