@@ -62,4 +62,20 @@ public abstract class Callback
     public virtual void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
     }
+
+    /// <summary>
+    /// Writes into a training checkpoint what the callback must remember to continue (<see cref="EarlyStopping"/>: its
+    /// best value, wait and best weights); nothing by default.
+    /// </summary>
+    protected internal virtual void SaveState(CheckpointState state)
+    {
+    }
+
+    /// <summary>
+    /// Restores what <see cref="SaveState"/> wrote; the next <see cref="OnTrainBegin"/> then continues from it instead
+    /// of starting over. Nothing by default.
+    /// </summary>
+    protected internal virtual void LoadState(CheckpointState state)
+    {
+    }
 }

@@ -16,6 +16,7 @@ public sealed class EarlyStopping : Callback
     private bool _haveBestWeights;
     private bool _haveBest;
     private int _wait;
+    private bool _resumed;
 
     /// <summary>Creates the callback with Keras' defaults.</summary>
     /// <param name="monitor">The log key to watch (<c>val_loss</c>).</param>
@@ -96,6 +97,13 @@ public sealed class EarlyStopping : Callback
     /// <inheritdoc/>
     public override void OnTrainBegin()
     {
+        if (_resumed)
+        {
+            // Restored from a checkpoint: continue with its best value, wait and best weights.
+            _resumed = false;
+            return;
+        }
+
         _wait = 0;
         StoppedEpoch = 0;
         BestValue = null;
@@ -167,6 +175,36 @@ public sealed class EarlyStopping : Callback
         {
             RequireModel().WriteWeights(_bestWeights);
         }
+    }
+
+    /// <inheritdoc/>
+    protected internal override void SaveState(CheckpointState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.Set("wait", _wait);
+        state.Set("best_epoch", BestEpoch);
+        state.Set("stopped_epoch", StoppedEpoch);
+        state.Set("has_best", _haveBest ? 1 : 0);
+        state.Set("best", BestValue ?? 0);
+        state.Set("has_best_weights", _haveBestWeights ? 1 : 0);
+        if (_haveBestWeights && _bestWeights is not null)
+        {
+            state.SetArray("best_weights", _bestWeights);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected internal override void LoadState(CheckpointState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _wait = (int)state.Get("wait");
+        BestEpoch = (int)state.Get("best_epoch");
+        StoppedEpoch = (int)state.Get("stopped_epoch");
+        _haveBest = state.Get("has_best") != 0;
+        BestValue = _haveBest ? state.Get("best") : null;
+        _haveBestWeights = state.Get("has_best_weights") != 0;
+        _bestWeights = state.GetArray("best_weights") ?? (RestoreBestWeights ? new float[RequireModel().WeightCount] : null);
+        _resumed = true;
     }
 
     private bool IsImprovement(double current, double? reference)

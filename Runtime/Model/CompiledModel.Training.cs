@@ -15,6 +15,9 @@ public abstract partial class CompiledModel
     private Optimizer? _boundOptimizer;
     private ulong _shuffleCounter;
 
+    // The row order of the last Fit's last epoch, which a Fit with initialEpoch > 0 continues to shuffle (a checkpoint keeps it).
+    private int[]? _shuffleOrder;
+
     // Set by Fit while a TerminateOnNaN (without raiseError) is attached: a non-finite batch loss is then returned to
     // the loop, which skips that batch's update and stops, instead of throwing NonFiniteLossException.
     private bool _toleratesNonFiniteLoss;
@@ -64,6 +67,11 @@ public abstract partial class CompiledModel
     /// Keras the last rows are taken, before any shuffling: the first floor(n (1 - validationSplit)) rows train and the
     /// rest validate. 0 (the default) holds out nothing; it cannot be combined with <paramref name="validation"/>.
     /// </param>
+    /// <param name="initialEpoch">
+    /// Keras' <c>initial_epoch</c>: the epoch to start from, counted from 0, such as the epochs done that
+    /// <see cref="LoadCheckpoint"/> returns; training runs epochs initialEpoch to epochs - 1, and callbacks and the epoch
+    /// lines see those numbers. The rows' order continues from the last epoch's (the model's, or the checkpoint's).
+    /// </param>
     /// <returns>
     /// The loss and metrics of every epoch (plus <c>learning_rate</c> when a <see cref="LearningRateScheduler"/> or
     /// <see cref="ReduceLROnPlateau"/> is attached, as Keras logs it).
@@ -76,7 +84,7 @@ public abstract partial class CompiledModel
     /// </remarks>
     public History Fit(Dataset train, Dataset? validation, int batchSize, int epochs, Optimizer optimizer,
         IEnumerable<Callback>? callbacks = null, int verbose = 1, bool shuffle = true, Metric[]? metrics = null,
-        double validationSplit = 0)
+        double validationSplit = 0, int initialEpoch = 0)
     {
         // Everything is checked before any state changes.
         ArgumentNullException.ThrowIfNull(train);
@@ -85,6 +93,12 @@ public abstract partial class CompiledModel
         if (epochs < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(epochs), epochs, $"epochs must be at least 1, but it is {epochs}.");
+        }
+
+        if (initialEpoch < 0 || initialEpoch >= epochs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch,
+                $"initialEpoch is the epoch to start from (the epochs a checkpoint had done) and must be in [0, {epochs}) for epochs = {epochs}, but it is {initialEpoch}.");
         }
 
         if (!(validationSplit >= 0 && validationSplit < 1))
@@ -141,10 +155,20 @@ public abstract partial class CompiledModel
         var history = new History(keys);
         var metricSums = new double[bindings.Length];
         var order = new int[trainRows];
-        for (int i = 0; i < order.Length; i++)
+        if (initialEpoch > 0 && _shuffleOrder is { } resumed && resumed.Length == trainRows)
         {
-            order[i] = i;
+            // Continuing a run (a checkpoint or an earlier Fit): each epoch shuffles the last epoch's order further.
+            resumed.CopyTo(order, 0);
         }
+        else
+        {
+            for (int i = 0; i < order.Length; i++)
+            {
+                order[i] = i;
+            }
+        }
+
+        _shuffleOrder = order;
 
         bool fullBatch = optimizer.FullBatch;
         int stepRows = fullBatch ? BatchCapacity : batchSize;
@@ -161,7 +185,7 @@ public abstract partial class CompiledModel
         _toleratesNonFiniteLoss = toleratesNonFiniteLoss;
         try
         {
-            for (int epoch = 0; epoch < epochs; epoch++)
+            for (int epoch = initialEpoch; epoch < epochs; epoch++)
             {
                 foreach (Callback hook in hooks)
                 {

@@ -47,6 +47,12 @@ public sealed class Adagrad : Optimizer
         backend.Fill(slot2, 0f);
     }
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> VariableNames => ["accumulator"];
+
+    /// <inheritdoc/>
+    internal override string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adagrad(initial_accumulator_value={InitialAccumulator}, epsilon={Epsilon})");
+
     private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
         backend.AdagradStep(parameters, gradients, slot1, learningRate, Epsilon);
 }

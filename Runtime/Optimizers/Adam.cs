@@ -45,6 +45,12 @@ public sealed class Adam : Optimizer
     /// <summary>Added to the root of the second moment.</summary>
     public float Epsilon { get; }
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> VariableNames => ["m", "v"];
+
+    /// <inheritdoc/>
+    internal override string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adam(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon})");
+
     private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
         backend.AdamStep(parameters, gradients, slot1, slot2, learningRate, Beta1, Beta2, Epsilon, step);
 }

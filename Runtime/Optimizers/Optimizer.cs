@@ -80,6 +80,22 @@ public abstract class Optimizer
     /// <summary>Updates applied so far (Keras' <c>iterations</c>); Adam's bias correction uses it.</summary>
     public int Iterations { get; private set; }
 
+    /// <summary>
+    /// The names of the optimizer's per-parameter variables, Keras' (<c>m</c> and <c>v</c> for Adam, <c>momentum</c> for
+    /// SGD with momentum, <c>velocity</c> for RMSprop, <c>accumulator</c> for Adagrad), in the order of the model's
+    /// optimizer slots; each holds one float per trainable parameter float. Empty for an optimizer without state.
+    /// </summary>
+    public virtual IReadOnlyList<string> VariableNames => [];
+
+    /// <summary>Sets the step count when a checkpoint restores the optimizer's state.</summary>
+    internal void RestoreIterations(int iterations) => Iterations = iterations;
+
+    /// <summary>
+    /// The optimizer's kind and hyperparameters as one line (<c>Adam(learning_rate=0.001, beta_1=0.9, ...)</c>), so a
+    /// checkpoint can refuse to continue with another optimizer than the one that wrote it.
+    /// </summary>
+    internal virtual string Describe() => GetType().Name;
+
     /// <summary>Whether training with this optimizer takes one step per epoch over the whole training set.</summary>
     internal virtual bool FullBatch => false;
 
