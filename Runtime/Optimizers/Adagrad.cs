@@ -51,7 +51,7 @@ public sealed class Adagrad : Optimizer
     public override IReadOnlyList<string> VariableNames => ["accumulator"];
 
     /// <inheritdoc/>
-    internal override string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adagrad(initial_accumulator_value={InitialAccumulator}, epsilon={Epsilon})");
+    private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adagrad(initial_accumulator_value={InitialAccumulator}, epsilon={Epsilon})");
 
     private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
         backend.AdagradStep(parameters, gradients, slot1, learningRate, Epsilon);

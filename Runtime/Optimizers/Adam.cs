@@ -49,7 +49,7 @@ public sealed class Adam : Optimizer
     public override IReadOnlyList<string> VariableNames => ["m", "v"];
 
     /// <inheritdoc/>
-    internal override string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adam(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon})");
+    private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adam(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon})");
 
     private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
         backend.AdamStep(parameters, gradients, slot1, slot2, learningRate, Beta1, Beta2, Epsilon, step);

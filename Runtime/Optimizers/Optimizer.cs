@@ -8,7 +8,7 @@ namespace ModelGen;
 /// hyperparameters and its step count. At most one of <see cref="ClipNorm"/>, <see cref="GlobalClipNorm"/> and
 /// <see cref="ClipValue"/> may be set. The step size is a constant <see cref="LearningRate"/> or a
 /// <see cref="LearningRateSchedule"/> (Keras' <c>learning_rate=schedule</c>), evaluated at <see cref="Iterations"/>
-/// before each update.
+/// before each update. <see cref="WeightDecay"/> is Keras' decoupled weight decay, on every optimizer.
 /// </summary>
 public abstract class Optimizer
 {
@@ -17,6 +17,7 @@ public abstract class Optimizer
     private float? _clipNorm;
     private float? _globalClipNorm;
     private float? _clipValue;
+    private float _weightDecay;
 
     /// <summary>Takes each step's rate from <paramref name="schedule"/>, or the constant <paramref name="learningRate"/> without one.</summary>
     private protected Optimizer(float learningRate, LearningRateSchedule? schedule)
@@ -77,6 +78,25 @@ public abstract class Optimizer
         init => _clipValue = SetClip(value, nameof(ClipValue));
     }
 
+    /// <summary>
+    /// Keras' <c>weight_decay</c>, decoupled from the gradient: before each update (after clipping) every trainable
+    /// parameter shrinks by p -= p * weightDecay * lr, at that step's learning rate. Finite and not negative; 0 (the
+    /// default, Keras' None) leaves the parameters alone. <see cref="AdamW"/> is Adam with 0.004.
+    /// </summary>
+    public float WeightDecay
+    {
+        get => _weightDecay;
+        init
+        {
+            if (!(value >= 0f) || !float.IsFinite(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(WeightDecay), value, $"WeightDecay must be finite and not negative, but it is {value}.");
+            }
+
+            _weightDecay = value;
+        }
+    }
+
     /// <summary>Updates applied so far (Keras' <c>iterations</c>); Adam's bias correction uses it.</summary>
     public int Iterations { get; private set; }
 
@@ -91,10 +111,24 @@ public abstract class Optimizer
     internal void RestoreIterations(int iterations) => Iterations = iterations;
 
     /// <summary>
-    /// The optimizer's kind and hyperparameters as one line (<c>Adam(learning_rate=0.001, beta_1=0.9, ...)</c>), so a
-    /// checkpoint can refuse to continue with another optimizer than the one that wrote it.
+    /// The optimizer's kind and hyperparameters as one line (<c>Adam(beta_1=0.9, beta_2=0.999, epsilon=1E-07)</c>, with
+    /// <c>weight_decay=...</c> last when it is not 0), so a checkpoint can refuse to continue with another optimizer
+    /// than the one that wrote it.
     /// </summary>
-    internal virtual string Describe() => GetType().Name;
+    internal string Describe()
+    {
+        string rule = DescribeRule();
+        if (_weightDecay == 0f)
+        {
+            return rule;
+        }
+
+        string decay = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"weight_decay={_weightDecay}");
+        return rule.EndsWith(')') ? $"{rule[..^1]}, {decay})" : $"{rule}({decay})";
+    }
+
+    /// <summary>The kind and the rule's own hyperparameters, <c>Adam(beta_1=0.9, ...)</c>, for <see cref="Describe"/>.</summary>
+    private protected virtual string DescribeRule() => GetType().Name;
 
     /// <summary>Whether training with this optimizer takes one step per epoch over the whole training set.</summary>
     internal virtual bool FullBatch => false;
@@ -128,6 +162,12 @@ public abstract class Optimizer
                     backend.ClipByNorm(new Buf(gradients.Offset + parameter.Offset, parameter.Length), norm);
                 }
             }
+        }
+
+        if (_weightDecay != 0f)
+        {
+            // Keras' _apply_weight_decay: variable -= variable * weight_decay * learning_rate, before the update.
+            backend.Axpby(1f, parameters, -(_weightDecay * learningRate), parameters, parameters, parameters.Length);
         }
 
         Iterations++;

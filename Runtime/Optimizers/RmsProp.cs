@@ -40,7 +40,7 @@ public sealed class RmsProp : Optimizer
     public override IReadOnlyList<string> VariableNames => ["velocity"];
 
     /// <inheritdoc/>
-    internal override string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"RMSprop(rho={Rho}, epsilon={Epsilon})");
+    private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"RMSprop(rho={Rho}, epsilon={Epsilon})");
 
     private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
         backend.RmsPropStep(parameters, gradients, slot1, learningRate, Rho, Epsilon);

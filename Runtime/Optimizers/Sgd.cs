@@ -43,7 +43,7 @@ public sealed class Sgd : Optimizer
     public override IReadOnlyList<string> VariableNames => Momentum == 0f ? [] : ["momentum"];
 
     /// <inheritdoc/>
-    internal override string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SGD(momentum={Momentum}, nesterov={Nesterov})");
+    private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SGD(momentum={Momentum}, nesterov={Nesterov})");
 
     private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
         backend.SgdStep(parameters, gradients, Momentum == 0f ? default : slot1, learningRate, Momentum, Nesterov);
