@@ -21,7 +21,7 @@ public abstract partial class CompiledModel
         var logs = new Dictionary<string, double> { ["loss"] = EvaluateSums(data, batchSize, bindings, sums) };
         for (int m = 0; m < bindings.Length; m++)
         {
-            logs[bindings[m].Name] = sums[m] / data.Count;
+            logs[bindings[m].Name] = bindings[m].Value(sums[m], data.Count);
         }
 
         return logs;
@@ -210,6 +210,7 @@ public abstract partial class CompiledModel
     private double EvaluateSums(Dataset data, int batchSize, MetricBinding[] metrics, Span<double> sums)
     {
         sums.Clear();
+        ResetHostMetrics(metrics);
         double lossSum = 0;
         int targetSize = Layout.TargetSize;
         for (int first = 0; first < data.Count; first += batchSize)

@@ -18,6 +18,10 @@ public abstract partial class CompiledModel
     // The row order of the last Fit's last epoch, which a Fit with initialEpoch > 0 continues to shuffle (a checkpoint keeps it).
     private int[]? _shuffleOrder;
 
+    // Host copies of a batch's outputs and targets for the metrics computed on the host (precision, recall, AUC, top-k).
+    private float[]? _metricOutputs;
+    private float[]? _metricTargets;
+
     // Set by Fit while a TerminateOnNaN (without raiseError) is attached: a non-finite batch loss is then returned to
     // the loop, which skips that batch's update and stops, instead of throwing NonFiniteLossException.
     private bool _toleratesNonFiniteLoss;
@@ -200,6 +204,7 @@ public abstract partial class CompiledModel
                 }
 
                 metricSums.AsSpan().Clear();
+                ResetHostMetrics(bindings);
                 double lossSum = 0;
                 int rowsSeen = 0;
                 if (fullBatch)
@@ -239,7 +244,7 @@ public abstract partial class CompiledModel
                 var logs = new Dictionary<string, double>(keys.Length) { ["loss"] = lossSum / rowsSeen };
                 for (int m = 0; m < bindings.Length; m++)
                 {
-                    logs[bindings[m].Name] = metricSums[m] / rowsSeen;
+                    logs[bindings[m].Name] = bindings[m].Value(metricSums[m], rowsSeen);
                 }
 
                 if (validation is not null)
@@ -247,7 +252,7 @@ public abstract partial class CompiledModel
                     logs["val_loss"] = EvaluateSums(validation, batchSize, bindings, metricSums);
                     for (int m = 0; m < bindings.Length; m++)
                     {
-                        logs["val_" + bindings[m].Name] = metricSums[m] / validation.Count;
+                        logs["val_" + bindings[m].Name] = bindings[m].Value(metricSums[m], validation.Count);
                     }
                 }
 
@@ -556,13 +561,40 @@ public abstract partial class CompiledModel
     private void AccumulateMetrics(int batch, MetricBinding[] metrics, Span<double> sums)
     {
         Buf slot = Fixed(Layout.MetricSlot, 1);
+        bool downloaded = false;
         for (int m = 0; m < metrics.Length; m++)
         {
+            if (metrics[m].Host is { } host)
+            {
+                // Once per batch, the outputs and targets to the host (buffers made once per model).
+                int outputs = Layout.OutputSize, targets = Layout.TargetSize;
+                if (!downloaded)
+                {
+                    _metricOutputs ??= new float[BatchCapacity * outputs];
+                    _metricTargets ??= new float[BatchCapacity * targets];
+                    Backend.Download(Act(Layout.OutputSlot, outputs, batch), _metricOutputs.AsSpan(0, batch * outputs));
+                    Backend.Download(Act(Layout.TargetSlot, targets, batch), _metricTargets.AsSpan(0, batch * targets));
+                    downloaded = true;
+                }
+
+                host.Update(_metricOutputs.AsSpan(0, batch * outputs), _metricTargets.AsSpan(0, batch * targets), batch, outputs, targets);
+                continue;
+            }
+
             Backend.Fill(slot, 0f);
             Backend.Metric(metrics[m].Kind, Act(Layout.OutputSlot, Layout.OutputSize, batch), Act(Layout.TargetSlot, Layout.TargetSize, batch),
                 slot, batch, Layout.OutputSize);
             Backend.Download(slot, _scalar);
             sums[m] += _scalar[0];
+        }
+    }
+
+    // A pass over the data begins: the host metrics forget the last one.
+    private static void ResetHostMetrics(MetricBinding[] metrics)
+    {
+        foreach (MetricBinding metric in metrics)
+        {
+            metric.Host?.Reset();
         }
     }
 
