@@ -52,14 +52,21 @@ public static class HotelTraining
         output.WriteLine(model.Summary);
         var stopper = new EarlyStopping(monitor: "val_loss", minDelta: 0.001, patience: 5, restoreBestWeights: true);
         clock.Restart();
-        History history = model.Fit(trainSet, validationSet, BatchSize, settings.Epochs, new Adam(), [stopper]);
+        History history = model.Fit(trainSet, validationSet, BatchSize, settings.Epochs, new Adam(), [stopper],
+            metrics: [Metric.BinaryAccuracy, Metric.Precision, Metric.Recall, Metric.Auc]);
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         int best = stopper.BestEpoch;
         var result = new TrainResult(preparation.FeatureCount, history.Epochs, best + 1, history["val_loss"][best],
-            history["val_binary_accuracy"][best], prepSeconds, trainSeconds);
+            history["val_binary_accuracy"][best], prepSeconds, trainSeconds)
+        {
+            BestValidationPrecision = history["val_precision"][best],
+            BestValidationRecall = history["val_recall"][best],
+            BestValidationAuc = history["val_auc"][best],
+        };
         output.WriteLine($"Best Validation Loss: {result.BestValidationLoss:0.0000}");
         output.WriteLine($"Best Validation Accuracy: {result.BestValidationAccuracy:0.0000}");
+        output.WriteLine($"Best Validation Precision, Recall, AUC: {result.BestValidationPrecision:0.0000}, {result.BestValidationRecall:0.0000}, {result.BestValidationAuc:0.0000}");
         output.WriteLine($"{result.EpochsRun} epochs in {trainSeconds:F1} s ({result.SecondsPerEpoch:F2} s per epoch) on {device.Name}; best epoch {result.BestEpoch}.");
 
         Directory.CreateDirectory(settings.OutputFolder);
@@ -95,6 +102,9 @@ public static class HotelTraining
             writer.WriteNumber("best_epoch", result.BestEpoch);
             writer.WriteNumber("best_val_loss", result.BestValidationLoss);
             writer.WriteNumber("best_val_binary_accuracy", result.BestValidationAccuracy);
+            writer.WriteNumber("best_val_precision", result.BestValidationPrecision);
+            writer.WriteNumber("best_val_recall", result.BestValidationRecall);
+            writer.WriteNumber("best_val_auc", result.BestValidationAuc);
             writer.WriteNumber("prep_seconds", result.PrepSeconds);
             writer.WriteNumber("train_seconds", result.TrainSeconds);
             writer.WriteNumber("seconds_per_epoch", result.SecondsPerEpoch);

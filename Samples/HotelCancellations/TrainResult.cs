@@ -11,6 +11,15 @@ namespace ModelGen.Samples.HotelCancellations;
 public sealed record TrainResult(int Features, int EpochsRun, int BestEpoch, double BestValidationLoss, double BestValidationAccuracy,
     double PrepSeconds, double TrainSeconds)
 {
+    /// <summary>The validation precision at the best epoch (cancellations predicted above 0.5 that were cancelled).</summary>
+    public double BestValidationPrecision { get; init; }
+
+    /// <summary>The validation recall at the best epoch (cancellations found).</summary>
+    public double BestValidationRecall { get; init; }
+
+    /// <summary>The validation ROC AUC at the best epoch (Keras' 200 thresholds).</summary>
+    public double BestValidationAuc { get; init; }
+
     /// <summary>Training seconds per epoch.</summary>
     public double SecondsPerEpoch => TrainSeconds / EpochsRun;
 }

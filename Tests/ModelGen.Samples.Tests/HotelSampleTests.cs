@@ -39,7 +39,7 @@ public sealed class HotelSampleTests(HotelModelFixture trained) : IClassFixture<
         Assert.Equal(0, trained.ExitCode);
         Assert.True(new FileInfo(trained.Folder.File("model.safetensors")).Length > 0);
         Assert.Equal(FeatureCount, ColumnTransformer.Load(trained.Folder.File("model.preparation.json")).FeatureCount);
-        OutputChecks.AssertHistory(trained.Folder.File("history.csv"), "epoch,loss,binary_accuracy,val_loss,val_binary_accuracy,seconds", 1);
+        OutputChecks.AssertHistory(trained.Folder.File("history.csv"), "epoch,loss,binary_accuracy,precision,recall,auc,val_loss,val_binary_accuracy,val_precision,val_recall,val_auc,seconds", 1);
         OutputChecks.AssertPng(trained.Folder.File("loss.png"));
         OutputChecks.AssertPng(trained.Folder.File("accuracy.png"));
 
@@ -57,8 +57,12 @@ public sealed class HotelSampleTests(HotelModelFixture trained) : IClassFixture<
 
         // The figures are the history's last (and only) validation line.
         string[] fields = File.ReadAllLines(trained.Folder.File("history.csv"))[1].Split(',');
-        Assert.Equal(double.Parse(fields[3], CultureInfo.InvariantCulture), loss);
-        Assert.Equal(double.Parse(fields[4], CultureInfo.InvariantCulture), accuracy);
+        Assert.Equal(double.Parse(fields[6], CultureInfo.InvariantCulture), loss);
+        Assert.Equal(double.Parse(fields[7], CultureInfo.InvariantCulture), accuracy);
+        Assert.Equal(double.Parse(fields[8], CultureInfo.InvariantCulture), root.GetProperty("best_val_precision").GetDouble());
+        Assert.Equal(double.Parse(fields[9], CultureInfo.InvariantCulture), root.GetProperty("best_val_recall").GetDouble());
+        Assert.Equal(double.Parse(fields[10], CultureInfo.InvariantCulture), root.GetProperty("best_val_auc").GetDouble());
+        Assert.InRange(root.GetProperty("best_val_auc").GetDouble(), 0.5, 1);
     }
 
     [Fact]
