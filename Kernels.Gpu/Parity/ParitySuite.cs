@@ -312,6 +312,7 @@ public static partial class ParitySuite
         AddRecurrentCases(Add);
         AddAttentionCases(Add);
         AddMaskingCases(Add);
+        AddAdamaxNadamLionCases(Add);
         return cases;
     }
 

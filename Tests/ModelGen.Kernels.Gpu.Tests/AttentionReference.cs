@@ -342,6 +342,15 @@ internal sealed class AttentionReference(IBackend backend) : IBackend
     public void AdagradStep(Buf parameters, Buf gradients, Buf accumulator, float learningRate, float epsilon) => backend.AdagradStep(parameters, gradients, accumulator, learningRate, epsilon);
 
     /// <inheritdoc/>
+    public void AdamaxStep(Buf parameters, Buf gradients, Buf m, Buf u, float learningRate, float beta1, float beta2, float epsilon, int step) => backend.AdamaxStep(parameters, gradients, m, u, learningRate, beta1, beta2, epsilon, step);
+
+    /// <inheritdoc/>
+    public void NadamStep(Buf parameters, Buf gradients, Buf m, Buf v, float learningRate, float beta1, float beta2, float epsilon, int step, float uProduct) => backend.NadamStep(parameters, gradients, m, v, learningRate, beta1, beta2, epsilon, step, uProduct);
+
+    /// <inheritdoc/>
+    public void LionStep(Buf parameters, Buf gradients, Buf m, float learningRate, float beta1, float beta2) => backend.LionStep(parameters, gradients, m, learningRate, beta1, beta2);
+
+    /// <inheritdoc/>
     public void Conv2DForward(Buf x, Buf weight, Buf bias, Buf patches, Buf rows, Buf y, int batch, Conv2DShape shape, ActivationKind activation) => backend.Conv2DForward(x, weight, bias, patches, rows, y, batch, shape, activation);
 
     /// <inheritdoc/>

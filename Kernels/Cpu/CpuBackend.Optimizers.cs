@@ -1,0 +1,46 @@
+namespace ModelGen.Kernels.Cpu;
+
+/// <summary>
+/// Keras 3's Adamax, Nadam and Lion (<c>IBackend.Optimizers.cs</c>): views validated here, before anything is written, the
+/// work done in <see cref="AdamaxNadamLionCpu"/> by element ranges. The job is made on first use and reused.
+/// </summary>
+public sealed unsafe partial class CpuBackend
+{
+    private AdamaxNadamLionCpu.StepJob? _adamaxNadamLion;
+
+    private AdamaxNadamLionCpu.StepJob AdamaxNadamLion => _adamaxNadamLion ??= new AdamaxNadamLionCpu.StepJob(_gemm);
+
+    /// <inheritdoc/>
+    public void AdamaxStep(Buf parameters, Buf gradients, Buf m, Buf u, float learningRate, float beta1, float beta2, float epsilon, int step)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        int n = View(parameters, nameof(parameters)).Length;
+        Sized(gradients, n, nameof(gradients));
+        Sized(m, n, nameof(m));
+        Sized(u, n, nameof(u));
+        AdamaxNadamLion.Adamax(_base + parameters.Offset, _base + gradients.Offset, _base + m.Offset, _base + u.Offset, n,
+            AdamaxNadamLionCpu.AdamaxAlpha(learningRate, beta1, step), beta1, beta2, epsilon);
+    }
+
+    /// <inheritdoc/>
+    public void NadamStep(Buf parameters, Buf gradients, Buf m, Buf v, float learningRate, float beta1, float beta2, float epsilon, int step, float uProduct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        int n = View(parameters, nameof(parameters)).Length;
+        Sized(gradients, n, nameof(gradients));
+        Sized(m, n, nameof(m));
+        Sized(v, n, nameof(v));
+        (float momentumFactor, float gradientFactor, float secondCorrection) = AdamaxNadamLionCpu.NadamFactors(beta1, beta2, step, uProduct);
+        var scalars = new AdamaxNadamLionCpu.NadamScalars(learningRate, 1f - beta1, 1f - beta2, momentumFactor, gradientFactor, secondCorrection, epsilon);
+        AdamaxNadamLion.Nadam(_base + parameters.Offset, _base + gradients.Offset, _base + m.Offset, _base + v.Offset, n, scalars);
+    }
+
+    /// <inheritdoc/>
+    public void LionStep(Buf parameters, Buf gradients, Buf m, float learningRate, float beta1, float beta2)
+    {
+        int n = View(parameters, nameof(parameters)).Length;
+        Sized(gradients, n, nameof(gradients));
+        Sized(m, n, nameof(m));
+        AdamaxNadamLion.Lion(_base + parameters.Offset, _base + gradients.Offset, _base + m.Offset, n, learningRate, beta1, beta2);
+    }
+}
