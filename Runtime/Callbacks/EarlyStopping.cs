@@ -223,14 +223,17 @@ public sealed class EarlyStopping : Callback
         _haveBestWeights = true;
     }
 
-    /// <summary>Keras' mode auto: losses and errors fall, accuracies rise; anything else needs an explicit mode.</summary>
+    /// <summary>
+    /// Keras' mode auto (each metric's direction): losses and errors fall; accuracies, precision, recall and AUC rise;
+    /// anything else needs an explicit mode.
+    /// </summary>
     internal static bool AutoMinimize(string monitor, string callback = nameof(EarlyStopping))
     {
         string name = monitor.StartsWith("val_", StringComparison.Ordinal) ? monitor["val_".Length..] : monitor;
         return name switch
         {
             "loss" or "mae" => true,
-            "accuracy" or "binary_accuracy" => false,
+            "accuracy" or "binary_accuracy" or "precision" or "recall" or "auc" or "top_k_categorical_accuracy" or "sparse_top_k_categorical_accuracy" => false,
             _ => throw new ArgumentException($"{callback} cannot tell whether '{monitor}' should fall or rise; pass mode: EarlyStoppingMode.Min or EarlyStoppingMode.Max.", nameof(monitor)),
         };
     }
