@@ -4,7 +4,7 @@ using ModelGen.Runtime.Tests.Models;
 namespace ModelGen.Runtime.Tests;
 
 /// <summary>
-/// Decoupled weight decay on every optimizer and AdamW (issue 14, section 3), each against Keras' formulas worked in
+/// Decoupled weight decay on every optimizer, AdamW, Adamax, Nadam and Lion (issue 14, section 3), each against Keras' formulas worked in
 /// double on the linear model: y = w0 x0 + w1 x1 + b under mean squared error, trained with TrainOnBatch on the batch of
 /// TrainOnBatchTests, x = [[1, 1], [2, 0]], t = [4, 1], from W = [1, 2], b = 0.5. With dL/dy_r = y_r - t_r the gradient
 /// is g = [sum d_r x_r0, sum d_r x_r1, sum d_r]; the first step's is [2.5, -0.5, 1.0].
@@ -142,6 +142,217 @@ public sealed class NewOptimizerTests : IDisposable
             Assert.Contains("WeightDecay must be finite and not negative", refused.Message, StringComparison.Ordinal);
             Assert.Throws<ArgumentOutOfRangeException>(() => new AdamW(weightDecay: bad));
         }
+    }
+
+    [Fact]
+    public void AdamaxMatchesKerasRule()
+    {
+        float[] weights = Train(new Adamax(learningRate: 0.1f));
+
+        // m += (g - m)(1 - b1); u = max(b2 u, |g|); p -= lr m / ((1 - b1^t)(u + eps)).
+        double[] p = Start();
+        double[] m = new double[3], u = new double[3];
+        for (int t = 1; t <= Steps; t++)
+        {
+            double[] g = Gradient(p);
+            for (int i = 0; i < 3; i++)
+            {
+                m[i] += (g[i] - m[i]) * (1 - 0.9);
+                u[i] = Math.Max(0.999 * u[i], Math.Abs(g[i]));
+                p[i] -= 0.1 * m[i] / ((1 - Math.Pow(0.9, t)) * (u[i] + 1e-7));
+            }
+        }
+
+        AssertClose(p, weights);
+    }
+
+    [Fact]
+    public void NadamMatchesKerasRuleWithItsMomentumProduct()
+    {
+        var nadam = new Nadam(learningRate: 0.1f);
+        float[] weights = Train(nadam);
+
+        // u_t = b1 (1 - 0.5 * 0.96^t), u_product = u_1 ... u_t; m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2);
+        // m_hat = u_{t+1} m / (1 - u_product u_{t+1}) + (1 - u_t) g / (1 - u_product); v_hat = v / (1 - b2^t);
+        // p -= m_hat lr / (sqrt(v_hat) + eps).
+        double[] p = Start();
+        double[] m = new double[3], v = new double[3];
+        double product = 1;
+        for (int t = 1; t <= Steps; t++)
+        {
+            double ut = 0.9 * (1 - 0.5 * Math.Pow(0.96, t)), next = 0.9 * (1 - 0.5 * Math.Pow(0.96, t + 1));
+            product *= ut;
+            double[] g = Gradient(p);
+            for (int i = 0; i < 3; i++)
+            {
+                m[i] += (g[i] - m[i]) * (1 - 0.9);
+                v[i] += (g[i] * g[i] - v[i]) * (1 - 0.999);
+                double mHat = next * m[i] / (1 - product * next) + (1 - ut) * g[i] / (1 - product);
+                double vHat = v[i] / (1 - Math.Pow(0.999, t));
+                p[i] -= mHat * 0.1 / (Math.Sqrt(vHat) + 1e-7);
+            }
+        }
+
+        AssertClose(p, weights);
+        Assert.Equal(product, nadam.MomentumProduct, 1e-7);
+    }
+
+    [Fact]
+    public void LionMatchesKerasRule()
+    {
+        float[] weights = Train(new Lion(learningRate: 0.1f, beta1: 0.5f, beta2: 0.8f));
+
+        // p -= lr sign(b1 m + (1 - b1) g); m = b2 m + (1 - b2) g.
+        double[] p = Start();
+        double[] m = new double[3];
+        for (int t = 1; t <= Steps; t++)
+        {
+            double[] g = Gradient(p);
+            for (int i = 0; i < 3; i++)
+            {
+                p[i] -= 0.1 * Math.Sign(0.5 * m[i] + (1 - 0.5) * g[i]);
+                m[i] = 0.8 * m[i] + (1 - 0.8) * g[i];
+            }
+        }
+
+        AssertClose(p, weights);
+    }
+
+    [Fact]
+    public void LionWithWeightDecayShrinksBeforeItsSignStep()
+    {
+        float[] weights = Train(new Lion(learningRate: 0.05f) { WeightDecay = 1f });
+
+        double[] p = Start();
+        double[] m = new double[3];
+        for (int t = 1; t <= Steps; t++)
+        {
+            double[] g = Gradient(p);
+            for (int i = 0; i < 3; i++)
+            {
+                p[i] -= p[i] * 1 * 0.05;
+                p[i] -= 0.05 * Math.Sign(0.9 * m[i] + (1 - 0.9) * g[i]);
+                m[i] = 0.99 * m[i] + (1 - 0.99) * g[i];
+            }
+        }
+
+        AssertClose(p, weights);
+    }
+
+    [Fact]
+    public void KerasDefaultsAndVariableNames()
+    {
+        var adamax = new Adamax();
+        Assert.Equal((1e-3f, 0.9f, 0.999f, 1e-7f, 0f), (adamax.LearningRate, adamax.Beta1, adamax.Beta2, adamax.Epsilon, adamax.WeightDecay));
+        var nadam = new Nadam();
+        Assert.Equal((1e-3f, 0.9f, 0.999f, 1e-7f, 0f), (nadam.LearningRate, nadam.Beta1, nadam.Beta2, nadam.Epsilon, nadam.WeightDecay));
+        Assert.Equal(1f, nadam.MomentumProduct);
+        var lion = new Lion();
+        Assert.Equal((1e-3f, 0.9f, 0.99f, 0f), (lion.LearningRate, lion.Beta1, lion.Beta2, lion.WeightDecay));
+
+        Assert.Equal(["m", "u"], adamax.VariableNames);
+        Assert.Equal(["m", "v"], nadam.VariableNames);
+        Assert.Equal(["m"], lion.VariableNames);
+        Assert.Equal("Adamax(beta_1=0.9, beta_2=0.999, epsilon=1E-07)", adamax.Describe());
+        Assert.Equal("Nadam(beta_1=0.9, beta_2=0.999, epsilon=1E-07)", nadam.Describe());
+        Assert.Equal("Lion(beta_1=0.9, beta_2=0.99, weight_decay=0.1)", new Lion { WeightDecay = 0.1f }.Describe());
+    }
+
+    [Fact]
+    public void TheNewOptimizersVariablesAreReadableByName()
+    {
+        // One Adamax step from the start: g = [2.5, -0.5, 1]; m = (1 - 0.9) g; u = |g|. Lion: m = (1 - 0.99) g.
+        using var model = new LinearNet(batchCapacity: 4, device: Device.Cpu(1));
+        model.WriteWeights(s_start);
+        var adamax = new Adamax();
+        model.TrainOnBatch(s_features, s_targets, adamax);
+        var u = new float[3];
+        model.ReadOptimizerVariable(adamax, "u", u);
+        Assert.Equal([2.5f, 0.5f, 1f], u);
+        var m = new float[3];
+        model.ReadOptimizerVariable(adamax, "m", m);
+        AssertClose([0.25, -0.05, 0.1], m);
+
+        using var other = new LinearNet(batchCapacity: 4, device: Device.Cpu(1));
+        other.WriteWeights(s_start);
+        var lion = new Lion();
+        other.TrainOnBatch(s_features, s_targets, lion);
+        other.ReadOptimizerVariable(lion, "m", m);
+        AssertClose([0.025, -0.005, 0.01], m);
+        Assert.Contains("it has m", Assert.Throws<ArgumentException>(() => other.ReadOptimizerVariable(lion, "v", m)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BadHyperparametersAreRefusedWithTheirName()
+    {
+        Assert.Contains("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Adamax(learningRate: 0f)).Message, StringComparison.Ordinal);
+        Assert.Contains("beta1 must lie in [0, 1)", Assert.Throws<ArgumentOutOfRangeException>(() => new Adamax(beta1: 1f)).Message, StringComparison.Ordinal);
+        Assert.Contains("beta2", Assert.Throws<ArgumentOutOfRangeException>(() => new Adamax(beta2: -0.5f)).Message, StringComparison.Ordinal);
+        Assert.Contains("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new Adamax(epsilon: 0f)).Message, StringComparison.Ordinal);
+        Assert.Contains("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Nadam(learningRate: float.NaN)).Message, StringComparison.Ordinal);
+        Assert.Contains("beta1", Assert.Throws<ArgumentOutOfRangeException>(() => new Nadam(beta1: 1.5f)).Message, StringComparison.Ordinal);
+        Assert.Contains("beta2", Assert.Throws<ArgumentOutOfRangeException>(() => new Nadam(beta2: 1f)).Message, StringComparison.Ordinal);
+        Assert.Contains("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new Nadam(epsilon: -1f)).Message, StringComparison.Ordinal);
+        Assert.Contains("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Lion(learningRate: -1f)).Message, StringComparison.Ordinal);
+        Assert.Contains("degenerates to SignSGD", Assert.Throws<ArgumentOutOfRangeException>(() => new Lion(beta1: 0f)).Message, StringComparison.Ordinal);
+        Assert.Contains("beta1 must lie in (0, 1]", Assert.Throws<ArgumentOutOfRangeException>(() => new Lion(beta1: 1.1f)).Message, StringComparison.Ordinal);
+        Assert.Contains("beta2 must lie in [0, 1]", Assert.Throws<ArgumentOutOfRangeException>(() => new Lion(beta2: float.NaN)).Message, StringComparison.Ordinal);
+        Assert.Equal(1f, new Lion(beta1: 1f, beta2: 1f).Beta1);
+        Assert.Throws<ArgumentNullException>(() => new Nadam((LearningRateSchedule)null!));
+    }
+
+    public static TheoryData<string> CheckpointedRules => ["adamw", "adamax", "nadam", "lion", "nadam-decay"];
+
+    [Theory]
+    [MemberData(nameof(CheckpointedRules))]
+    public void ACheckpointedRunContinuesBitwiseAsOneThatNeverStopped(string rule)
+    {
+        // Nadam's u_product is host state: the loaded optimizer rebuilds it from the step count the checkpoint restores.
+        const int Before = 3, After = 4;
+        Optimizer Make() => rule switch
+        {
+            "adamw" => new AdamW(learningRate: 0.05f),
+            "adamax" => new Adamax(learningRate: 0.05f),
+            "nadam" => new Nadam(learningRate: 0.05f),
+            "lion" => new Lion(learningRate: 0.01f),
+            _ => new Nadam(new ExponentialDecay(0.05f, 2, 0.7f)) { WeightDecay = 0.1f },
+        };
+
+        Optimizer straight = Make();
+        float[] expected = Train(straight, Before + After);
+
+        string path = Path.Combine(_folder, $"{rule}.ckpt");
+        using (var first = new LinearNet(batchCapacity: 4, device: Device.Cpu(1)))
+        {
+            first.WriteWeights(s_start);
+            Optimizer optimizer = Make();
+            for (int t = 0; t < Before; t++)
+            {
+                first.TrainOnBatch(s_features, s_targets, optimizer);
+            }
+
+            first.SaveCheckpoint(path, optimizer, epoch: 1);
+        }
+
+        using var resumed = new LinearNet(batchCapacity: 4, device: Device.Cpu(1));
+        Optimizer fresh = Make();
+        resumed.LoadCheckpoint(path, fresh);
+        Assert.Equal(Before, fresh.Iterations);
+        for (int t = 0; t < After; t++)
+        {
+            resumed.TrainOnBatch(s_features, s_targets, fresh);
+        }
+
+        Assert.Equal(expected, Weights(resumed));
+        Assert.Equal(straight.Iterations, fresh.Iterations);
+        if (straight is Nadam nadam)
+        {
+            Assert.Equal(nadam.MomentumProduct, ((Nadam)fresh).MomentumProduct);
+        }
+
+        using var another = new LinearNet(batchCapacity: 4, device: Device.Cpu(1));
+        var refused = Assert.Throws<InvalidDataException>(() => another.LoadCheckpoint(path, new Adam()));
+        Assert.Contains("not Adam(", refused.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Keras' Adam on one element at step t: m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2); p -= lr sqrt(1 - b2^t) / (1 - b1^t) m / (sqrt(v) + eps).</summary>
