@@ -101,8 +101,9 @@ public abstract class Optimizer
     public int Iterations { get; private set; }
 
     /// <summary>
-    /// The names of the optimizer's per-parameter variables, Keras' (<c>m</c> and <c>v</c> for Adam, <c>momentum</c> for
-    /// SGD with momentum, <c>velocity</c> for RMSprop, <c>accumulator</c> for Adagrad), in the order of the model's
+    /// The names of the optimizer's per-parameter variables, Keras' (<c>m</c> and <c>v</c> for Adam, AdamW and Nadam,
+    /// <c>m</c> and <c>u</c> for Adamax, <c>m</c> for Lion, <c>momentum</c> for SGD with momentum, <c>velocity</c> for
+    /// RMSprop, <c>accumulator</c> for Adagrad), in the order of the model's
     /// optimizer slots; each holds one float per trainable parameter float. Empty for an optimizer without state.
     /// </summary>
     public virtual IReadOnlyList<string> VariableNames => [];
