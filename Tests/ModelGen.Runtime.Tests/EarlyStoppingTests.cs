@@ -109,8 +109,21 @@ public sealed class EarlyStoppingTests
         Assert.True(model.StopTraining);
         Assert.Equal(1, callback.BestEpoch);
 
-        Assert.Contains("val_auc", Assert.Throws<ArgumentException>(() => new EarlyStopping(monitor: "val_auc")).Message);
-        _ = new EarlyStopping(monitor: "val_auc", mode: EarlyStoppingMode.Max);
+        Assert.Contains("val_f1", Assert.Throws<ArgumentException>(() => new EarlyStopping(monitor: "val_f1")).Message);
+        _ = new EarlyStopping(monitor: "val_f1", mode: EarlyStoppingMode.Max);
+
+        // The metrics whose direction Keras knows: precision, recall, AUC and top-k accuracy rise.
+        foreach (string rising in new[] { "val_auc", "precision", "val_recall", "val_precision", "top_k_categorical_accuracy" })
+        {
+            using var watched = new LinearNet(1);
+            var stopping = new EarlyStopping(monitor: rising) { Model = watched };
+            stopping.OnTrainBegin();
+            stopping.OnEpochEnd(0, new Dictionary<string, double> { [rising] = 0.8 });
+            stopping.OnEpochEnd(1, new Dictionary<string, double> { [rising] = 0.9 });
+            Assert.False(watched.StopTraining);
+            stopping.OnEpochEnd(2, new Dictionary<string, double> { [rising] = 0.85 });
+            Assert.True(watched.StopTraining);
+        }
     }
 
     [Fact]
