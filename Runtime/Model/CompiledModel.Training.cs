@@ -357,26 +357,9 @@ public abstract partial class CompiledModel
     public float TrainOnBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> targets, Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        RequireSingleInput(nameof(features));
-        int inputSize = Layout.InputSize;
-        int targetSize = Layout.TargetSize;
-        if (features.Length == 0 || features.Length % inputSize != 0)
-        {
-            throw new ArgumentException($"{Layout.Name} expects rows of {inputSize} features, but {features.Length} floats are not a whole, non-zero number of rows.", nameof(features));
-        }
-
-        int batch = features.Length / inputSize;
-        RequireBatchSize(batch);
-        if (targets.Length != batch * targetSize)
-        {
-            throw new ArgumentException($"{batch} rows need {batch * targetSize} targets ({targetSize} per row), but {targets.Length} were given.", nameof(targets));
-        }
-
-        Dataset.ValidateRows(Layout, features, inputSize, targets, targetSize, batch, "batch");
-        PrepareTraining(optimizer);
-        Backend.Upload(features, Act(Layout.InputSlot, inputSize, batch));
-        Backend.Upload(targets, Act(Layout.TargetSlot, targetSize, batch));
-        return StepUploaded(batch, optimizer);
+        float loss = ComputeGradients(features, targets);
+        ApplyGradients(optimizer);
+        return loss;
     }
 
     /// <summary>
@@ -393,35 +376,8 @@ public abstract partial class CompiledModel
     public float TrainOnBatch(IReadOnlyList<float[]> inputs, ReadOnlySpan<float> targets, Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        int batch = RequireInputs(inputs, nameof(inputs));
-        if (batch == 0)
-        {
-            throw new ArgumentException($"The batch has no rows; {Layout.Name} needs at least one.", nameof(inputs));
-        }
-
-        RequireBatchSize(batch);
-        int targetSize = Layout.TargetSize;
-        if (targets.Length != batch * targetSize)
-        {
-            throw new ArgumentException($"{batch} rows need {batch * targetSize} targets ({targetSize} per row), but {targets.Length} were given.", nameof(targets));
-        }
-
-        Dataset.ValidateRows(Layout, inputs, InputSizes, targets, targetSize, batch, "batch");
-        PrepareTraining(optimizer);
-        UploadInputs(inputs, 0, batch);
-        Backend.Upload(targets, Act(Layout.TargetSlot, targetSize, batch));
-        return StepUploaded(batch, optimizer);
-    }
-
-    // The step after the batch is in place: zero the gradients, forward, loss (read and checked), backward, update.
-    private float StepUploaded(int batch, Optimizer optimizer)
-    {
-        Backend.Fill(GradientRegion, 0f);
-        Forward(batch, training: true);
-        ComputeLoss(batch, 1f / batch, withGradient: true);
-        float loss = ReadLoss(0, 1, 0, 1);
-        Backward(batch);
-        optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlot(1), OptimizerSlot(2));
+        float loss = ComputeGradients(inputs, targets);
+        ApplyGradients(optimizer);
         return loss;
     }
 
