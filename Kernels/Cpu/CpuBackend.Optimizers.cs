@@ -2,14 +2,10 @@ namespace ModelGen.Kernels.Cpu;
 
 /// <summary>
 /// Keras 3's Adamax, Nadam and Lion (<c>IBackend.Optimizers.cs</c>): views validated here, before anything is written, the
-/// work done in <see cref="AdamaxNadamLionCpu"/> by element ranges. The job is made on first use and reused.
+/// work done in <see cref="AdamaxNadamLionCpu"/> by element ranges, through the optimizers' one step job.
 /// </summary>
 public sealed unsafe partial class CpuBackend
 {
-    private AdamaxNadamLionCpu.StepJob? _adamaxNadamLion;
-
-    private AdamaxNadamLionCpu.StepJob AdamaxNadamLion => _adamaxNadamLion ??= new AdamaxNadamLionCpu.StepJob(_gemm);
-
     /// <inheritdoc/>
     public void AdamaxStep(Buf parameters, Buf gradients, Buf m, Buf u, float learningRate, float beta1, float beta2, float epsilon, int step)
     {
@@ -18,7 +14,7 @@ public sealed unsafe partial class CpuBackend
         Sized(gradients, n, nameof(gradients));
         Sized(m, n, nameof(m));
         Sized(u, n, nameof(u));
-        AdamaxNadamLion.Adamax(_base + parameters.Offset, _base + gradients.Offset, _base + m.Offset, _base + u.Offset, n,
+        _optimizerStep.Adamax(_base + parameters.Offset, _base + gradients.Offset, _base + m.Offset, _base + u.Offset, n,
             AdamaxNadamLionCpu.AdamaxAlpha(learningRate, beta1, step), beta1, beta2, epsilon);
     }
 
@@ -32,7 +28,7 @@ public sealed unsafe partial class CpuBackend
         Sized(v, n, nameof(v));
         (float momentumFactor, float gradientFactor, float secondCorrection) = AdamaxNadamLionCpu.NadamFactors(beta1, beta2, step, uProduct);
         var scalars = new AdamaxNadamLionCpu.NadamScalars(learningRate, 1f - beta1, 1f - beta2, momentumFactor, gradientFactor, secondCorrection, epsilon);
-        AdamaxNadamLion.Nadam(_base + parameters.Offset, _base + gradients.Offset, _base + m.Offset, _base + v.Offset, n, scalars);
+        _optimizerStep.Nadam(_base + parameters.Offset, _base + gradients.Offset, _base + m.Offset, _base + v.Offset, n, scalars);
     }
 
     /// <inheritdoc/>
@@ -41,6 +37,6 @@ public sealed unsafe partial class CpuBackend
         int n = View(parameters, nameof(parameters)).Length;
         Sized(gradients, n, nameof(gradients));
         Sized(m, n, nameof(m));
-        AdamaxNadamLion.Lion(_base + parameters.Offset, _base + gradients.Offset, _base + m.Offset, n, learningRate, beta1, beta2);
+        _optimizerStep.Lion(_base + parameters.Offset, _base + gradients.Offset, _base + m.Offset, n, learningRate, beta1, beta2);
     }
 }

@@ -175,7 +175,7 @@ internal static unsafe class OptimizerCpu
         }
     }
 
-    /// <summary>One optimizer rule over n parameters, split by element ranges.</summary>
+    /// <summary>One optimizer rule over n parameters, split by element ranges (Adamax, Nadam and Lion in <see cref="AdamaxNadamLionCpu"/>).</summary>
     internal sealed class StepJob(GemmCpu gemm) : CpuJob(gemm)
     {
         private enum Rule
@@ -184,12 +184,16 @@ internal static unsafe class OptimizerCpu
             Adam,
             RmsProp,
             Adagrad,
+            Adamax,
+            Nadam,
+            Lion,
         }
 
         private Rule _rule;
         private float* _p, _g, _s1, _s2;
         private float _lr, _a, _b, _epsilon;
         private bool _nesterov;
+        private AdamaxNadamLionCpu.NadamScalars _nadam;
 
         public void Sgd(float* p, float* g, float* v, int n, float lr, float momentum, bool nesterov)
         {
@@ -240,6 +244,38 @@ internal static unsafe class OptimizerCpu
             Go(n, 5);
         }
 
+        public void Adamax(float* p, float* g, float* m, float* u, int n, float alpha, float beta1, float beta2, float epsilon)
+        {
+            _rule = Rule.Adamax;
+            _p = p;
+            _g = g;
+            _s1 = m;
+            _s2 = u;
+            (_lr, _a, _b, _epsilon) = (alpha, beta1, beta2, epsilon);
+            Go(n, 7);
+        }
+
+        public void Nadam(float* p, float* g, float* m, float* v, int n, in AdamaxNadamLionCpu.NadamScalars scalars)
+        {
+            _rule = Rule.Nadam;
+            _p = p;
+            _g = g;
+            _s1 = m;
+            _s2 = v;
+            _nadam = scalars;
+            Go(n, 7);
+        }
+
+        public void Lion(float* p, float* g, float* m, int n, float lr, float beta1, float beta2)
+        {
+            _rule = Rule.Lion;
+            _p = p;
+            _g = g;
+            _s1 = m;
+            (_lr, _a, _b) = (lr, beta1, beta2);
+            Go(n, 5);
+        }
+
         protected override void Range(int start, int end)
         {
             switch (_rule)
@@ -247,7 +283,10 @@ internal static unsafe class OptimizerCpu
                 case Rule.Sgd: OptimizerCpu.Sgd(_p, _g, _s1, start, end, _lr, _a, _nesterov); break;
                 case Rule.Adam: OptimizerCpu.Adam(_p, _g, _s1, _s2, start, end, _lr, _a, _b, _epsilon); break;
                 case Rule.RmsProp: OptimizerCpu.RmsProp(_p, _g, _s1, start, end, _lr, _a, _epsilon); break;
-                default: OptimizerCpu.Adagrad(_p, _g, _s1, start, end, _lr, _epsilon); break;
+                case Rule.Adagrad: OptimizerCpu.Adagrad(_p, _g, _s1, start, end, _lr, _epsilon); break;
+                case Rule.Adamax: AdamaxNadamLionCpu.Adamax(_p, _g, _s1, _s2, start, end, _lr, _a, _b, _epsilon); break;
+                case Rule.Nadam: AdamaxNadamLionCpu.Nadam(_p, _g, _s1, _s2, start, end, _nadam); break;
+                default: AdamaxNadamLionCpu.Lion(_p, _g, _s1, start, end, _lr, _a, _b); break;
             }
         }
 
