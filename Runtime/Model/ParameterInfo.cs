@@ -52,6 +52,15 @@ public sealed record ParameterInfo(string Name, int Offset, int[] Shape, bool Tr
         }
     }
 
+    /// <summary>
+    /// Keras' L1 regulariser factor on this tensor (the layer attribute's <c>KernelL1</c>, <c>BiasL1</c>, ...): l1 * sum |w|
+    /// is added to the loss and l1 * sign(w) to the gradient; 0 when the tensor is not regularised.
+    /// </summary>
+    public float L1 { get; init; }
+
+    /// <summary>Keras' L2 regulariser factor: l2 * sum w^2 is added to the loss and 2 * l2 * w to the gradient; 0 when not regularised.</summary>
+    public float L2 { get; init; }
+
     /// <summary>The shape as (a, b).</summary>
     public string ShapeText => "(" + string.Join(", ", Shape) + ")";
 }
