@@ -313,6 +313,7 @@ public static partial class ParitySuite
         AddAttentionCases(Add);
         AddMaskingCases(Add);
         AddAdamaxNadamLionCases(Add);
+        AddRegularizationCases(Add);
         return cases;
     }
 

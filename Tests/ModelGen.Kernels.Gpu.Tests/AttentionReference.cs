@@ -351,6 +351,9 @@ internal sealed class AttentionReference(IBackend backend) : IBackend
     public void LionStep(Buf parameters, Buf gradients, Buf m, float learningRate, float beta1, float beta2) => backend.LionStep(parameters, gradients, m, learningRate, beta1, beta2);
 
     /// <inheritdoc/>
+    public void Regularize(Buf parameters, Buf gradients, Buf loss, float l1, float l2) => backend.Regularize(parameters, gradients, loss, l1, l2);
+
+    /// <inheritdoc/>
     public void Conv2DForward(Buf x, Buf weight, Buf bias, Buf patches, Buf rows, Buf y, int batch, Conv2DShape shape, ActivationKind activation) => backend.Conv2DForward(x, weight, bias, patches, rows, y, batch, shape, activation);
 
     /// <inheritdoc/>
