@@ -99,8 +99,8 @@ internal sealed partial class ProfilingBackend(IBackend inner) : IBackend
 
     public void DropoutBackward(Buf dy, Buf mask, Buf dx) => Time($"DropoutBackward {dy.Length}", () => inner.DropoutBackward(dy, mask, dx));
 
-    public void Loss(LossKind kind, bool fromLogits, Buf prediction, Buf target, Buf dPrediction, Buf loss, int batch, int features, float gradScale) =>
-        Time($"Loss {kind} ({batch}, {features})", () => inner.Loss(kind, fromLogits, prediction, target, dPrediction, loss, batch, features, gradScale));
+    public void Loss(LossKind kind, bool fromLogits, Buf prediction, Buf target, Buf dPrediction, Buf loss, int batch, int features, float gradScale, Buf weights = default) =>
+        Time($"Loss {kind} ({batch}, {features})", () => inner.Loss(kind, fromLogits, prediction, target, dPrediction, loss, batch, features, gradScale, weights));
 
     public void Metric(MetricKind kind, Buf prediction, Buf target, Buf result, int batch, int features) =>
         Time($"Metric {kind}", () => inner.Metric(kind, prediction, target, result, batch, features));

@@ -240,7 +240,7 @@ public sealed partial class GpuBackend : IBackend
     /// <inheritdoc/>
     /// <remarks>A sparse target that is not a class index gives a NaN loss here (a kernel cannot throw); the CPU back end throws.</remarks>
     public void Loss(LossKind kind, bool fromLogits, Buf prediction, Buf target, Buf dPrediction, Buf loss,
-        int batch, int features, float gradScale)
+        int batch, int features, float gradScale, Buf weights = default)
     {
         long count = Count(batch, features);
         long targets = kind == LossKind.SparseCategoricalCrossEntropy ? batch : count;
@@ -253,8 +253,10 @@ public sealed partial class GpuBackend : IBackend
         ArrayView<float> t = Sized(target, targets, nameof(target));
         bool withGradient = dPrediction.Length != 0;
         ArrayView<float> gradient = withGradient ? Sized(dPrediction, count, nameof(dPrediction)) : p;
-        _loss.Run(p, t, gradient, Sized(loss, 1, nameof(loss)),
-            new LossArgs((int)kind, fromLogits ? 1 : 0, withGradient ? 1 : 0, batch, features, gradScale));
+        bool weighted = weights.Length != 0;
+        ArrayView<float> rowWeights = weighted ? Sized(weights, batch, nameof(weights)) : p;
+        _loss.Run(p, t, gradient, Sized(loss, 1, nameof(loss)), rowWeights,
+            new LossArgs((int)kind, fromLogits ? 1 : 0, withGradient ? 1 : 0, batch, features, gradScale, weighted ? 1 : 0));
     }
 
     /// <inheritdoc/>

@@ -7,4 +7,5 @@ namespace ModelGen.Kernels.Gpu;
 /// <param name="Batch">Rows.</param>
 /// <param name="Features">Columns of the predictions.</param>
 /// <param name="GradScale">The factor on the gradient.</param>
-internal readonly record struct LossArgs(int Kind, int FromLogits, int WithGradient, int Batch, int Features, float GradScale);
+/// <param name="Weighted">1 when each row's loss and gradient are scaled by its weight (Keras' sample_weight).</param>
+internal readonly record struct LossArgs(int Kind, int FromLogits, int WithGradient, int Batch, int Features, float GradScale, int Weighted);

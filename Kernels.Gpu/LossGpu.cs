@@ -7,7 +7,9 @@ namespace ModelGen.Kernels.Gpu;
 /// Losses of predictions (B, F) against targets (B, F), or (B) class indices for the sparse loss, in one
 /// group: each thread takes rows b, b + G, ... and computes their losses (in double, as the CPU does) and
 /// gradients, then the first thread sums the partials in order and writes the batch mean to loss[0]. The
-/// loss stays on the device until someone downloads it.
+/// loss stays on the device until someone downloads it. With weights (B), row b's loss counts w_b times in the sum
+/// (still divided by B, Keras' "sum_over_batch_size") and its gradient scale is the float product gradScale * w_b,
+/// as on the CPU back end.
 /// </summary>
 /// <remarks>
 /// A kernel cannot throw: a sparse target that is not a class index in [0, F) makes its row's loss and
@@ -27,21 +29,26 @@ internal sealed class LossGpu(Accelerator accelerator)
     private const double Upper = (float)(1 - 1e-7);
 
     private readonly int _group = ReductionGroup.For(accelerator.MaxNumThreadsPerGroup);
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LossArgs>? _loss;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LossArgs>? _loss;
 
-    /// <summary>prediction (B, F), target (B, F) or (B), dPrediction (B, F) when args.WithGradient, loss (1).</summary>
-    public void Run(ArrayView<float> prediction, ArrayView<float> target, ArrayView<float> dPrediction, ArrayView<float> loss, LossArgs args)
+    /// <summary>
+    /// prediction (B, F), target (B, F) or (B), dPrediction (B, F) when args.WithGradient, loss (1), weights (B) when
+    /// args.Weighted (any view otherwise; it is not read).
+    /// </summary>
+    public void Run(ArrayView<float> prediction, ArrayView<float> target, ArrayView<float> dPrediction, ArrayView<float> loss,
+        ArrayView<float> weights, LossArgs args)
     {
-        _loss ??= accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LossArgs>(LossKernel);
-        _loss(new KernelConfig(1, _group), prediction, target, dPrediction, loss, args);
+        _loss ??= accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LossArgs>(LossKernel);
+        _loss(new KernelConfig(1, _group), prediction, target, dPrediction, loss, weights, args);
     }
 
     /// <summary>
-    /// prediction (B, F), target (B, F) or (B), dPrediction (B, F), loss (1): loss[0] = mean over rows of the
-    /// per-row loss; dPrediction = gradScale d(sum of row losses). One group; explicitly grouped, so the index
-    /// comes from Group.
+    /// prediction (B, F), target (B, F) or (B), dPrediction (B, F), loss (1), weights (B) when weighted:
+    /// loss[0] = sum over rows of w_b times the row's loss, over B (w_b = 1 unweighted); dPrediction row b =
+    /// gradScale w_b d(row b's loss). One group; explicitly grouped, so the index comes from Group.
     /// </summary>
-    internal static void LossKernel(ArrayView<float> prediction, ArrayView<float> target, ArrayView<float> dPrediction, ArrayView<float> loss, LossArgs args)
+    internal static void LossKernel(ArrayView<float> prediction, ArrayView<float> target, ArrayView<float> dPrediction, ArrayView<float> loss,
+        ArrayView<float> weights, LossArgs args)
     {
         ArrayView<double> partial = SharedMemory.Allocate<double>(ReductionGroup.MaxThreads);
         int t = Group.IdxX, threads = Group.DimX;
@@ -62,9 +69,13 @@ internal sealed class LossGpu(Accelerator accelerator)
         }
 
         double total = 0;
+        bool weighted = args.Weighted != 0;
         for (int b = t; b < args.Batch; b += threads)
         {
-            total += RowLoss(prediction, target, dPrediction, args, b, flip);
+            // The float product, as the CPU back end forms it, so weights of 1 change nothing.
+            float gradScale = weighted ? args.GradScale * weights[b] : args.GradScale;
+            double rowLoss = RowLoss(prediction, target, dPrediction, args, b, flip, gradScale);
+            total += weighted ? weights[b] * rowLoss : rowLoss;
         }
 
         partial[t] = total;
@@ -81,7 +92,7 @@ internal sealed class LossGpu(Accelerator accelerator)
         }
     }
 
-    private static double RowLoss(ArrayView<float> y, ArrayView<float> t, ArrayView<float> dy, LossArgs args, int b, bool flip)
+    private static double RowLoss(ArrayView<float> y, ArrayView<float> t, ArrayView<float> dy, LossArgs args, int b, bool flip, float gradScale)
     {
         int features = args.Features;
         long start = (long)b * features;
@@ -91,7 +102,7 @@ internal sealed class LossGpu(Accelerator accelerator)
         if (args.Kind == (int)LossKind.MeanSquaredError)
         {
             // mean_f (y - t)^2; d/dy = 2 (y - t) / F.
-            double scale = 2.0 * args.GradScale / features;
+            double scale = 2.0 * gradScale / features;
             for (int f = 0; f < features; f++)
             {
                 double d = (double)y[start + f] - t[start + f];
@@ -108,7 +119,7 @@ internal sealed class LossGpu(Accelerator accelerator)
         if (args.Kind == (int)LossKind.BinaryCrossEntropy && logits)
         {
             // mean_f max(z, 0) - z t + log(1 + exp(-|z|)); d/dz = (sigmoid(z) - t) / F.
-            double scale = (double)args.GradScale / features;
+            double scale = (double)gradScale / features;
             for (int f = 0; f < features; f++)
             {
                 double z = y[start + f], tf = t[start + f];
@@ -125,7 +136,7 @@ internal sealed class LossGpu(Accelerator accelerator)
         if (args.Kind == (int)LossKind.BinaryCrossEntropy)
         {
             // mean_f -(t log p + (1 - t) log(1 - p)), p clipped; d/dy = ((1 - t) / (1 - p) - t / p) / F inside the clip, 0 outside.
-            double scale = (double)args.GradScale / features;
+            double scale = (double)gradScale / features;
             for (int f = 0; f < features; f++)
             {
                 float v = y[start + f];
@@ -154,7 +165,7 @@ internal sealed class LossGpu(Accelerator accelerator)
             {
                 for (int f = 0; f < features; f++)
                 {
-                    dy[start + f] = (float)(args.GradScale * ((Math.Exp(y[start + f] - lse) * sumT) - t[start + f]));
+                    dy[start + f] = (float)(gradScale * ((Math.Exp(y[start + f] - lse) * sumT) - t[start + f]));
                 }
             }
 
@@ -171,7 +182,7 @@ internal sealed class LossGpu(Accelerator accelerator)
                 sum -= t[start + f] * Math.Log(p);
                 if (grad)
                 {
-                    dy[start + f] = Clipped(v) ? 0f : (float)(-args.GradScale * t[start + f] / p);
+                    dy[start + f] = Clipped(v) ? 0f : (float)(-gradScale * t[start + f] / p);
                 }
             }
 
@@ -198,7 +209,7 @@ internal sealed class LossGpu(Accelerator accelerator)
                 double lse = LogSumExp(y, start, features);
                 for (int f = 0; grad && f < features; f++)
                 {
-                    dy[start + f] = (float)(args.GradScale * (Math.Exp(y[start + f] - lse) - (f == c ? 1 : 0)));
+                    dy[start + f] = (float)(gradScale * (Math.Exp(y[start + f] - lse) - (f == c ? 1 : 0)));
                 }
 
                 return lse - y[start + c];
@@ -209,14 +220,14 @@ internal sealed class LossGpu(Accelerator accelerator)
             double pc = Clip(vc);
             for (int f = 0; grad && f < features; f++)
             {
-                dy[start + f] = f != c || Clipped(vc) ? 0f : (float)(-args.GradScale / pc);
+                dy[start + f] = f != c || Clipped(vc) ? 0f : (float)(-gradScale / pc);
             }
 
             return -Math.Log(pc);
         }
 
         // Hinge: mean_f max(1 - t y, 0) with t in {-1, 1}; d/dy = -t / F where the margin is active.
-        double hingeScale = (double)args.GradScale / features;
+        double hingeScale = (double)gradScale / features;
         for (int f = 0; f < features; f++)
         {
             double tf = flip ? (2.0 * t[start + f]) - 1.0 : t[start + f];

@@ -109,9 +109,15 @@ public partial interface IBackend : IDisposable
     /// respect to the logits); otherwise probabilities are clipped to [1e-7, 1 - 1e-7].
     /// See <see cref="LossKind"/> for each per-row loss. Hinge reads targets in {0, 1} as {-1, 1}
     /// when every target of the batch is 0 or 1.
+    /// With <paramref name="weights"/> (B), one weight per row (Keras' sample_weight), the reduction is Keras'
+    /// "sum_over_batch_size" of the weighted values: loss[0] = sum_b(w_b l_b) / B, divided by the row count and not by
+    /// the weights' sum, and row b of dPrediction is gradScale w_b times the derivative of l_b, for every loss and
+    /// both forms of <paramref name="fromLogits"/>. Weights may be zero or negative; a zero weight leaves its row out
+    /// of the loss and zeroes its gradient (unless that row's loss is not finite). An empty view (the default) is
+    /// the unweighted loss, bit for bit, and so are weights that are all 1.
     /// </summary>
     void Loss(LossKind kind, bool fromLogits, Buf prediction, Buf target, Buf dPrediction, Buf loss,
-        int batch, int features, float gradScale);
+        int batch, int features, float gradScale, Buf weights = default);
 
     /// <summary>
     /// Accumulates into result[0] the sum over the batch of the per-row metric of predictions (B, F)

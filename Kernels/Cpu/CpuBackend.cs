@@ -206,13 +206,14 @@ public sealed unsafe partial class CpuBackend : IBackend
 
     /// <inheritdoc/>
     public void Loss(LossKind kind, bool fromLogits, Buf prediction, Buf target, Buf dPrediction, Buf loss,
-        int batch, int features, float gradScale)
+        int batch, int features, float gradScale, Buf weights = default)
     {
         long count = Count(batch, features);
         long targets = kind == LossKind.SparseCategoricalCrossEntropy ? batch : count;
         Span<float> gradient = dPrediction.Length == 0 ? default : Sized(dPrediction, count, nameof(dPrediction));
+        ReadOnlySpan<float> rowWeights = weights.Length == 0 ? default : Sized(weights, batch, nameof(weights));
         LossCpu.Run(kind, fromLogits, Sized(prediction, count, nameof(prediction)), Sized(target, targets, nameof(target)),
-            gradient, Sized(loss, 1, nameof(loss)), batch, features, gradScale);
+            gradient, Sized(loss, 1, nameof(loss)), batch, features, gradScale, rowWeights);
     }
 
     /// <inheritdoc/>

@@ -4,6 +4,9 @@ namespace ModelGen.Kernels.Cpu;
 /// Losses per row of predictions (B, F) against targets (B, F), or (B) class indices for the sparse loss.
 /// loss[0] is the batch mean of the per-row losses; dPrediction (B, F), when not empty, is gradScale times
 /// the derivative of the sum of the per-row losses. Rows are small, so each runs as a scalar loop in double.
+/// With weights (B), Keras' "sum_over_batch_size" reduction of weighted values: loss[0] = sum_b(w_b l_b) / B and row b
+/// of dPrediction is scaled by w_b (its gradient scale is the float product gradScale * w_b, so weights of 1 give the
+/// unweighted result bitwise).
 /// </summary>
 internal static class LossCpu
 {
@@ -17,17 +20,32 @@ internal static class LossCpu
     /// <summary>The upper end of the clip; see <see cref="Lower"/>.</summary>
     private const double Upper = (float)(1 - 1e-7);
 
+    /// <summary>
+    /// prediction (B, F), target (B, F) or (B), dPrediction (B, F) or empty, loss (1), weights (B) or empty:
+    /// loss[0] = sum_b(w_b l_b) / B (w_b = 1 without weights), dPrediction row b = gradScale w_b dl_b/dy_b.
+    /// </summary>
     public static void Run(LossKind kind, bool fromLogits, ReadOnlySpan<float> prediction, ReadOnlySpan<float> target,
-        Span<float> dPrediction, Span<float> loss, int batch, int features, float gradScale)
+        Span<float> dPrediction, Span<float> loss, int batch, int features, float gradScale, ReadOnlySpan<float> weights = default)
     {
         bool withGradient = !dPrediction.IsEmpty;
+        bool weighted = !weights.IsEmpty;
         double total = 0;
         bool hingeFlip = kind == LossKind.Hinge && AllBinary(target[..(batch * features)]);
         for (int b = 0; b < batch; b++)
         {
             ReadOnlySpan<float> y = prediction.Slice(b * features, features);
             Span<float> dy = withGradient ? dPrediction.Slice(b * features, features) : default;
-            total += kind switch
+            double rowLoss = RowLoss(kind, fromLogits, y, target, dy, features, b, hingeFlip, weighted ? gradScale * weights[b] : gradScale);
+            total += weighted ? weights[b] * rowLoss : rowLoss;
+        }
+
+        loss[0] = batch == 0 ? 0f : (float)(total / batch);
+    }
+
+    /// <summary>Row b's loss; its gradient, scaled by <paramref name="gradScale"/>, into dy when not empty.</summary>
+    private static double RowLoss(LossKind kind, bool fromLogits, ReadOnlySpan<float> y, ReadOnlySpan<float> target, Span<float> dy,
+        int features, int b, bool hingeFlip, float gradScale) =>
+            kind switch
             {
                 LossKind.MeanSquaredError => MeanSquared(y, target.Slice(b * features, features), dy, gradScale),
                 LossKind.BinaryCrossEntropy => fromLogits
@@ -40,10 +58,6 @@ internal static class LossCpu
                 LossKind.Hinge => Hinge(y, target.Slice(b * features, features), hingeFlip, dy, gradScale),
                 _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown loss."),
             };
-        }
-
-        loss[0] = batch == 0 ? 0f : (float)(total / batch);
-    }
 
     /// <summary>mean_f (y - t)^2; d/dy = 2 (y - t) / F.</summary>
     private static double MeanSquared(ReadOnlySpan<float> y, ReadOnlySpan<float> t, Span<float> dy, float gradScale)

@@ -315,7 +315,7 @@ internal sealed class AttentionReference(IBackend backend) : IBackend
     public void MaskingBackward(Buf dy, Buf mask, Buf dx, int batch, int steps, int features) => backend.MaskingBackward(dy, mask, dx, batch, steps, features);
 
     /// <inheritdoc/>
-    public void Loss(LossKind kind, bool fromLogits, Buf prediction, Buf target, Buf dPrediction, Buf loss, int batch, int features, float gradScale) => backend.Loss(kind, fromLogits, prediction, target, dPrediction, loss, batch, features, gradScale);
+    public void Loss(LossKind kind, bool fromLogits, Buf prediction, Buf target, Buf dPrediction, Buf loss, int batch, int features, float gradScale, Buf weights = default) => backend.Loss(kind, fromLogits, prediction, target, dPrediction, loss, batch, features, gradScale, weights);
 
     /// <inheritdoc/>
     public void Metric(MetricKind kind, Buf prediction, Buf target, Buf result, int batch, int features) => backend.Metric(kind, prediction, target, result, batch, features);
