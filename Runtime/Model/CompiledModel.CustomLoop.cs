@@ -149,6 +149,7 @@ public abstract partial class CompiledModel
         Backend.Fill(GradientRegion, 0f);
         Forward(batch, training: true);
         ComputeLoss(batch, 1f / batch, withGradient: true);
+        AddRegularization(withGradient: true);
         float loss = ReadLoss(0, 1, 0, 1);
         Backward(batch);
         return loss;

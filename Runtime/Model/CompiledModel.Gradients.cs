@@ -43,6 +43,7 @@ public abstract partial class CompiledModel
         Backend.Fill(GradientRegion, 0f);
         Forward(batch, training);
         ComputeLoss(batch, 1f / batch, withGradient);
+        AddRegularization(withGradient);
         Backend.Download(Fixed(Layout.LossSlot, 1), _scalar);
         if (withGradient)
         {

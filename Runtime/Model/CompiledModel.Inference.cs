@@ -220,6 +220,7 @@ public abstract partial class CompiledModel
             Backend.Upload(data.Targets.AsSpan(first * targetSize, batch * targetSize), Act(Layout.TargetSlot, targetSize, batch));
             Forward(batch, training: false);
             ComputeLoss(batch, 1f, withGradient: false);
+            AddRegularization(withGradient: false);
             Backend.Download(Fixed(Layout.LossSlot, 1), _scalar);
             lossSum += (double)_scalar[0] * batch;
             AccumulateMetrics(batch, metrics, sums);

@@ -330,6 +330,7 @@ public abstract partial class CompiledModel
         Backend.Fill(GradientRegion, 0f);
         Forward(batch, training: true);
         ComputeLoss(batch, 1f / batch, withGradient: true);
+        AddRegularization(withGradient: true);
         float loss = ReadLoss(epoch, epochs, step, steps);
         AccumulateMetrics(batch, metrics, metricSums);
         if (!float.IsFinite(loss))
@@ -464,6 +465,7 @@ public abstract partial class CompiledModel
         StageRows(data, rows);
         Forward(batch, training: true);
         ComputeLoss(batch, 1f / count, withGradient: true);
+        AddRegularization(withGradient: step == 0);
         float loss = ReadLoss(epoch, epochs, step, steps);
         AccumulateMetrics(batch, metrics, metricSums);
         if (float.IsFinite(loss))
