@@ -168,6 +168,13 @@ internal static partial class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor EmbeddingNeedsIdsError = Create(
         "MG2008", "Embedding needs token ids", "Layer '{0}' (Embedding) expects token ids (B, T) but gets {1}; declare the input as [Input(steps)], one id per step", ShapeCategory);
 
+    /// <summary>
+    /// MG1017, at the layer's attribute: "Layer '{0}' ({1}) has {2} = {3}; a regulariser factor must be finite and not
+    /// negative, as KernelL2 = 0.01f (Keras' regularizers.L2(0.01))".
+    /// </summary>
+    public static readonly DiagnosticDescriptor RegularizerOutOfRangeError = Create(
+        "MG1017", "Regulariser factor out of range", "Layer '{0}' ({1}) has {2} = {3}; a regulariser factor must be finite and not negative, as KernelL2 = 0.01f (Keras' regularizers.L2(0.01))", LayerCategory);
+
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity = DiagnosticSeverity.Error) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 }

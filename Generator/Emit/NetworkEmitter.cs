@@ -93,7 +93,7 @@ internal static class NetworkEmitter
         foreach (var parameter in plan.Parameters)
         {
             string shape = "(" + string.Join(", ", parameter.Shape) + ")";
-            writer.WriteLine(Commented(Declaration(parameter.Constant, parameter.Offset), column, $"{parameter.Name} {shape}{parameter.Role}"));
+            writer.WriteLine(Commented(Declaration(parameter.Constant, parameter.Offset), column, $"{parameter.Name} {shape}{parameter.Role}{RegularizerComment(parameter)}"));
         }
 
         if (plan.ParameterAliases.Count > 0)
@@ -110,6 +110,7 @@ internal static class NetworkEmitter
         writer.WriteLine("private " + Declaration("GradientBase", plan.GradientBase));
         writer.WriteLine("private " + Declaration("OptimizerSlot1", plan.OptimizerSlot1));
         writer.WriteLine("private " + Declaration("OptimizerSlot2", plan.OptimizerSlot2));
+        writer.WriteLine("private " + Declaration("OptimizerSlot3", plan.OptimizerSlot3));
         writer.WriteLine("private " + Declaration("LossSlot", plan.LossSlot));
         writer.WriteLine("private " + Declaration("MetricSlot", plan.MetricSlot));
         writer.WriteLine("private " + Declaration("CheckSlot", plan.CheckSlot));
@@ -138,6 +139,10 @@ internal static class NetworkEmitter
         writer.WriteLine();
     }
 
+    /// <summary>", regularised: l1 0.01, l2 0" for a regularised tensor's layout comment, else nothing.</summary>
+    private static string RegularizerComment(PlannedParameter parameter) =>
+        parameter.L1 == 0 && parameter.L2 == 0 ? "" : $", regularised: l1 {Literals.Float(parameter.L1).TrimEnd('f')}, l2 {Literals.Float(parameter.L2).TrimEnd('f')}";
+
     private static string Declaration(string name, int value) => $"const int {name} = {Literals.Int(value)};";
 
     private static string Commented(string declaration, int column, string comment) =>
@@ -159,7 +164,8 @@ internal static class NetworkEmitter
             {
                 string shape = string.Join(", ", p.Shape);
                 string glorot = p.FanIn != 0 || p.FanOut != 0 ? $", {p.FanIn}, {p.FanOut}" : "";
-                return $"new({Literals.String(p.Name)}, {p.Constant}, [{shape}], {(p.Trainable ? "true" : "false")}, global::ModelGen.ParameterInit.{p.Init}{glorot}),";
+                string regularizers = p.L1 == 0 && p.L2 == 0 ? "" : $" {{ L1 = {Literals.Float(p.L1)}, L2 = {Literals.Float(p.L2)} }}";
+                return $"new({Literals.String(p.Name)}, {p.Constant}, [{shape}], {(p.Trainable ? "true" : "false")}, global::ModelGen.ParameterInit.{p.Init}{glorot}){regularizers},";
             }));
             WriteList(writer, "Layers", plan.Layers.Select(layer =>
                 $"new({Literals.String(layer.Spec.Name)}, {Literals.String(layer.Spec.Kind)}, {Literals.String(layer.Output.Keras)}, {SummaryTable.Parameters(layer)}),"));
@@ -169,6 +175,7 @@ internal static class NetworkEmitter
                 GradientBase = GradientBase,
                 OptimizerSlot1 = OptimizerSlot1,
                 OptimizerSlot2 = OptimizerSlot2,
+                OptimizerSlot3 = OptimizerSlot3,
                 LossSlot = LossSlot,
                 MetricSlot = MetricSlot,
                 CheckSlot = CheckSlot,
@@ -176,6 +183,7 @@ internal static class NetworkEmitter
                 ActivationsPerSample = ActivationsPerSample,
                 InputSlot = InputSlot,
                 TargetSlot = TargetSlot,
+                SampleWeightSlot = SampleWeightSlot,
                 OutputSlot = OutputSlot,
                 Summary = SummaryText,
                 """);
@@ -282,7 +290,7 @@ internal static class NetworkEmitter
         }
     }
 
-    // Backend.Loss(kind, fromLogits, prediction, target, dPrediction, loss, batch, features, gradScale).
+    // Backend.Loss(kind, fromLogits, prediction, target, dPrediction, loss, batch, features, gradScale, weights).
     private static void WriteComputeLoss(IndentedTextWriter writer, NetworkPlan plan)
     {
         var network = plan.Network;
@@ -294,12 +302,13 @@ internal static class NetworkEmitter
             : $"{prose} on the output {network.OutputShape}.";
         int width = plan.OutputWidth;
         writer.WriteLine("/// <inheritdoc/>");
-        using (writer.WriteBlock("protected override void ComputeLoss(int batch, float gradScale, bool withGradient)"))
+        using (writer.WriteBlock("protected override void ComputeLoss(int batch, float gradScale, bool withGradient, bool weighted)"))
         {
             writer.WriteLine($"""
-                // {comment}
+                // {comment} Weighted: each row's loss and gradient times its sample weight.
                 Backend.Loss({Literals.Loss(network.Loss)}, {(plan.Fused ? "true" : "false")}, {Buffers.Act(plan.LossInputSlot, width)}, {Buffers.Act("TargetSlot", plan.TargetWidth)},
-                    withGradient ? {Buffers.Act(plan.LossGradientSlot, width)} : default, {Buffers.Fixed("LossSlot", 1)}, batch, {width}, gradScale);
+                    withGradient ? {Buffers.Act(plan.LossGradientSlot, width)} : default, {Buffers.Fixed("LossSlot", 1)}, batch, {width}, gradScale,
+                    weighted ? {Buffers.Act("SampleWeightSlot", 1)} : default);
                 """);
         }
     }

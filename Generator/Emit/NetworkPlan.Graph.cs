@@ -160,6 +160,7 @@ internal sealed partial class NetworkPlan
         }
 
         AddSlot("TargetSlot", TargetWidth, "target", TargetWidth == OutputWidth ? Network.OutputShape.WithBatch : "(B, 1) class indices");
+        AddSlot("SampleWeightSlot", 1, "weights", "(B, 1) per-row loss weights, read when the step is weighted");
         for (int n = 0; n < count; n++)
         {
             var node = graph.Nodes[n];

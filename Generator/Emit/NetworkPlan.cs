@@ -6,7 +6,7 @@ namespace ModelGen.Generator.Emit;
 
 /// <summary>
 /// The static memory plan of a validated network, following ModelGen.ModelLayout:
-/// [trainable P | state S | gradients P | optimizer slot 1 P | slot 2 P | scratch | activations A * capacity].
+/// [trainable P | state S | gradients P | optimizer slots 1 to 3, P each | scratch | activations A * capacity].
 /// Forward activations each get their own per-sample slot; gradient buffers share space by lifetime (first fit).
 /// </summary>
 internal sealed partial class NetworkPlan
@@ -47,7 +47,10 @@ internal sealed partial class NetworkPlan
 
     public int OptimizerSlot2 => OptimizerSlot1 + TrainableCount;
 
-    public int LossSlot => OptimizerSlot2 + TrainableCount;
+    /// <summary>The third optimizer slot: AMSGrad's running maximum, centred RMSprop's average gradient.</summary>
+    public int OptimizerSlot3 => OptimizerSlot2 + TrainableCount;
+
+    public int LossSlot => OptimizerSlot3 + TrainableCount;
 
     public int MetricSlot => LossSlot + 1;
 
@@ -98,9 +101,21 @@ internal sealed partial class NetworkPlan
         }
     }
 
+    /// <summary>A trainable tensor with the factors its layer's regularisers give its role (kernel, recurrent or bias).</summary>
+    private static PlannedParameter Regularized(PlannedParameter parameter, Regularization regularization)
+    {
+        if (!parameter.Trainable || regularization == Regularization.None)
+        {
+            return parameter;
+        }
+
+        var (l1, l2) = regularization.For(parameter.Name);
+        return parameter with { L1 = l1, L2 = l2 };
+    }
+
     private void PlaceParameters()
     {
-        var all = Layers.SelectMany(layer => layer.Kind.Parameters(layer)).ToList();
+        var all = Layers.SelectMany(layer => layer.Kind.Parameters(layer).Select(parameter => Regularized(parameter, layer.Spec.Regularization))).ToList();
 
         // Trainable tensors first, in layer order, then the non-trainable state: the optimizer sees one contiguous range.
         int offset = 0;
@@ -161,6 +176,7 @@ internal sealed partial class NetworkPlan
     {
         AddSlot("InputSlot", InputWidth, "x", Network.InputShape.WithBatch);
         AddSlot("TargetSlot", TargetWidth, "target", TargetWidth == OutputWidth ? Network.OutputShape.WithBatch : "(B, 1) class indices");
+        AddSlot("SampleWeightSlot", 1, "weights", "(B, 1) per-row loss weights, read when the step is weighted");
 
         string previous = "InputSlot";
         string? mask = null;

@@ -88,7 +88,7 @@ internal sealed partial class GraphParser
             return SharedCall(instance, arguments, location, Text(invocation));
         }
 
-        var parsed = kind.Parse(member.Attribute!, path, member.Location, _diagnostics);
+        var parsed = Parsing.RegularizerReader.Apply(kind.Parse(member.Attribute!, path, member.Location, _diagnostics), member.Attribute!, member.Location, _diagnostics);
         if (_diagnostics.Any(diagnostic => diagnostic.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
         {
             _failed = true;

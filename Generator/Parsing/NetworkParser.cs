@@ -236,7 +236,7 @@ internal static class NetworkParser
         countsByKind.TryGetValue(kind.DefaultNamePrefix, out int count);
         countsByKind[kind.DefaultNamePrefix] = count + 1;
         string defaultName = kind.DefaultNamePrefix + count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return kind.Parse(data, defaultName, location, diagnostics);
+        return RegularizerReader.Apply(kind.Parse(data, defaultName, location, diagnostics), data, location, diagnostics);
     }
 
     private static void CheckNames(List<ParsedLayer> layers, List<DiagnosticInfo> diagnostics)

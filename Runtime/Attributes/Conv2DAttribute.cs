@@ -7,7 +7,7 @@ namespace ModelGen;
 /// (filters, channels, KH, KW), under <c>name.weight</c> and <c>name.bias</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
-public sealed class Conv2DAttribute : Attribute
+public sealed class Conv2DAttribute : RegularizedLayerAttribute
 {
     /// <summary>Declares a convolution of <paramref name="filters"/> output channels with a square <paramref name="kernel"/>.</summary>
     public Conv2DAttribute(int filters, int kernel)

@@ -5,7 +5,7 @@ namespace ModelGen;
 /// Its weight is stored as PyTorch does, (units, inputs).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
-public sealed class DenseAttribute : Attribute
+public sealed class DenseAttribute : RegularizedLayerAttribute
 {
     /// <summary>Declares a dense layer of <paramref name="units"/> outputs followed by <paramref name="activation"/>.</summary>
     public DenseAttribute(int units, Activation activation = Activation.Linear)

@@ -26,6 +26,15 @@ public sealed class EmbeddingAttribute : Attribute
     /// <summary>Whether id 0 is padding that the recurrent layers after it skip.</summary>
     public bool MaskZero { get; set; }
 
+    /// <summary>
+    /// Keras' <c>embeddings_regularizer</c>, L1 factor: l1 * sum |w| of the table is added to each batch's loss. Keras
+    /// regularises the whole table, not only the rows a batch looks up; so does this.
+    /// </summary>
+    public float EmbeddingsL1 { get; set; }
+
+    /// <summary>Keras' <c>embeddings_regularizer</c>, L2 factor: l2 * sum w^2 of the table is added to each batch's loss.</summary>
+    public float EmbeddingsL2 { get; set; }
+
     /// <summary>The layer's name in summaries and weight files; by default <c>embedding</c> and its index.</summary>
     public string? Name { get; set; }
 }

@@ -8,7 +8,7 @@ namespace ModelGen;
 /// weights and zero biases (Keras' Dense defaults).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
-public sealed class FeedForwardAttribute : Attribute
+public sealed class FeedForwardAttribute : RegularizedLayerAttribute
 {
     /// <summary>Declares a feed-forward block with <paramref name="hidden"/> inner units.</summary>
     public FeedForwardAttribute(int hidden) => Hidden = hidden;

@@ -9,7 +9,7 @@ namespace ModelGen;
 /// gate order (r, z, n).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
-public sealed class GRUAttribute : Attribute
+public sealed class GRUAttribute : RegularizedRecurrentAttribute
 {
     /// <summary>Declares a GRU layer of <paramref name="units"/> hidden units.</summary>
     public GRUAttribute(int units) => Units = units;

@@ -8,7 +8,7 @@ namespace ModelGen;
 /// <c>bias_hh_l0</c> (4H), gate order (i, f, g, o).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
-public sealed class LSTMAttribute : Attribute
+public sealed class LSTMAttribute : RegularizedRecurrentAttribute
 {
     /// <summary>Declares an LSTM layer of <paramref name="units"/> hidden units.</summary>
     public LSTMAttribute(int units) => Units = units;

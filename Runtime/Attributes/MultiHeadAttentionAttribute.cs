@@ -10,7 +10,7 @@ namespace ModelGen;
 /// Glorot-uniform with Keras' fans, biases zero.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
-public sealed class MultiHeadAttentionAttribute : Attribute
+public sealed class MultiHeadAttentionAttribute : RegularizedLayerAttribute
 {
     /// <summary>Declares attention with <paramref name="heads"/> heads.</summary>
     public MultiHeadAttentionAttribute(int heads) => Heads = heads;

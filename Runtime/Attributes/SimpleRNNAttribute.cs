@@ -7,7 +7,7 @@ namespace ModelGen;
 /// and <c>bias_hh_l0</c> (H).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
-public sealed class SimpleRNNAttribute : Attribute
+public sealed class SimpleRNNAttribute : RegularizedRecurrentAttribute
 {
     /// <summary>Declares a recurrent layer of <paramref name="units"/> hidden units with <paramref name="activation"/> (Tanh or ReLU).</summary>
     public SimpleRNNAttribute(int units, Activation activation = Activation.Tanh)

@@ -93,9 +93,11 @@ public abstract partial class CompiledModel : IDisposable
 
     /// <summary>
     /// Writes the batch's mean loss to the loss slot and, with <paramref name="withGradient"/>, the loss gradient
-    /// (times <paramref name="gradScale"/>) with respect to the last layer's output or logits.
+    /// (times <paramref name="gradScale"/>) with respect to the last layer's output or logits. With
+    /// <paramref name="weighted"/>, each row's loss and gradient are scaled by its weight in the sample-weight slot
+    /// (<see cref="ModelLayout.SampleWeightSlot"/>), Keras' sum_over_batch_size: sum(w l) / batch.
     /// </summary>
-    protected abstract void ComputeLoss(int batch, float gradScale, bool withGradient);
+    protected abstract void ComputeLoss(int batch, float gradScale, bool withGradient, bool weighted = false);
 
     /// <summary>Back-propagates the loss gradient, accumulating every trainable parameter's gradient.</summary>
     protected abstract void Backward(int batch);

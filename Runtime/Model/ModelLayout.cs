@@ -44,11 +44,14 @@ public sealed record ModelLayout
     /// <summary>Offset of the gradient region (P + S); a parameter's gradient sits at GradientBase + its offset.</summary>
     public required int GradientBase { get; init; }
 
-    /// <summary>Offsets of the two optimizer state slots, P floats each.</summary>
+    /// <summary>Offsets of the three optimizer state slots, P floats each.</summary>
     public required int OptimizerSlot1 { get; init; }
 
     /// <summary>Offset of the second optimizer state slot.</summary>
     public required int OptimizerSlot2 { get; init; }
+
+    /// <summary>Offset of the third optimizer state slot (AMSGrad's running maximum, centred RMSprop's mean gradient).</summary>
+    public required int OptimizerSlot3 { get; init; }
 
     /// <summary>Offset of one float the loss kernel writes.</summary>
     public required int LossSlot { get; init; }
@@ -70,6 +73,9 @@ public sealed record ModelLayout
 
     /// <summary>Per-sample offset of the target buffer (B, TargetSize).</summary>
     public required int TargetSlot { get; init; }
+
+    /// <summary>Per-sample offset of the sample-weight buffer (B, 1): each row's loss weight when a step is weighted.</summary>
+    public required int SampleWeightSlot { get; init; }
 
     /// <summary>Per-sample offset of the output buffer (B, OutputSize).</summary>
     public required int OutputSlot { get; init; }

@@ -21,18 +21,20 @@ internal sealed class PairNet : CompiledModel
     private const int GradientBase = 6;
     private const int OptimizerSlot1 = 12;
     private const int OptimizerSlot2 = 18;
-    private const int LossSlot = 24;
-    private const int MetricSlot = 25;
-    private const int CheckSlot = 26;
-    private const int ActivationBase = 27;
+    private const int OptimizerSlot3 = 24;
+    private const int LossSlot = 30;
+    private const int MetricSlot = 31;
+    private const int CheckSlot = 32;
+    private const int ActivationBase = 33;
 
     // Activation plan, per sample of batch capacity.
     private const int X1Slot = 0;       // x1     (B, 3)
     private const int X2Slot = 3;       // x2     (B, 2)
     private const int TargetSlot = 5;   // target (B, 1)
-    private const int OutputSlot = 6;   // output (B, 1)
-    private const int GradSlot0 = 7;    // dOutput (B, 1)
-    private const int ActivationsPerSample = 8;
+    private const int SampleWeightSlot = 6; // sample weight (B, 1)
+    private const int OutputSlot = 7;   // output (B, 1)
+    private const int GradSlot0 = 8;    // dOutput (B, 1)
+    private const int ActivationsPerSample = 9;
 
     private static readonly ModelLayout s_layout = CreateLayout();
 
@@ -72,6 +74,7 @@ internal sealed class PairNet : CompiledModel
         GradientBase = GradientBase,
         OptimizerSlot1 = OptimizerSlot1,
         OptimizerSlot2 = OptimizerSlot2,
+        OptimizerSlot3 = OptimizerSlot3,
         LossSlot = LossSlot,
         MetricSlot = MetricSlot,
         CheckSlot = CheckSlot,
@@ -79,6 +82,7 @@ internal sealed class PairNet : CompiledModel
         ActivationsPerSample = ActivationsPerSample,
         InputSlot = X1Slot,
         TargetSlot = TargetSlot,
+        SampleWeightSlot = SampleWeightSlot,
         OutputSlot = OutputSlot,
         Summary = "",
         Inputs =
@@ -102,11 +106,12 @@ internal sealed class PairNet : CompiledModel
         k.BiasActivation(Act(OutputSlot, 1, batch), Fixed(Bias, 1), batch, 1, ActivationKind.Linear);
     }
 
-    protected override void ComputeLoss(int batch, float gradScale, bool withGradient)
+    protected override void ComputeLoss(int batch, float gradScale, bool withGradient, bool weighted)
     {
-        // Mean squared error on the output (B, 1).
+        // Mean squared error on the output (B, 1); weighted: each row's times its sample weight.
         Backend.Loss(LossKind.MeanSquaredError, false, Act(OutputSlot, 1, batch), Act(TargetSlot, 1, batch),
-            withGradient ? Act(GradSlot0, 1, batch) : default, Fixed(LossSlot, 1), batch, 1, gradScale);
+            withGradient ? Act(GradSlot0, 1, batch) : default, Fixed(LossSlot, 1), batch, 1, gradScale,
+            weighted ? Act(SampleWeightSlot, 1, batch) : default);
     }
 
     protected override void Backward(int batch)
