@@ -120,6 +120,12 @@ internal sealed partial class ProfilingBackend(IBackend inner) : IBackend
     public void RmsPropStep(Buf parameters, Buf gradients, Buf meanSquare, float learningRate, float rho, float epsilon) =>
         Time($"RmsPropStep {parameters.Length}", () => inner.RmsPropStep(parameters, gradients, meanSquare, learningRate, rho, epsilon));
 
+    public void AmsGradStep(Buf parameters, Buf gradients, Buf m, Buf v, Buf vHat, float learningRate, float beta1, float beta2, float epsilon, int step) =>
+        Time($"AmsGradStep {parameters.Length}", () => inner.AmsGradStep(parameters, gradients, m, v, vHat, learningRate, beta1, beta2, epsilon, step));
+
+    public void RmsPropStep(Buf parameters, Buf gradients, Buf velocity, Buf momentum, Buf averageGradient, float learningRate, float rho, float momentumFactor, float epsilon) =>
+        Time($"RmsPropStep {parameters.Length}", () => inner.RmsPropStep(parameters, gradients, velocity, momentum, averageGradient, learningRate, rho, momentumFactor, epsilon));
+
     public void AdagradStep(Buf parameters, Buf gradients, Buf accumulator, float learningRate, float epsilon) =>
         Time($"AdagradStep {parameters.Length}", () => inner.AdagradStep(parameters, gradients, accumulator, learningRate, epsilon));
 

@@ -1,8 +1,8 @@
 namespace ModelGen.Kernels;
 
 /// <summary>
-/// Keras 3's Adamax, Nadam and Lion update rules over the contiguous view of trainable parameters, each with at most two
-/// per-parameter state views (the model's optimizer slots); host scalars (Nadam's running product of its momentum
+/// Keras 3's Adamax, Nadam and Lion update rules, Adam's AMSGrad form and RMSprop's momentum and centred forms, over the
+/// contiguous view of trainable parameters, each with at most three per-parameter state views (the model's optimizer slots); host scalars (Nadam's running product of its momentum
 /// schedule) are the caller's. Each updates its state and the parameters in place.
 /// </summary>
 public partial interface IBackend
@@ -27,4 +27,20 @@ public partial interface IBackend
     /// sign(0) is 0 and sign(NaN) NaN.
     /// </summary>
     void LionStep(Buf parameters, Buf gradients, Buf m, float learningRate, float beta1, float beta2);
+
+    /// <summary>
+    /// Adam's AMSGrad form (Keras' <c>amsgrad=True</c>) at step t (1-based): m += (g - m) * (1 - beta1);
+    /// v += (g^2 - v) * (1 - beta2); vHat = max(vHat, v); p -= lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(vHat) + epsilon).
+    /// All five views have one length.
+    /// </summary>
+    void AmsGradStep(Buf parameters, Buf gradients, Buf m, Buf v, Buf vHat, float learningRate, float beta1, float beta2, float epsilon, int step);
+
+    /// <summary>
+    /// RMSprop with Keras' semantics, with momentum and/or centred: s = rho * s + (1 - rho) * g^2; centred (averageGradient
+    /// not empty): a = rho * a + (1 - rho) * g and d = s - a^2 + epsilon, else d = s + epsilon; inc = lr * g / sqrt(d); with
+    /// momentumFactor &gt; 0: mom = momentumFactor * mom + inc and p -= mom, else p -= inc. momentum may be empty when
+    /// momentumFactor is 0.
+    /// </summary>
+    void RmsPropStep(Buf parameters, Buf gradients, Buf velocity, Buf momentum, Buf averageGradient, float learningRate, float rho,
+        float momentumFactor, float epsilon);
 }

@@ -39,6 +39,7 @@ public static partial class ParitySuite
             }
         }
 
+        AddAmsGradRmsPropCases(add);
         add("LionStep zero and NaN gradients (19)", Elementwise, a =>
         {
             var gradients = new float[19];
@@ -50,6 +51,52 @@ public static partial class ParitySuite
             a.Output("p", p);
             a.Output("m", m);
         });
+    }
+
+    /// <summary>
+    /// Adam's AMSGrad form and RMSprop with momentum, centred, or both (the third optimizer slot): a first and a later step
+    /// over lengths across the vector bodies and tails; the running maximum from zero and from random values, so both
+    /// sides of its comparison are taken; the centred mean square kept above the mean gradient's square.
+    /// </summary>
+    private static void AddAmsGradRmsPropCases(Action<string, double, Action<ParityArena>> add)
+    {
+        foreach (int n in new[] { 37, 100 })
+        {
+            foreach (int step in new[] { 1, 5 })
+            {
+                add($"AmsGradStep step {step} ({n})", Elementwise, a =>
+                {
+                    Buf p = a.Random(n), g = a.Random(n), m = a.Random(n, -0.1f, 0.1f), v = a.Random(n, 0f, 0.1f);
+                    Buf vHat = step == 1 ? a.Values(new float[n]) : a.Random(n, 0f, 0.1f);
+                    a.Backend.AmsGradStep(p, g, m, v, vHat, 1e-3f, 0.9f, 0.999f, 1e-7f, step);
+                    a.Output("p", p);
+                    a.Output("m", m);
+                    a.Output("v", v);
+                    a.Output("velocity_hat", vHat);
+                });
+            }
+
+            foreach ((float momentum, bool centered) in new[] { (0.9f, false), (0f, true), (0.5f, true) })
+            {
+                add($"RmsPropStep momentum {momentum} centered {centered} ({n})", Elementwise, a =>
+                {
+                    Buf p = a.Random(n), g = a.Random(n), s = a.Random(n, 0.01f, 0.1f);
+                    Buf mom = momentum != 0f ? a.Random(n, -0.1f, 0.1f) : default, average = centered ? a.Random(n, -0.1f, 0.1f) : default;
+                    a.Backend.RmsPropStep(p, g, s, mom, average, 1e-3f, 0.9f, momentum, 1e-7f);
+                    a.Output("p", p);
+                    a.Output("velocity", s);
+                    if (momentum != 0f)
+                    {
+                        a.Output("momentum", mom);
+                    }
+
+                    if (centered)
+                    {
+                        a.Output("average_gradient", average);
+                    }
+                });
+            }
+        }
     }
 
     /// <summary>Keras' u_product after <paramref name="step"/> steps, in float: the product of beta1 (1 - 0.5 * 0.96^t).</summary>

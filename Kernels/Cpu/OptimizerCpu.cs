@@ -175,7 +175,10 @@ internal static unsafe class OptimizerCpu
         }
     }
 
-    /// <summary>One optimizer rule over n parameters, split by element ranges (Adamax, Nadam and Lion in <see cref="AdamaxNadamLionCpu"/>).</summary>
+    /// <summary>
+    /// One optimizer rule over n parameters, split by element ranges (Adamax, Nadam and Lion in <see cref="AdamaxNadamLionCpu"/>,
+    /// AMSGrad and RMSprop with momentum or centred in <see cref="AmsGradRmsPropCpu"/>).
+    /// </summary>
     internal sealed class StepJob(GemmCpu gemm) : CpuJob(gemm)
     {
         private enum Rule
@@ -187,10 +190,12 @@ internal static unsafe class OptimizerCpu
             Adamax,
             Nadam,
             Lion,
+            AmsGrad,
+            RmsPropFull,
         }
 
         private Rule _rule;
-        private float* _p, _g, _s1, _s2;
+        private float* _p, _g, _s1, _s2, _s3;
         private float _lr, _a, _b, _epsilon;
         private bool _nesterov;
         private AdamaxNadamLionCpu.NadamScalars _nadam;
@@ -276,6 +281,31 @@ internal static unsafe class OptimizerCpu
             Go(n, 5);
         }
 
+        public void AmsGrad(float* p, float* g, float* m, float* v, float* vHat, int n, float alpha, float beta1, float beta2, float epsilon)
+        {
+            _rule = Rule.AmsGrad;
+            _p = p;
+            _g = g;
+            _s1 = m;
+            _s2 = v;
+            _s3 = vHat;
+            (_lr, _a, _b, _epsilon) = (alpha, beta1, beta2, epsilon);
+            Go(n, 9);
+        }
+
+        /// <summary>RMSprop with momentum (mom not null) and/or centred (average not null).</summary>
+        public void RmsProp(float* p, float* g, float* s, float* mom, float* average, int n, float lr, float rho, float momentum, float epsilon)
+        {
+            _rule = Rule.RmsPropFull;
+            _p = p;
+            _g = g;
+            _s1 = s;
+            _s2 = mom;
+            _s3 = average;
+            (_lr, _a, _b, _epsilon) = (lr, rho, momentum, epsilon);
+            Go(n, 5 + (mom == null ? 0 : 2) + (average == null ? 0 : 2));
+        }
+
         protected override void Range(int start, int end)
         {
             switch (_rule)
@@ -286,7 +316,9 @@ internal static unsafe class OptimizerCpu
                 case Rule.Adagrad: OptimizerCpu.Adagrad(_p, _g, _s1, start, end, _lr, _epsilon); break;
                 case Rule.Adamax: AdamaxNadamLionCpu.Adamax(_p, _g, _s1, _s2, start, end, _lr, _a, _b, _epsilon); break;
                 case Rule.Nadam: AdamaxNadamLionCpu.Nadam(_p, _g, _s1, _s2, start, end, _nadam); break;
-                default: AdamaxNadamLionCpu.Lion(_p, _g, _s1, start, end, _lr, _a, _b); break;
+                case Rule.Lion: AdamaxNadamLionCpu.Lion(_p, _g, _s1, start, end, _lr, _a, _b); break;
+                case Rule.AmsGrad: AmsGradRmsPropCpu.AmsGrad(_p, _g, _s1, _s2, _s3, start, end, _lr, _a, _b, _epsilon); break;
+                default: AmsGradRmsPropCpu.RmsProp(_p, _g, _s1, _s2, _s3, start, end, _lr, _a, _b, _epsilon); break;
             }
         }
 
@@ -294,7 +326,7 @@ internal static unsafe class OptimizerCpu
         private void Go(int n, int floatsPerElement)
         {
             Run(n, ElementGrain, (long)floatsPerElement * n);
-            _p = _g = _s1 = _s2 = null;
+            _p = _g = _s1 = _s2 = _s3 = null;
         }
     }
 }

@@ -153,7 +153,7 @@ public abstract partial class CompiledModel
         // Checked: now the state changes.
         PrepareTraining(optimizer);
         Backend.Upload(contents.Weights, WeightRegion);
-        optimizer.Reset(Backend, OptimizerSlot(1), OptimizerSlot(2));
+        optimizer.Reset(Backend, OptimizerSlots);
         for (int i = 0; i < contents.Variables.Length; i++)
         {
             Backend.Upload(contents.Variables[i], OptimizerSlot(i + 1));

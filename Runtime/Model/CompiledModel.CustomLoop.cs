@@ -140,7 +140,7 @@ public abstract partial class CompiledModel
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         PrepareTraining(optimizer);
-        optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlot(1), OptimizerSlot(2));
+        optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlots);
     }
 
     // Zero the gradients, forward in training mode, loss (read and checked), backward: a training step without its update.

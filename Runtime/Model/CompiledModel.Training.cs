@@ -238,7 +238,7 @@ public abstract partial class CompiledModel
                 // A full-batch step needs the gradient of every row; an epoch cut short takes no step.
                 if (fullBatch && rowsSeen == trainRows && double.IsFinite(lossSum))
                 {
-                    optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlot(1), OptimizerSlot(2));
+                    optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlots);
                 }
 
                 var logs = new Dictionary<string, double>(keys.Length) { ["loss"] = lossSum / rowsSeen };
@@ -298,7 +298,7 @@ public abstract partial class CompiledModel
     {
         if (!ReferenceEquals(optimizer, _boundOptimizer))
         {
-            optimizer.Reset(Backend, OptimizerSlot(1), OptimizerSlot(2));
+            optimizer.Reset(Backend, OptimizerSlots);
             _boundOptimizer = optimizer;
         }
 
@@ -340,7 +340,7 @@ public abstract partial class CompiledModel
         }
 
         Backward(batch);
-        optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlot(1), OptimizerSlot(2));
+        optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlots);
         return loss;
     }
 
@@ -556,7 +556,11 @@ public abstract partial class CompiledModel
         }
     }
 
-    private Buf OptimizerSlot(int index) => new(index == 1 ? Layout.OptimizerSlot1 : Layout.OptimizerSlot2, Layout.TrainableCount);
+    /// <summary>The optimizer's state slot <paramref name="index"/> (1 to 3), one float per trainable parameter.</summary>
+    private Buf OptimizerSlot(int index) => new(index switch { 1 => Layout.OptimizerSlot1, 2 => Layout.OptimizerSlot2, _ => Layout.OptimizerSlot3 }, Layout.TrainableCount);
+
+    /// <summary>The three optimizer state slots.</summary>
+    private OptimizerSlots OptimizerSlots => new(OptimizerSlot(1), OptimizerSlot(2), OptimizerSlot(3));
 
     private void RequireBatchSize(int batchSize)
     {

@@ -41,10 +41,11 @@ public sealed class Adagrad : Optimizer
     /// <summary>Added inside the square root.</summary>
     public float Epsilon { get; }
 
-    private protected override void ResetState(IBackend backend, Buf slot1, Buf slot2)
+    private protected override void ResetState(IBackend backend, OptimizerSlots slots)
     {
-        backend.Fill(slot1, InitialAccumulator);
-        backend.Fill(slot2, 0f);
+        backend.Fill(slots.First, InitialAccumulator);
+        backend.Fill(slots.Second, 0f);
+        backend.Fill(slots.Third, 0f);
     }
 
     /// <inheritdoc/>
@@ -53,6 +54,6 @@ public sealed class Adagrad : Optimizer
     /// <inheritdoc/>
     private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adagrad(initial_accumulator_value={InitialAccumulator}, epsilon={Epsilon})");
 
-    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
-        backend.AdagradStep(parameters, gradients, slot1, learningRate, Epsilon);
+    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, OptimizerSlots slots, float learningRate, int step) =>
+        backend.AdagradStep(parameters, gradients, slots.First, learningRate, Epsilon);
 }

@@ -15,8 +15,9 @@ public sealed class AdamW : Optimizer
     /// <param name="beta1">Decay of the first moment, in [0, 1) (0.9).</param>
     /// <param name="beta2">Decay of the second moment, in [0, 1) (0.999).</param>
     /// <param name="epsilon">Added to sqrt(v), positive (1e-7).</param>
-    public AdamW(float learningRate = 1e-3f, float weightDecay = 0.004f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
-        : this(learningRate, null, weightDecay, beta1, beta2, epsilon)
+    /// <param name="amsgrad">Keras' <c>amsgrad</c>: divide by the running maximum of v, velocity_hat, instead of v (false).</param>
+    public AdamW(float learningRate = 1e-3f, float weightDecay = 0.004f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f, bool amsgrad = false)
+        : this(learningRate, null, weightDecay, beta1, beta2, epsilon, amsgrad)
     {
     }
 
@@ -26,18 +27,20 @@ public sealed class AdamW : Optimizer
     /// <param name="beta1">Decay of the first moment, in [0, 1) (0.9).</param>
     /// <param name="beta2">Decay of the second moment, in [0, 1) (0.999).</param>
     /// <param name="epsilon">Added to sqrt(v), positive (1e-7).</param>
-    public AdamW(LearningRateSchedule learningRate, float weightDecay = 0.004f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
-        : this(0f, RequireSchedule(learningRate, nameof(learningRate)), weightDecay, beta1, beta2, epsilon)
+    /// <param name="amsgrad">Keras' <c>amsgrad</c>: divide by the running maximum of v, velocity_hat, instead of v (false).</param>
+    public AdamW(LearningRateSchedule learningRate, float weightDecay = 0.004f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f, bool amsgrad = false)
+        : this(0f, RequireSchedule(learningRate, nameof(learningRate)), weightDecay, beta1, beta2, epsilon, amsgrad)
     {
     }
 
-    private AdamW(float learningRate, LearningRateSchedule? schedule, float weightDecay, float beta1, float beta2, float epsilon)
+    private AdamW(float learningRate, LearningRateSchedule? schedule, float weightDecay, float beta1, float beta2, float epsilon, bool amsgrad)
         : base(learningRate, schedule)
     {
         WeightDecay = weightDecay;
         Beta1 = RequireFraction(beta1, nameof(beta1));
         Beta2 = RequireFraction(beta2, nameof(beta2));
         Epsilon = RequirePositive(epsilon, nameof(epsilon));
+        AmsGrad = amsgrad;
     }
 
     /// <summary>Decay of the first moment.</summary>
@@ -49,12 +52,24 @@ public sealed class AdamW : Optimizer
     /// <summary>Added to the root of the second moment.</summary>
     public float Epsilon { get; }
 
-    /// <inheritdoc/>
-    public override IReadOnlyList<string> VariableNames => ["m", "v"];
+    /// <summary>Whether the update divides by the running maximum of v (AMSGrad), kept in the third slot as Keras' velocity_hat.</summary>
+    public bool AmsGrad { get; }
 
     /// <inheritdoc/>
-    private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"AdamW(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon})");
+    public override IReadOnlyList<string> VariableNames => AmsGrad ? ["m", "v", "velocity_hat"] : ["m", "v"];
 
-    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
-        backend.AdamStep(parameters, gradients, slot1, slot2, learningRate, Beta1, Beta2, Epsilon, step);
+    /// <inheritdoc/>
+    private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"AdamW(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon}{(AmsGrad ? ", amsgrad=True" : "")})");
+
+    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, OptimizerSlots slots, float learningRate, int step)
+    {
+        if (AmsGrad)
+        {
+            backend.AmsGradStep(parameters, gradients, slots.First, slots.Second, slots.Third, learningRate, Beta1, Beta2, Epsilon, step);
+        }
+        else
+        {
+            backend.AdamStep(parameters, gradients, slots.First, slots.Second, learningRate, Beta1, Beta2, Epsilon, step);
+        }
+    }
 }

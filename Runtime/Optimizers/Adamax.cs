@@ -51,6 +51,6 @@ public sealed class Adamax : Optimizer
     /// <inheritdoc/>
     private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adamax(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon})");
 
-    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
-        backend.AdamaxStep(parameters, gradients, slot1, slot2, learningRate, Beta1, Beta2, Epsilon, step);
+    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, OptimizerSlots slots, float learningRate, int step) =>
+        backend.AdamaxStep(parameters, gradients, slots.First, slots.Second, learningRate, Beta1, Beta2, Epsilon, step);
 }

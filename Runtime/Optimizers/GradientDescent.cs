@@ -25,6 +25,6 @@ public sealed class GradientDescent : Optimizer
 
     internal override bool FullBatch => true;
 
-    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
+    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, OptimizerSlots slots, float learningRate, int step) =>
         backend.SgdStep(parameters, gradients, default, learningRate, 0f, false);
 }

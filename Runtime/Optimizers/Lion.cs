@@ -57,6 +57,6 @@ public sealed class Lion : Optimizer
     /// <inheritdoc/>
     private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Lion(beta_1={Beta1}, beta_2={Beta2})");
 
-    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
-        backend.LionStep(parameters, gradients, slot1, learningRate, Beta1, Beta2);
+    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, OptimizerSlots slots, float learningRate, int step) =>
+        backend.LionStep(parameters, gradients, slots.First, learningRate, Beta1, Beta2);
 }

@@ -67,11 +67,11 @@ public sealed class Nadam : Optimizer
     /// <inheritdoc/>
     private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Nadam(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon})");
 
-    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step)
+    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, OptimizerSlots slots, float learningRate, int step)
     {
         // Keras' _backend_update_step: u_product *= beta_1 * (1 - 0.5 * 0.96^(iterations + 1)) before the update.
         float product = ProductAfter(step);
-        backend.NadamStep(parameters, gradients, slot1, slot2, learningRate, Beta1, Beta2, Epsilon, step, product);
+        backend.NadamStep(parameters, gradients, slots.First, slots.Second, learningRate, Beta1, Beta2, Epsilon, step, product);
     }
 
     /// <summary>u_product after <paramref name="steps"/> steps, continuing the cached one when it is a step behind, else replaying.</summary>

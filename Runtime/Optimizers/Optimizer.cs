@@ -4,7 +4,7 @@ namespace ModelGen;
 
 /// <summary>
 /// Updates a model's trainable parameters from their gradients, with Keras' update rules and defaults. The
-/// state (momentum, moments, accumulators) lives in the model's two optimizer slots, so an optimizer holds only
+/// state (momentum, moments, accumulators) lives in the model's three optimizer slots, so an optimizer holds only
 /// hyperparameters and its step count. At most one of <see cref="ClipNorm"/>, <see cref="GlobalClipNorm"/> and
 /// <see cref="ClipValue"/> may be set. The step size is a constant <see cref="LearningRate"/> or a
 /// <see cref="LearningRateSchedule"/> (Keras' <c>learning_rate=schedule</c>), evaluated at <see cref="Iterations"/>
@@ -135,14 +135,14 @@ public abstract class Optimizer
     internal virtual bool FullBatch => false;
 
     /// <summary>Sets the optimizer state in the model's slots to its start and the step count to zero.</summary>
-    internal void Reset(IBackend backend, Buf slot1, Buf slot2)
+    internal void Reset(IBackend backend, OptimizerSlots slots)
     {
         Iterations = 0;
-        ResetState(backend, slot1, slot2);
+        ResetState(backend, slots);
     }
 
     /// <summary>Clips the gradients as configured, then updates the parameters.</summary>
-    internal void Apply(IBackend backend, ModelLayout layout, Buf parameters, Buf gradients, Buf slot1, Buf slot2)
+    internal void Apply(IBackend backend, ModelLayout layout, Buf parameters, Buf gradients, OptimizerSlots slots)
     {
         // Keras evaluates the schedule at the step count before the update; a bad rate is refused before anything changes.
         float learningRate = _schedule is null ? _learningRate : ScheduledRate(_schedule, Iterations);
@@ -172,28 +172,27 @@ public abstract class Optimizer
         }
 
         Iterations++;
-        Update(backend, parameters, gradients, slot1, slot2, learningRate, Iterations);
+        Update(backend, parameters, gradients, slots, learningRate, Iterations);
     }
 
     /// <summary>Sets the state slots to their start (zeros unless the rule says otherwise).</summary>
     /// <param name="backend">The model's back end.</param>
-    /// <param name="slot1">The first state slot, one float per trainable parameter.</param>
-    /// <param name="slot2">The second state slot, one float per trainable parameter.</param>
-    private protected virtual void ResetState(IBackend backend, Buf slot1, Buf slot2)
+    /// <param name="slots">The model's three state slots, one float per trainable parameter each.</param>
+    private protected virtual void ResetState(IBackend backend, OptimizerSlots slots)
     {
-        backend.Fill(slot1, 0f);
-        backend.Fill(slot2, 0f);
+        backend.Fill(slots.First, 0f);
+        backend.Fill(slots.Second, 0f);
+        backend.Fill(slots.Third, 0f);
     }
 
     /// <summary>One update of the parameters from the (clipped) gradients.</summary>
     /// <param name="backend">The model's back end.</param>
     /// <param name="parameters">The trainable parameters.</param>
     /// <param name="gradients">Their gradients, clipped.</param>
-    /// <param name="slot1">The first state slot.</param>
-    /// <param name="slot2">The second state slot.</param>
+    /// <param name="slots">The model's three state slots.</param>
     /// <param name="learningRate">This step's rate: the constant one or the schedule's at the step count before the update.</param>
     /// <param name="step">The step count after this update, from 1 (Adam's bias correction).</param>
-    private protected abstract void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step);
+    private protected abstract void Update(IBackend backend, Buf parameters, Buf gradients, OptimizerSlots slots, float learningRate, int step);
 
     /// <summary>The schedule's rate at <paramref name="step"/>; throws unless it is finite and not negative.</summary>
     private static float ScheduledRate(LearningRateSchedule schedule, int step)
@@ -254,3 +253,9 @@ public abstract class Optimizer
         return value;
     }
 }
+
+/// <summary>The model's three optimizer state slots, one float per trainable parameter float each, in <see cref="Optimizer.VariableNames"/>' order.</summary>
+/// <param name="First">The first slot (Adam's m, RMSprop's velocity, SGD's momentum, Adagrad's accumulator).</param>
+/// <param name="Second">The second slot (Adam's v, RMSprop's momentum).</param>
+/// <param name="Third">The third slot (AMSGrad's velocity_hat, centred RMSprop's average_gradient).</param>
+internal readonly record struct OptimizerSlots(Buf First, Buf Second, Buf Third);

@@ -45,6 +45,6 @@ public sealed class Sgd : Optimizer
     /// <inheritdoc/>
     private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SGD(momentum={Momentum}, nesterov={Nesterov})");
 
-    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, Buf slot1, Buf slot2, float learningRate, int step) =>
-        backend.SgdStep(parameters, gradients, Momentum == 0f ? default : slot1, learningRate, Momentum, Nesterov);
+    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, OptimizerSlots slots, float learningRate, int step) =>
+        backend.SgdStep(parameters, gradients, Momentum == 0f ? default : slots.First, learningRate, Momentum, Nesterov);
 }

@@ -338,6 +338,10 @@ internal sealed class AttentionReference(IBackend backend) : IBackend
     /// <inheritdoc/>
     public void RmsPropStep(Buf parameters, Buf gradients, Buf meanSquare, float learningRate, float rho, float epsilon) => backend.RmsPropStep(parameters, gradients, meanSquare, learningRate, rho, epsilon);
 
+    public void AmsGradStep(Buf parameters, Buf gradients, Buf m, Buf v, Buf vHat, float learningRate, float beta1, float beta2, float epsilon, int step) => backend.AmsGradStep(parameters, gradients, m, v, vHat, learningRate, beta1, beta2, epsilon, step);
+
+    public void RmsPropStep(Buf parameters, Buf gradients, Buf velocity, Buf momentum, Buf averageGradient, float learningRate, float rho, float momentumFactor, float epsilon) => backend.RmsPropStep(parameters, gradients, velocity, momentum, averageGradient, learningRate, rho, momentumFactor, epsilon);
+
     /// <inheritdoc/>
     public void AdagradStep(Buf parameters, Buf gradients, Buf accumulator, float learningRate, float epsilon) => backend.AdagradStep(parameters, gradients, accumulator, learningRate, epsilon);
 

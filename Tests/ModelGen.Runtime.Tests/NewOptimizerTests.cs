@@ -4,7 +4,8 @@ using ModelGen.Runtime.Tests.Models;
 namespace ModelGen.Runtime.Tests;
 
 /// <summary>
-/// Decoupled weight decay on every optimizer, AdamW, Adamax, Nadam and Lion (issue 14, section 3), each against Keras' formulas worked in
+/// Decoupled weight decay on every optimizer, AdamW, Adamax, Nadam and Lion, Adam's amsgrad and RMSprop's momentum and centred
+/// forms (issue 14, section 3), each against Keras' formulas worked in
 /// double on the linear model: y = w0 x0 + w1 x1 + b under mean squared error, trained with TrainOnBatch on the batch of
 /// TrainOnBatchTests, x = [[1, 1], [2, 0]], t = [4, 1], from W = [1, 2], b = 0.5. With dL/dy_r = y_r - t_r the gradient
 /// is g = [sum d_r x_r0, sum d_r x_r1, sum d_r]; the first step's is [2.5, -0.5, 1.0].
@@ -301,7 +302,113 @@ public sealed class NewOptimizerTests : IDisposable
         Assert.Throws<ArgumentNullException>(() => new Nadam((LearningRateSchedule)null!));
     }
 
-    public static TheoryData<string> CheckpointedRules => ["adamw", "adamax", "nadam", "lion", "nadam-decay"];
+    [Fact]
+    public void AmsGradDividesByTheRunningMaximumOfTheSecondMoment()
+    {
+        // Keras 3's adam.py with amsgrad: v_hat = max(v_hat, v), then p -= alpha m / (sqrt(v_hat) + eps). The large first
+        // gradients make v fall later, so v_hat and v part ways within the steps.
+        float[] weights = Train(new Adam(0.1f, amsgrad: true), steps: 8);
+
+        double[] p = Start();
+        double[] m = new double[3], v = new double[3], vHat = new double[3];
+        bool parted = false;
+        for (int t = 1; t <= 8; t++)
+        {
+            double[] g = Gradient(p);
+            for (int i = 0; i < 3; i++)
+            {
+                m[i] += (g[i] - m[i]) * (1 - 0.9);
+                v[i] += (g[i] * g[i] - v[i]) * (1 - 0.999);
+                vHat[i] = Math.Max(vHat[i], v[i]);
+                parted |= vHat[i] > v[i];
+                p[i] -= 0.1 * Math.Sqrt(1 - Math.Pow(0.999, t)) / (1 - Math.Pow(0.9, t)) * m[i] / (Math.Sqrt(vHat[i]) + 1e-7);
+            }
+        }
+
+        Assert.True(parted, "v_hat never rose above v: the test would not tell AMSGrad from Adam");
+        AssertClose(p, weights);
+        Assert.NotEqual(Train(new Adam(0.1f), steps: 8), weights);
+    }
+
+    [Theory]
+    [InlineData(0.9f, false)]
+    [InlineData(0f, true)]
+    [InlineData(0.5f, true)]
+    public void RmsPropWithMomentumOrCenteredMatchesKerasRule(float momentum, bool centered)
+    {
+        // Keras 3's rmsprop.py: velocity = rho velocity + (1 - rho) g^2; centred: average = rho average + (1 - rho) g and
+        // denominator = velocity - average^2 + eps; increment = lr g / sqrt(denominator); momentum: mom = momentum mom + increment, p -= mom.
+        float[] weights = Train(new RmsProp(0.05f, momentum: momentum, centered: centered));
+
+        double[] p = Start();
+        double[] velocity = new double[3], average = new double[3], mom = new double[3];
+        for (int t = 1; t <= Steps; t++)
+        {
+            double[] g = Gradient(p);
+            for (int i = 0; i < 3; i++)
+            {
+                velocity[i] = 0.9 * velocity[i] + (1 - 0.9) * g[i] * g[i];
+                double denominator = velocity[i] + 1e-7;
+                if (centered)
+                {
+                    average[i] = 0.9 * average[i] + (1 - 0.9) * g[i];
+                    denominator = velocity[i] - average[i] * average[i] + 1e-7;
+                }
+
+                double increment = 0.05 * g[i] / Math.Sqrt(denominator);
+                if (momentum != 0f)
+                {
+                    mom[i] = momentum * mom[i] + increment;
+                    increment = mom[i];
+                }
+
+                p[i] -= increment;
+            }
+        }
+
+        AssertClose(p, weights);
+    }
+
+    [Fact]
+    public void TheThirdSlotsVariablesAreNamedAndReadableAsKerasNamesThem()
+    {
+        Assert.Equal(["m", "v", "velocity_hat"], new Adam(amsgrad: true).VariableNames);
+        Assert.Equal(["m", "v", "velocity_hat"], new AdamW(amsgrad: true).VariableNames);
+        Assert.Equal(["m", "v"], new Adam().VariableNames);
+        Assert.Equal(["velocity"], new RmsProp().VariableNames);
+        Assert.Equal(["velocity", "momentum"], new RmsProp(momentum: 0.9f).VariableNames);
+        Assert.Equal(["velocity", "average_gradient"], new RmsProp(centered: true).VariableNames);
+        Assert.Equal(["velocity", "momentum", "average_gradient"], new RmsProp(momentum: 0.9f, centered: true).VariableNames);
+        Assert.Equal("Adam(beta_1=0.9, beta_2=0.999, epsilon=1E-07, amsgrad=True)", new Adam(amsgrad: true).Describe());
+        Assert.Equal("RMSprop(rho=0.9, epsilon=1E-07, momentum=0.5, centered=True)", new RmsProp(momentum: 0.5f, centered: true).Describe());
+        var defaults = new RmsProp();
+        Assert.Equal((0f, false), (defaults.Momentum, defaults.Centered));
+        Assert.False(new Adam().AmsGrad);
+        Assert.Contains("momentum", Assert.Throws<ArgumentOutOfRangeException>(() => new RmsProp(momentum: 1f)).Message, StringComparison.Ordinal);
+        Assert.Contains("momentum", Assert.Throws<ArgumentOutOfRangeException>(() => new RmsProp(momentum: -0.1f)).Message, StringComparison.Ordinal);
+
+        // One step from the start, g = [2.5, -0.5, 1]: AMSGrad's v_hat = v = (1 - 0.999) g^2; centred RMSprop's mean gradient
+        // (1 - 0.9) g and its momentum the first increment.
+        using var model = new LinearNet(batchCapacity: 4, device: Device.Cpu(1));
+        model.WriteWeights(s_start);
+        var amsgrad = new Adam(amsgrad: true);
+        model.TrainOnBatch(s_features, s_targets, amsgrad);
+        var values = new float[3];
+        model.ReadOptimizerVariable(amsgrad, "velocity_hat", values);
+        AssertClose([0.001 * 6.25, 0.001 * 0.25, 0.001], values);
+
+        using var other = new LinearNet(batchCapacity: 4, device: Device.Cpu(1));
+        other.WriteWeights(s_start);
+        var rmsProp = new RmsProp(0.01f, momentum: 0.9f, centered: true);
+        other.TrainOnBatch(s_features, s_targets, rmsProp);
+        other.ReadOptimizerVariable(rmsProp, "average_gradient", values);
+        AssertClose([0.25, -0.05, 0.1], values);
+        other.ReadOptimizerVariable(rmsProp, "momentum", values);
+        double[] g = [2.5, -0.5, 1.0];
+        AssertClose([.. g.Select(gi => 0.01 * gi / Math.Sqrt(0.1 * gi * gi - 0.01 * gi * gi + 1e-7))], values);
+    }
+
+    public static TheoryData<string> CheckpointedRules => ["adamw", "adamax", "nadam", "lion", "nadam-decay", "amsgrad", "rmsprop-centered-momentum"];
 
     [Theory]
     [MemberData(nameof(CheckpointedRules))]
@@ -315,6 +422,8 @@ public sealed class NewOptimizerTests : IDisposable
             "adamax" => new Adamax(learningRate: 0.05f),
             "nadam" => new Nadam(learningRate: 0.05f),
             "lion" => new Lion(learningRate: 0.01f),
+            "amsgrad" => new AdamW(learningRate: 0.05f, amsgrad: true),
+            "rmsprop-centered-momentum" => new RmsProp(0.05f, momentum: 0.9f, centered: true),
             _ => new Nadam(new ExponentialDecay(0.05f, 2, 0.7f)) { WeightDecay = 0.1f },
         };
 
