@@ -18,6 +18,11 @@ public abstract class Optimizer
     private float? _globalClipNorm;
     private float? _clipValue;
     private float _weightDecay;
+    private System.Text.RegularExpressions.Regex? _decayExclusion;
+
+    // The decayed trainable tensors of the last layout seen, found once so that a step allocates nothing.
+    private ModelLayout? _decayLayout;
+    private ParameterInfo[]? _decayedTensors;
 
     /// <summary>Takes each step's rate from <paramref name="schedule"/>, or the constant <paramref name="learningRate"/> without one.</summary>
     private protected Optimizer(float learningRate, LearningRateSchedule? schedule)
@@ -97,6 +102,51 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>
+    /// Keras' <c>exclude_from_weight_decay(var_names=...)</c>: the parameter tensors whose name matches any of
+    /// <paramref name="namePatterns"/> (a regular-expression search, as Keras' <c>re.search</c> over the names joined by
+    /// <c>|</c>) keep their values through <see cref="WeightDecay"/>. Names are the model's PyTorch-style ones:
+    /// <c>"bias"</c> spares every <c>.bias</c> and <c>bias_ih_l0</c>, <c>"^norm"</c> a layer named norm0's gamma and beta.
+    /// As in Keras it must be set before the first update; a later call replaces the earlier patterns, and none (or an
+    /// empty list) excludes nothing.
+    /// </summary>
+    /// <param name="namePatterns">Regular expressions searched for in each trainable tensor's name.</param>
+    /// <exception cref="InvalidOperationException">The optimizer has already taken a step.</exception>
+    /// <exception cref="ArgumentException">A pattern is not a valid regular expression.</exception>
+    public void ExcludeFromWeightDecay(params string[] namePatterns)
+    {
+        ArgumentNullException.ThrowIfNull(namePatterns);
+        if (Iterations > 0)
+        {
+            throw new InvalidOperationException(
+                $"ExcludeFromWeightDecay can only be set before the first update, as Keras' exclude_from_weight_decay before the optimizer is built; this {GetType().Name} has taken {Iterations} steps.");
+        }
+
+        System.Text.RegularExpressions.Regex? pattern = null;
+        if (namePatterns.Length > 0)
+        {
+            string joined = string.Join("|", namePatterns.Distinct());
+            try
+            {
+                pattern = new System.Text.RegularExpressions.Regex(joined, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            }
+            catch (ArgumentException error)
+            {
+                throw new ArgumentException($"ExcludeFromWeightDecay takes regular expressions, but '{joined}' is not one: {error.Message}", nameof(namePatterns), error);
+            }
+        }
+
+        _decayExclusion = pattern;
+        _decayedTensors = null;
+    }
+
+    /// <summary>The names of the trainable tensors of <paramref name="layout"/> that <see cref="ExcludeFromWeightDecay"/> spares.</summary>
+    public IReadOnlyList<string> ExcludedFromWeightDecay(ModelLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        return [.. layout.Parameters.Where(p => p.Trainable && _decayExclusion is { } pattern && pattern.IsMatch(p.Name)).Select(p => p.Name)];
+    }
+
     /// <summary>Updates applied so far (Keras' <c>iterations</c>); Adam's bias correction uses it.</summary>
     public int Iterations { get; private set; }
 
@@ -168,11 +218,35 @@ public abstract class Optimizer
         if (_weightDecay != 0f)
         {
             // Keras' _apply_weight_decay: variable -= variable * weight_decay * learning_rate, before the update.
-            backend.Axpby(1f, parameters, -(_weightDecay * learningRate), parameters, parameters, parameters.Length);
+            float factor = -(_weightDecay * learningRate);
+            if (_decayExclusion is null)
+            {
+                backend.Axpby(1f, parameters, factor, parameters, parameters, parameters.Length);
+            }
+            else
+            {
+                foreach (ParameterInfo tensor in DecayedTensors(layout))
+                {
+                    var view = new Buf(parameters.Offset + tensor.Offset, tensor.Length);
+                    backend.Axpby(1f, view, factor, view, view, view.Length);
+                }
+            }
         }
 
         Iterations++;
         Update(backend, parameters, gradients, slots, learningRate, Iterations);
+    }
+
+    /// <summary>The trainable tensors of <paramref name="layout"/> that weight decay shrinks, found on the first step with it.</summary>
+    private ParameterInfo[] DecayedTensors(ModelLayout layout)
+    {
+        if (_decayedTensors is null || !ReferenceEquals(_decayLayout, layout))
+        {
+            _decayedTensors = [.. layout.Parameters.Where(p => p.Trainable && !_decayExclusion!.IsMatch(p.Name))];
+            _decayLayout = layout;
+        }
+
+        return _decayedTensors;
     }
 
     /// <summary>Sets the state slots to their start (zeros unless the rule says otherwise).</summary>

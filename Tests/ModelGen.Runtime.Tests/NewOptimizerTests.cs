@@ -408,6 +408,51 @@ public sealed class NewOptimizerTests : IDisposable
         AssertClose([.. g.Select(gi => 0.01 * gi / Math.Sqrt(0.1 * gi * gi - 0.01 * gi * gi + 1e-7))], values);
     }
 
+    [Fact]
+    public void ExcludedTensorsKeepTheirValuesThroughWeightDecay()
+    {
+        // Keras' exclude_from_weight_decay(var_names=["bias"]): dense0.bias takes plain Adam steps, the weight decays first.
+        var adamW = new AdamW(0.1f, weightDecay: 0.5f);
+        adamW.ExcludeFromWeightDecay("bias");
+        float[] weights = Train(adamW);
+
+        double[] p = Start();
+        double[] m = new double[3], v = new double[3];
+        for (int t = 1; t <= Steps; t++)
+        {
+            double[] g = Gradient(p);
+            for (int i = 0; i < 3; i++)
+            {
+                if (i < 2)
+                {
+                    p[i] -= p[i] * 0.5 * 0.1;
+                }
+
+                AdamStep(ref p[i], g[i], ref m[i], ref v[i], 0.1, t);
+            }
+        }
+
+        AssertClose(p, weights);
+        using var model = new LinearNet(batchCapacity: 4, device: Device.Cpu(1));
+        Assert.Equal(["dense0.bias"], adamW.ExcludedFromWeightDecay(model.Layout));
+
+        // Before the first step only, as Keras; a bad pattern is refused with the pattern; none clears the exclusion.
+        Assert.Contains("before the first update", Assert.Throws<InvalidOperationException>(() => adamW.ExcludeFromWeightDecay("weight")).Message, StringComparison.Ordinal);
+        var fresh = new AdamW();
+        Assert.Contains("'(bias'", Assert.Throws<ArgumentException>(() => fresh.ExcludeFromWeightDecay("(bias")).Message, StringComparison.Ordinal);
+        fresh.ExcludeFromWeightDecay("weight|bias");
+        Assert.Equal(["dense0.weight", "dense0.bias"], fresh.ExcludedFromWeightDecay(model.Layout));
+        fresh.ExcludeFromWeightDecay();
+        Assert.Empty(fresh.ExcludedFromWeightDecay(model.Layout));
+        Assert.Equal(Train(new AdamW(0.1f, weightDecay: 0.5f)), Train(Excluding(new AdamW(0.1f, weightDecay: 0.5f), "no such tensor")));
+    }
+
+    private static Optimizer Excluding(Optimizer optimizer, params string[] patterns)
+    {
+        optimizer.ExcludeFromWeightDecay(patterns);
+        return optimizer;
+    }
+
     public static TheoryData<string> CheckpointedRules => ["adamw", "adamax", "nadam", "lion", "nadam-decay", "amsgrad", "rmsprop-centered-momentum"];
 
     [Theory]
