@@ -26,7 +26,7 @@ public sealed class ScheduleTests
             var data = new TheoryData<string, string>();
             foreach (string optimizer in new[] { "sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad" })
             {
-                foreach (string schedule in new[] { "exponential", "staircase", "piecewise", "cosine" })
+                foreach (string schedule in new[] { "exponential", "staircase", "piecewise", "cosine", "polynomial", "inverse", "restarts" })
                 {
                     data.Add(optimizer, schedule);
                 }
@@ -94,6 +94,74 @@ public sealed class ScheduleTests
         Assert.Equal(0.2f, schedule.Rate(1));
         Assert.Equal([0L], schedule.Boundaries);
         Assert.Equal([0.3f, 0.2f], schedule.Values);
+    }
+
+    [Theory]
+    [InlineData(0L, false, 0.1)]
+    [InlineData(50L, false, 0.0325)] // 0.09 * (1 - 0.5)^2 + 0.01
+    [InlineData(100L, false, 0.01)]
+    [InlineData(200L, false, 0.01)] // past decaySteps the step is clamped
+    [InlineData(0L, true, 0.1)] // cycle: the horizon is 100 * ceil(step / 100), 100 at step 0
+    [InlineData(100L, true, 0.01)]
+    [InlineData(150L, true, 0.015625)] // horizon 200: 0.09 * (1 - 0.75)^2 + 0.01
+    public void PolynomialDecayFallsToTheEndRateAndCyclesOverLongerHorizons(long step, bool cycle, double expected)
+    {
+        var schedule = new PolynomialDecay(0.1f, decaySteps: 100, endLearningRate: 0.01f, power: 2f, cycle: cycle);
+
+        AssertRate(expected, schedule.Rate(step));
+        Assert.Equal(1e-4f, new PolynomialDecay(0.1f, 10).EndLearningRate);
+    }
+
+    [Theory]
+    [InlineData(0L, false, 0.1)]
+    [InlineData(5L, false, 0.08)] // 0.1 / (1 + 0.5 * 5 / 10)
+    [InlineData(20L, false, 0.05)]
+    [InlineData(15L, true, 0.06666666666666667)] // 0.1 / (1 + 0.5 * floor(1.5))
+    [InlineData(9L, true, 0.1)]
+    public void InverseTimeDecayDividesByOnePlusTheDecayedTime(long step, bool staircase, double expected)
+    {
+        var schedule = new InverseTimeDecay(0.1f, decaySteps: 10, decayRate: 0.5f, staircase: staircase);
+
+        AssertRate(expected, schedule.Rate(step));
+    }
+
+    [Theory]
+    [InlineData(0L, 0.1)]
+    [InlineData(5L, 0.05)] // halfway down the first period of 10
+    [InlineData(10L, 0.05)] // the first restart at half the rate (mMul 0.5): 0.5 * 0.5 * (1 + cos 0)
+    [InlineData(20L, 0.025)] // halfway down the second period of 20
+    [InlineData(25L, 0.007322330470336313)] // 0.25 * (1 + cos(0.75 pi))
+    public void CosineDecayRestartsRestartsWithLongerPeriodsAndLowerPeaks(long step, double expected)
+    {
+        var schedule = new CosineDecayRestarts(0.1f, firstDecaySteps: 10, tMul: 2f, mMul: 0.5f);
+
+        AssertRate(expected, schedule.Rate(step));
+    }
+
+    [Fact]
+    public void CosineDecayRestartsWithEqualPeriodsAndAFloor()
+    {
+        // tMul 1: period i = floor(step / 10), the fraction done step / 10 - i; alpha 0.2 keeps 0.2 of the rate.
+        var schedule = new CosineDecayRestarts(0.1f, firstDecaySteps: 10, tMul: 1f, mMul: 1f, alpha: 0.2f);
+
+        AssertRate(0.06, schedule.Rate(15)); // 0.1 * (0.8 * 0.5 + 0.2)
+        AssertRate(0.1, schedule.Rate(30));
+        Assert.Equal((2f, 1f, 0f), (new CosineDecayRestarts(0.1f, 5).TMul, new CosineDecayRestarts(0.1f, 5).MMul, new CosineDecayRestarts(0.1f, 5).Alpha));
+    }
+
+    [Fact]
+    public void TheKerasThreeMoreSchedulesRefuseBadArguments()
+    {
+        AssertRefused<ArgumentOutOfRangeException>(() => new PolynomialDecay(0.1f, 0), "decaySteps must be > 0, but it is 0");
+        AssertRefused<ArgumentOutOfRangeException>(() => new PolynomialDecay(0.1f, 10, power: 0f), "power must be positive and finite, but it is 0");
+        AssertRefused<ArgumentOutOfRangeException>(() => new PolynomialDecay(0.1f, 10, endLearningRate: -1f), "endLearningRate must be finite and not negative");
+        AssertRefused<ArgumentOutOfRangeException>(() => new InverseTimeDecay(float.NaN, 10, 0.5f), "initialLearningRate must be finite and not negative");
+        AssertRefused<ArgumentOutOfRangeException>(() => new InverseTimeDecay(0.1f, 10, -0.5f), "decayRate must be finite and not negative");
+        AssertRefused<ArgumentOutOfRangeException>(() => new CosineDecayRestarts(0.1f, -3), "firstDecaySteps must be > 0, but it is -3");
+        AssertRefused<ArgumentOutOfRangeException>(() => new CosineDecayRestarts(0.1f, 10, tMul: 0f), "tMul must be positive and finite, but it is 0");
+        AssertRefused<ArgumentOutOfRangeException>(() => new CosineDecayRestarts(0.1f, 10, mMul: -1f), "mMul must be finite and not negative");
+        AssertRefused<ArgumentOutOfRangeException>(() => new CosineDecayRestarts(0.1f, 10, alpha: 2f), "alpha must lie in [0, 1], but it is 2");
+        AssertRefused<ArgumentOutOfRangeException>(() => new InverseTimeDecay(0.1f, 10, 0.5f).Rate(-1), "step must be 0 or more");
     }
 
     [Theory]
@@ -306,6 +374,8 @@ public sealed class ScheduleTests
     [InlineData("piecewise")]
     [InlineData("cosine")]
     [InlineData("exponential")]
+    [InlineData("polynomial")]
+    [InlineData("restarts")]
     public void AScheduledStepAllocatesNothing(string scheduleName)
     {
         (Dataset train, _) = TestData.CancerSplit();
@@ -329,6 +399,9 @@ public sealed class ScheduleTests
         "piecewise" => new PiecewiseConstantDecay([2L, 5L], [0.05f, 0.02f, 0.005f]),
         // Warm-up over steps 0 to 3, decay over 4 to 9, the floor from 10.
         "cosine" => new CosineDecay(0.005f, decaySteps: 6, alpha: 0.1f, warmupTarget: 0.05f, warmupSteps: 4),
+        "polynomial" => new PolynomialDecay(0.05f, decaySteps: 4, endLearningRate: 0.005f, power: 2f, cycle: true),
+        "inverse" => new InverseTimeDecay(0.05f, decaySteps: 2, decayRate: 0.5f),
+        "restarts" => new CosineDecayRestarts(0.05f, firstDecaySteps: 3, tMul: 2f, mMul: 0.5f, alpha: 0.1f),
         _ => throw new ArgumentException(name),
     };
 
