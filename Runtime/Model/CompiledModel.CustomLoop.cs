@@ -47,7 +47,21 @@ public abstract partial class CompiledModel
     /// <param name="inputs">One array per input, the batch's rows, row-major.</param>
     /// <param name="targets">The batch's targets, <see cref="ModelLayout.TargetSize"/> floats per row.</param>
     /// <returns>The batch's mean loss.</returns>
-    public float ComputeGradients(IReadOnlyList<float[]> inputs, ReadOnlySpan<float> targets)
+    public float ComputeGradients(IReadOnlyList<float[]> inputs, ReadOnlySpan<float> targets) =>
+        ComputeGradients(inputs, targets, sampleWeight: null, classWeight: null);
+
+    /// <summary>
+    /// <see cref="ComputeGradients(IReadOnlyList{float[]}, ReadOnlySpan{float})"/> with Keras' <c>sample_weight</c> or
+    /// <c>class_weight</c> (as <see cref="CompiledModel.Fit"/> takes them): the loss is sum(w l) / B and each row's
+    /// gradient is scaled by its weight. The weights are checked with the batch, before any state changes.
+    /// </summary>
+    /// <param name="inputs">One array per input, the batch's rows, row-major.</param>
+    /// <param name="targets">The batch's targets, <see cref="ModelLayout.TargetSize"/> floats per row.</param>
+    /// <param name="sampleWeight">One finite weight per row, or null.</param>
+    /// <param name="classWeight">A weight per class index (1 for a class not in it), or null; not with <paramref name="sampleWeight"/>.</param>
+    /// <returns>The batch's weighted loss.</returns>
+    public float ComputeGradients(IReadOnlyList<float[]> inputs, ReadOnlySpan<float> targets,
+        float[]? sampleWeight = null, IReadOnlyDictionary<int, float>? classWeight = null)
     {
         int batch = RequireBatch(inputs);
         int targetSize = Layout.TargetSize;
@@ -57,16 +71,31 @@ public abstract partial class CompiledModel
         }
 
         Dataset.ValidateRows(Layout, inputs, InputSizes, targets, targetSize, batch, "batch");
+        bool weighted = PrepareBatchWeights(sampleWeight, classWeight, targets, batch);
         UploadInputs(inputs, 0, batch);
         Backend.Upload(targets, Act(Layout.TargetSlot, targetSize, batch));
-        return GradientsUploaded(batch);
+        return GradientsUploaded(batch, weighted);
     }
 
     /// <summary>
     /// <see cref="ComputeGradients(IReadOnlyList{float[]}, ReadOnlySpan{float})"/> for a model with one input: the
     /// batch's rows of <see cref="ModelLayout.InputSize"/> features, row-major.
     /// </summary>
-    public float ComputeGradients(ReadOnlySpan<float> features, ReadOnlySpan<float> targets)
+    public float ComputeGradients(ReadOnlySpan<float> features, ReadOnlySpan<float> targets) =>
+        ComputeGradients(features, targets, sampleWeight: null, classWeight: null);
+
+    /// <summary>
+    /// <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float})"/> with Keras' <c>sample_weight</c> or
+    /// <c>class_weight</c>, as <see cref="ComputeGradients(IReadOnlyList{float[]}, ReadOnlySpan{float}, float[], IReadOnlyDictionary{int, float})"/>
+    /// takes them.
+    /// </summary>
+    /// <param name="features">The batch's rows of <see cref="ModelLayout.InputSize"/> features, row-major.</param>
+    /// <param name="targets">The batch's targets, <see cref="ModelLayout.TargetSize"/> floats per row.</param>
+    /// <param name="sampleWeight">One finite weight per row, or null.</param>
+    /// <param name="classWeight">A weight per class index (1 for a class not in it), or null; not with <paramref name="sampleWeight"/>.</param>
+    /// <returns>The batch's weighted loss.</returns>
+    public float ComputeGradients(ReadOnlySpan<float> features, ReadOnlySpan<float> targets,
+        float[]? sampleWeight = null, IReadOnlyDictionary<int, float>? classWeight = null)
     {
         RequireSingleInput(nameof(features));
         int inputSize = Layout.InputSize;
@@ -84,9 +113,10 @@ public abstract partial class CompiledModel
         }
 
         Dataset.ValidateRows(Layout, features, inputSize, targets, targetSize, batch, "batch");
+        bool weighted = PrepareBatchWeights(sampleWeight, classWeight, targets, batch);
         Backend.Upload(features, Act(Layout.InputSlot, inputSize, batch));
         Backend.Upload(targets, Act(Layout.TargetSlot, targetSize, batch));
-        return GradientsUploaded(batch);
+        return GradientsUploaded(batch, weighted);
     }
 
     /// <summary>
@@ -143,12 +173,18 @@ public abstract partial class CompiledModel
         optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlots);
     }
 
-    // Zero the gradients, forward in training mode, loss (read and checked), backward: a training step without its update.
-    private float GradientsUploaded(int batch)
+    // Zero the gradients, forward in training mode, loss (read and checked; weighted by the staged weights when
+    // weighted), backward: a training step without its update.
+    private float GradientsUploaded(int batch, bool weighted)
     {
+        if (weighted)
+        {
+            UploadBatchWeights(batch);
+        }
+
         Backend.Fill(GradientRegion, 0f);
         Forward(batch, training: true);
-        ComputeLoss(batch, 1f / batch, withGradient: true);
+        ComputeLoss(batch, 1f / batch, withGradient: true, weighted);
         AddRegularization(withGradient: true);
         float loss = ReadLoss(0, 1, 0, 1);
         Backward(batch);

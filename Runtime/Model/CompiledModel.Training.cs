@@ -76,9 +76,22 @@ public abstract partial class CompiledModel
     /// <see cref="LoadCheckpoint"/> returns; training runs epochs initialEpoch to epochs - 1, and callbacks and the epoch
     /// lines see those numbers. The rows' order continues from the last epoch's (the model's, or the checkpoint's).
     /// </param>
+    /// <param name="sampleWeight">
+    /// Keras' <c>sample_weight</c>: one finite weight per row of <paramref name="train"/> (zero and negative weights
+    /// are allowed, as in Keras), or null. Each row's loss and gradient are scaled by its weight and a batch's loss is
+    /// Keras' "sum_over_batch_size", sum(w l) / B, divided by the batch's rows and not by the weights' sum; the weights
+    /// travel with their rows through shuffling. With <paramref name="validationSplit"/> they are split like the rows
+    /// (the first part trains). Validation and the metrics stay unweighted, as Keras' <c>metrics=</c> are.
+    /// </param>
+    /// <param name="classWeight">
+    /// Keras' <c>class_weight</c>: a weight per class index, turned into each training row's sample weight from its
+    /// target as Keras 3 does: the arg-max of a target of several features (first maximum wins), else the single value
+    /// rounded half to even (a sparse label, a 0/1 label). A class missing from the dictionary weighs 1; the weight of
+    /// every class that occurs must be finite. It cannot be combined with <paramref name="sampleWeight"/>.
+    /// </param>
     /// <returns>
     /// The loss and metrics of every epoch (plus <c>learning_rate</c> when a <see cref="LearningRateScheduler"/> or
-    /// <see cref="ReduceLROnPlateau"/> is attached, as Keras logs it).
+    /// <see cref="ReduceLROnPlateau"/> is attached, as Keras logs it). With weights the loss is the weighted loss.
     /// </returns>
     /// <remarks>
     /// A batch whose loss is NaN or infinite throws <see cref="NonFiniteLossException"/> before its update, unless a
@@ -88,7 +101,7 @@ public abstract partial class CompiledModel
     /// </remarks>
     public History Fit(Dataset train, Dataset? validation, int batchSize, int epochs, Optimizer optimizer,
         IEnumerable<Callback>? callbacks = null, int verbose = 1, bool shuffle = true, Metric[]? metrics = null,
-        double validationSplit = 0, int initialEpoch = 0)
+        double validationSplit = 0, int initialEpoch = 0, float[]? sampleWeight = null, IReadOnlyDictionary<int, float>? classWeight = null)
     {
         // Everything is checked before any state changes.
         ArgumentNullException.ThrowIfNull(train);
@@ -132,6 +145,9 @@ public abstract partial class CompiledModel
             trainRows = splitAt;
         }
 
+        // Keras' sample_weight or class_weight as one weight per training row, checked and computed once per Fit.
+        float[]? rowWeights = TrainingWeights(train, trainRows, sampleWeight, classWeight);
+
         Callback[] hooks = callbacks is null ? [] : [.. callbacks];
         bool logsLearningRate = false;
         bool toleratesNonFiniteLoss = false;
@@ -154,15 +170,6 @@ public abstract partial class CompiledModel
 
         var printer = new ProgressPrinter(verbose, OutputOverride);
         PrepareTraining(optimizer);
-
-        // Keras' BackupAndRestore: the backup an interrupted run left is restored, and training continues after its last epoch.
-        foreach (Callback hook in hooks)
-        {
-            if (hook is BackupAndRestore backup && backup.Restore(this, optimizer, hooks) is int done)
-            {
-                initialEpoch = Math.Max(initialEpoch, done);
-            }
-        }
 
         string[] keys = LogKeys(bindings, validation is not null, logsLearningRate);
         var history = new History(keys);
@@ -226,8 +233,8 @@ public abstract partial class CompiledModel
                     int first = step * stepRows;
                     ReadOnlySpan<int> rows = order.AsSpan(first, Math.Min(stepRows, trainRows - first));
                     float loss = fullBatch
-                        ? AccumulateFullBatch(train, rows, trainRows, bindings, metricSums, epoch, epochs, step, steps)
-                        : TrainBatch(train, rows, optimizer, bindings, metricSums, epoch, epochs, step, steps);
+                        ? AccumulateFullBatch(train, rows, trainRows, bindings, metricSums, epoch, epochs, step, steps, rowWeights)
+                        : TrainBatch(train, rows, optimizer, bindings, metricSums, epoch, epochs, step, steps, rowWeights);
                     lossSum += (double)loss * rows.Length;
                     rowsSeen += rows.Length;
                     printer.Step(step + 1, steps, start, lossSum / rowsSeen);
@@ -280,11 +287,6 @@ public abstract partial class CompiledModel
                     hook.OnEpochEnd(epoch, logs);
                 }
 
-                foreach (Callback hook in hooks)
-                {
-                    (hook as BackupAndRestore)?.Backup(epoch);
-                }
-
                 if (StopTraining)
                 {
                     break;
@@ -335,15 +337,20 @@ public abstract partial class CompiledModel
     /// One training step on the given rows: stage and upload them, zero the gradients, forward in training mode,
     /// loss (read back and checked), metrics, backward, clip and update. Allocates nothing.
     /// </summary>
-    /// <returns>The batch's mean loss, before the update.</returns>
+    /// <returns>The batch's mean loss (weighted when rowWeights, every training row's weight indexed like rows' entries, is given), before the update.</returns>
     internal float TrainBatch(Dataset data, ReadOnlySpan<int> rows, Optimizer optimizer, MetricBinding[] metrics,
-        Span<double> metricSums, int epoch, int epochs, int step, int steps)
+        Span<double> metricSums, int epoch, int epochs, int step, int steps, float[]? rowWeights = null)
     {
         int batch = rows.Length;
         StageRows(data, rows);
+        if (rowWeights is not null)
+        {
+            StageWeights(rowWeights, rows);
+        }
+
         Backend.Fill(GradientRegion, 0f);
         Forward(batch, training: true);
-        ComputeLoss(batch, 1f / batch, withGradient: true);
+        ComputeLoss(batch, 1f / batch, withGradient: true, weighted: rowWeights is not null);
         AddRegularization(withGradient: true);
         float loss = ReadLoss(epoch, epochs, step, steps);
         AccumulateMetrics(batch, metrics, metricSums);
@@ -369,10 +376,26 @@ public abstract partial class CompiledModel
     /// <param name="optimizer">The update rule.</param>
     /// <returns>The batch's mean loss, before the update.</returns>
     /// <remarks>For a model with several inputs, use <see cref="TrainOnBatch(IReadOnlyList{float[]}, ReadOnlySpan{float}, Optimizer)"/>.</remarks>
-    public float TrainOnBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> targets, Optimizer optimizer)
+    public float TrainOnBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> targets, Optimizer optimizer) =>
+        TrainOnBatch(features, targets, optimizer, sampleWeight: null, classWeight: null);
+
+    /// <summary>
+    /// <see cref="TrainOnBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, Optimizer)"/> with Keras' <c>sample_weight</c>
+    /// or <c>class_weight</c> (as <see cref="Fit"/> takes them): the step's loss is sum(w l) / B and each row's gradient
+    /// is scaled by its weight. The weights are checked with the batch, before any state changes. Allocates nothing
+    /// once the optimizer is bound.
+    /// </summary>
+    /// <param name="features">The batch's rows, <see cref="ModelLayout.InputSize"/> floats each, row-major.</param>
+    /// <param name="targets">The batch's targets, <see cref="ModelLayout.TargetSize"/> floats per row.</param>
+    /// <param name="optimizer">The update rule.</param>
+    /// <param name="sampleWeight">One finite weight per row, or null.</param>
+    /// <param name="classWeight">A weight per class index (1 for a class not in it), or null; not with <paramref name="sampleWeight"/>.</param>
+    /// <returns>The batch's weighted loss, before the update.</returns>
+    public float TrainOnBatch(ReadOnlySpan<float> features, ReadOnlySpan<float> targets, Optimizer optimizer,
+        float[]? sampleWeight = null, IReadOnlyDictionary<int, float>? classWeight = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        float loss = ComputeGradients(features, targets);
+        float loss = ComputeGradients(features, targets, sampleWeight, classWeight);
         ApplyGradients(optimizer);
         return loss;
     }
@@ -388,10 +411,25 @@ public abstract partial class CompiledModel
     /// <param name="targets">The batch's targets, <see cref="ModelLayout.TargetSize"/> floats per row.</param>
     /// <param name="optimizer">The update rule.</param>
     /// <returns>The batch's mean loss, before the update.</returns>
-    public float TrainOnBatch(IReadOnlyList<float[]> inputs, ReadOnlySpan<float> targets, Optimizer optimizer)
+    public float TrainOnBatch(IReadOnlyList<float[]> inputs, ReadOnlySpan<float> targets, Optimizer optimizer) =>
+        TrainOnBatch(inputs, targets, optimizer, sampleWeight: null, classWeight: null);
+
+    /// <summary>
+    /// <see cref="TrainOnBatch(IReadOnlyList{float[]}, ReadOnlySpan{float}, Optimizer)"/> with Keras' <c>sample_weight</c>
+    /// or <c>class_weight</c>, as <see cref="TrainOnBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, Optimizer, float[], IReadOnlyDictionary{int, float})"/>
+    /// takes them.
+    /// </summary>
+    /// <param name="inputs">One array per input: the batch's rows of that input's size, row-major.</param>
+    /// <param name="targets">The batch's targets, <see cref="ModelLayout.TargetSize"/> floats per row.</param>
+    /// <param name="optimizer">The update rule.</param>
+    /// <param name="sampleWeight">One finite weight per row, or null.</param>
+    /// <param name="classWeight">A weight per class index (1 for a class not in it), or null; not with <paramref name="sampleWeight"/>.</param>
+    /// <returns>The batch's weighted loss, before the update.</returns>
+    public float TrainOnBatch(IReadOnlyList<float[]> inputs, ReadOnlySpan<float> targets, Optimizer optimizer,
+        float[]? sampleWeight = null, IReadOnlyDictionary<int, float>? classWeight = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        float loss = ComputeGradients(inputs, targets);
+        float loss = ComputeGradients(inputs, targets, sampleWeight, classWeight);
         ApplyGradients(optimizer);
         return loss;
     }
@@ -473,12 +511,18 @@ public abstract partial class CompiledModel
 
     // Full-batch gradient descent: the gradient of the mean loss over all n rows, accumulated chunk by chunk
     // (each chunk's loss gradient scaled by 1 / n); the caller zeroes the gradients before and steps after.
-    private float AccumulateFullBatch(Dataset data, ReadOnlySpan<int> rows, int count, MetricBinding[] metrics, Span<double> metricSums, int epoch, int epochs, int step, int steps)
+    private float AccumulateFullBatch(Dataset data, ReadOnlySpan<int> rows, int count, MetricBinding[] metrics, Span<double> metricSums, int epoch, int epochs, int step, int steps,
+        float[]? rowWeights)
     {
         int batch = rows.Length;
         StageRows(data, rows);
+        if (rowWeights is not null)
+        {
+            StageWeights(rowWeights, rows);
+        }
+
         Forward(batch, training: true);
-        ComputeLoss(batch, 1f / count, withGradient: true);
+        ComputeLoss(batch, 1f / count, withGradient: true, weighted: rowWeights is not null);
         AddRegularization(withGradient: step == 0);
         float loss = ReadLoss(epoch, epochs, step, steps);
         AccumulateMetrics(batch, metrics, metricSums);
