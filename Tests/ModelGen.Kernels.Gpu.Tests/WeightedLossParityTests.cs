@@ -67,6 +67,40 @@ public sealed class WeightedLossParityTests(CpuAcceleratorFixture fixture)
         Assert.Equal(Array.ConvertAll(plainGradient, BitConverter.SingleToInt32Bits), Array.ConvertAll(weightedGradient, BitConverter.SingleToInt32Bits));
     }
 
+    /// <summary>
+    /// A whole weighted Fit (class weights, so every step copies its shuffled rows' weights to the sample-weight slot)
+    /// on ILGPU's CPU accelerator agrees with the CPU back end epoch by epoch, as unweighted training does.
+    /// </summary>
+    [Fact]
+    public void ClassWeightedFitMatchesCpuBackend()
+    {
+        var random = new Random(5);
+        float[] x = [.. Enumerable.Range(0, 60 * 4).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+        float[] y = [.. Enumerable.Range(0, 60).Select(r => (float)(r % 3))];
+        var classWeight = new Dictionary<int, float> { [0] = 3f, [2] = 0.5f };
+
+        History Run(Device device)
+        {
+            using var model = new Models.SoftmaxNet(batchCapacity: 16, seed: 4, device: device);
+            return model.Fit(new Dataset(x, 4, y, 1), null, 16, 3, new Adam(0.01f), verbose: 0, validationSplit: 0.2, classWeight: classWeight);
+        }
+
+        History cpu = Run(Device.Cpu(1));
+        History gpu = Run(GpuDevice.CpuAccelerator());
+        using var unweighted = new Models.SoftmaxNet(batchCapacity: 16, seed: 4, device: GpuDevice.CpuAccelerator());
+        History plain = unweighted.Fit(new Dataset(x, 4, y, 1), null, 16, 3, new Adam(0.01f), verbose: 0, validationSplit: 0.2);
+
+        foreach (string key in new[] { "loss", "val_loss" })
+        {
+            for (int epoch = 0; epoch < 3; epoch++)
+            {
+                Assert.True(Math.Abs(cpu[key][epoch] - gpu[key][epoch]) <= 1e-4, $"epoch {epoch + 1} {key}: CPU {cpu[key][epoch]:R}, ILGPU {gpu[key][epoch]:R}");
+            }
+        }
+
+        Assert.NotEqual(plain["loss"][0], gpu["loss"][0]);
+    }
+
     [Fact]
     public void WeightsShorterThanTheBatch_Throw()
     {
