@@ -171,6 +171,15 @@ public abstract partial class CompiledModel
         var printer = new ProgressPrinter(verbose, OutputOverride);
         PrepareTraining(optimizer);
 
+        // Keras' BackupAndRestore: the backup an interrupted run left is restored, and training continues after its last epoch.
+        foreach (Callback hook in hooks)
+        {
+            if (hook is BackupAndRestore backup && backup.Restore(this, optimizer, hooks) is int done)
+            {
+                initialEpoch = Math.Max(initialEpoch, done);
+            }
+        }
+
         string[] keys = LogKeys(bindings, validation is not null, logsLearningRate);
         var history = new History(keys);
         var metricSums = new double[bindings.Length];
@@ -285,6 +294,11 @@ public abstract partial class CompiledModel
                 foreach (Callback hook in hooks)
                 {
                     hook.OnEpochEnd(epoch, logs);
+                }
+
+                foreach (Callback hook in hooks)
+                {
+                    (hook as BackupAndRestore)?.Backup(epoch);
                 }
 
                 if (StopTraining)
