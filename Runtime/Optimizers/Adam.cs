@@ -6,7 +6,7 @@ namespace ModelGen;
 /// Keras' Adam: m += (g - m)(1 - beta1), v += (g^2 - v)(1 - beta2),
 /// p -= lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon).
 /// </summary>
-public sealed class Adam : Optimizer
+public class Adam : Optimizer
 {
     /// <summary>Creates the optimizer with Keras' defaults and a constant learning rate.</summary>
     /// <param name="learningRate">The step size (1e-3).</param>
@@ -30,7 +30,8 @@ public sealed class Adam : Optimizer
     {
     }
 
-    private Adam(float learningRate, LearningRateSchedule? schedule, float beta1, float beta2, float epsilon, bool amsgrad)
+    /// <summary>The rule's hyperparameters, checked; for <see cref="AdamW"/>, which is Adam with a weight decay, as in Keras.</summary>
+    private protected Adam(float learningRate, LearningRateSchedule? schedule, float beta1, float beta2, float epsilon, bool amsgrad)
         : base(learningRate, schedule)
     {
         Beta1 = RequireFraction(beta1, nameof(beta1));

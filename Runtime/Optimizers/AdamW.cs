@@ -1,13 +1,11 @@
-using ModelGen.Kernels;
-
 namespace ModelGen;
 
 /// <summary>
-/// Keras' AdamW: <see cref="Adam"/> with decoupled weight decay, p -= p * weightDecay * lr before each Adam update,
-/// <see cref="Optimizer.WeightDecay"/> 0.004 unless given (Keras' default). The same as
-/// <c>new Adam(...) { WeightDecay = weightDecay }</c>, under its own name.
+/// Keras' AdamW: <see cref="Adam"/> (whose subclass it is, as in Keras) with decoupled weight decay,
+/// p -= p * weightDecay * lr before each Adam update, <see cref="Optimizer.WeightDecay"/> 0.004 unless given (Keras'
+/// default). The same as <c>new Adam(...) { WeightDecay = weightDecay }</c>, under its own name.
 /// </summary>
-public sealed class AdamW : Optimizer
+public sealed class AdamW : Adam
 {
     /// <summary>Creates the optimizer with Keras' defaults and a constant learning rate.</summary>
     /// <param name="learningRate">The step size (1e-3).</param>
@@ -17,9 +15,7 @@ public sealed class AdamW : Optimizer
     /// <param name="epsilon">Added to sqrt(v), positive (1e-7).</param>
     /// <param name="amsgrad">Keras' <c>amsgrad</c>: divide by the running maximum of v, velocity_hat, instead of v (false).</param>
     public AdamW(float learningRate = 1e-3f, float weightDecay = 0.004f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f, bool amsgrad = false)
-        : this(learningRate, null, weightDecay, beta1, beta2, epsilon, amsgrad)
-    {
-    }
+        : base(learningRate, null, beta1, beta2, epsilon, amsgrad) => WeightDecay = weightDecay;
 
     /// <summary>Creates the optimizer with Keras' defaults, its step size given by a schedule (Keras' <c>AdamW(learning_rate=schedule)</c>).</summary>
     /// <param name="learningRate">The schedule evaluated at <see cref="Optimizer.Iterations"/> before each update (the decay uses it too).</param>
@@ -29,47 +25,8 @@ public sealed class AdamW : Optimizer
     /// <param name="epsilon">Added to sqrt(v), positive (1e-7).</param>
     /// <param name="amsgrad">Keras' <c>amsgrad</c>: divide by the running maximum of v, velocity_hat, instead of v (false).</param>
     public AdamW(LearningRateSchedule learningRate, float weightDecay = 0.004f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f, bool amsgrad = false)
-        : this(0f, RequireSchedule(learningRate, nameof(learningRate)), weightDecay, beta1, beta2, epsilon, amsgrad)
-    {
-    }
-
-    private AdamW(float learningRate, LearningRateSchedule? schedule, float weightDecay, float beta1, float beta2, float epsilon, bool amsgrad)
-        : base(learningRate, schedule)
-    {
-        WeightDecay = weightDecay;
-        Beta1 = RequireFraction(beta1, nameof(beta1));
-        Beta2 = RequireFraction(beta2, nameof(beta2));
-        Epsilon = RequirePositive(epsilon, nameof(epsilon));
-        AmsGrad = amsgrad;
-    }
-
-    /// <summary>Decay of the first moment.</summary>
-    public float Beta1 { get; }
-
-    /// <summary>Decay of the second moment.</summary>
-    public float Beta2 { get; }
-
-    /// <summary>Added to the root of the second moment.</summary>
-    public float Epsilon { get; }
-
-    /// <summary>Whether the update divides by the running maximum of v (AMSGrad), kept in the third slot as Keras' velocity_hat.</summary>
-    public bool AmsGrad { get; }
+        : base(0f, RequireSchedule(learningRate, nameof(learningRate)), beta1, beta2, epsilon, amsgrad) => WeightDecay = weightDecay;
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> VariableNames => AmsGrad ? ["m", "v", "velocity_hat"] : ["m", "v"];
-
-    /// <inheritdoc/>
-    private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"AdamW(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon}{(AmsGrad ? ", amsgrad=True" : "")})");
-
-    private protected override void Update(IBackend backend, Buf parameters, Buf gradients, OptimizerSlots slots, float learningRate, int step)
-    {
-        if (AmsGrad)
-        {
-            backend.AmsGradStep(parameters, gradients, slots.First, slots.Second, slots.Third, learningRate, Beta1, Beta2, Epsilon, step);
-        }
-        else
-        {
-            backend.AdamStep(parameters, gradients, slots.First, slots.Second, learningRate, Beta1, Beta2, Epsilon, step);
-        }
-    }
+    private protected override string DescribeRule() => "AdamW" + base.DescribeRule()["Adam".Length..];
 }
