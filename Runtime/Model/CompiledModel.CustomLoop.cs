@@ -173,6 +173,23 @@ public abstract partial class CompiledModel
         optimizer.Apply(Backend, Layout, TrainableRegion, GradientRegion, OptimizerSlots);
     }
 
+    /// <summary>
+    /// Keras' <c>optimizer.finalize_variable_values(model.trainable_variables)</c>: with <see cref="Optimizer.UseEma"/>, the
+    /// trainable parameters take the moving average <paramref name="optimizer"/> kept; nothing changes otherwise. Fit
+    /// does this after its last epoch; a custom loop calls it when it is done.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="optimizer"/> has not trained this model.</exception>
+    public void FinalizeVariableValues(Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (!ReferenceEquals(Optimizer, optimizer))
+        {
+            throw new InvalidOperationException($"This {optimizer.GetType().Name} has not trained {Layout.Name}: its moving average is not in the model.");
+        }
+
+        optimizer.FinalizeVariableValues(Backend, TrainableRegion, OptimizerSlots);
+    }
+
     // Zero the gradients, forward in training mode, loss (read and checked; weighted by the staged weights when
     // weighted), backward: a training step without its update.
     private float GradientsUploaded(int batch, bool weighted)

@@ -312,6 +312,8 @@ public abstract partial class CompiledModel
             _toleratesNonFiniteLoss = false;
         }
 
+        // Keras' fit: optimizer.finalize_variable_values (EMA's average into the weights) before on_train_end.
+        optimizer.FinalizeVariableValues(Backend, TrainableRegion, OptimizerSlots);
         foreach (Callback hook in hooks)
         {
             hook.OnTrainEnd(lastLogs);

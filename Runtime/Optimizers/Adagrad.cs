@@ -49,7 +49,7 @@ public sealed class Adagrad : Optimizer
     }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> VariableNames => ["accumulator"];
+    private protected override IReadOnlyList<string> RuleVariableNames => ["accumulator"];
 
     /// <inheritdoc/>
     private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adagrad(initial_accumulator_value={InitialAccumulator}, epsilon={Epsilon})");

@@ -53,7 +53,7 @@ public class Adam : Optimizer
     public bool AmsGrad { get; }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> VariableNames => AmsGrad ? ["m", "v", "velocity_hat"] : ["m", "v"];
+    private protected override IReadOnlyList<string> RuleVariableNames => AmsGrad ? ["m", "v", "velocity_hat"] : ["m", "v"];
 
     /// <inheritdoc/>
     private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adam(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon}{(AmsGrad ? ", amsgrad=True" : "")})");

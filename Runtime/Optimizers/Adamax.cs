@@ -46,7 +46,7 @@ public sealed class Adamax : Optimizer
     public float Epsilon { get; }
 
     /// <summary>The first moment <c>m</c> and the exponentially weighted infinity norm <c>u</c>.</summary>
-    public override IReadOnlyList<string> VariableNames => ["m", "u"];
+    private protected override IReadOnlyList<string> RuleVariableNames => ["m", "u"];
 
     /// <inheritdoc/>
     private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adamax(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon})");

@@ -52,7 +52,7 @@ public sealed class Lion : Optimizer
     public float Beta2 { get; }
 
     /// <summary>The momentum <c>m</c>.</summary>
-    public override IReadOnlyList<string> VariableNames => ["m"];
+    private protected override IReadOnlyList<string> RuleVariableNames => ["m"];
 
     /// <inheritdoc/>
     private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Lion(beta_1={Beta1}, beta_2={Beta2})");

@@ -62,7 +62,7 @@ public sealed class Nadam : Optimizer
     public float MomentumProduct => ProductAfter(Iterations);
 
     /// <summary>The first moment <c>m</c> and the second moment <c>v</c>.</summary>
-    public override IReadOnlyList<string> VariableNames => ["m", "v"];
+    private protected override IReadOnlyList<string> RuleVariableNames => ["m", "v"];
 
     /// <inheritdoc/>
     private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Nadam(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon})");

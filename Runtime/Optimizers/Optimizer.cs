@@ -18,6 +18,9 @@ public abstract class Optimizer
     private float? _globalClipNorm;
     private float? _clipValue;
     private float _weightDecay;
+    private bool _useEma;
+    private float _emaMomentum = 0.99f;
+    private int? _emaOverwriteFrequency;
     private System.Text.RegularExpressions.Regex? _decayExclusion;
 
     // The decayed trainable tensors of the last layout seen, found once so that a step allocates nothing.
@@ -151,12 +154,72 @@ public abstract class Optimizer
     public int Iterations { get; private set; }
 
     /// <summary>
-    /// The names of the optimizer's per-parameter variables, Keras' (<c>m</c> and <c>v</c> for Adam, AdamW and Nadam,
-    /// <c>m</c> and <c>u</c> for Adamax, <c>m</c> for Lion, <c>momentum</c> for SGD with momentum, <c>velocity</c> for
-    /// RMSprop, <c>accumulator</c> for Adagrad), in the order of the model's
+    /// The names of the optimizer's per-parameter variables, Keras' (<c>m</c> and <c>v</c> for Adam, AdamW and Nadam, then
+    /// <c>velocity_hat</c> with amsgrad; <c>m</c> and <c>u</c> for Adamax, <c>m</c> for Lion, <c>momentum</c> for SGD with
+    /// momentum, <c>velocity</c> for RMSprop, then <c>momentum</c> and <c>average_gradient</c> when it has them,
+    /// <c>accumulator</c> for Adagrad; <c>average</c> last with <see cref="UseEma"/>), in the order of the model's
     /// optimizer slots; each holds one float per trainable parameter float. Empty for an optimizer without state.
     /// </summary>
-    public virtual IReadOnlyList<string> VariableNames => [];
+    public IReadOnlyList<string> VariableNames => UseEma ? [.. RuleVariableNames, "average"] : RuleVariableNames;
+
+    /// <summary>The update rule's own variables, without EMA's average.</summary>
+    private protected virtual IReadOnlyList<string> RuleVariableNames => [];
+
+    /// <summary>
+    /// Keras' <c>use_ema</c>: an exponential moving average of the trainable parameters is kept after every update,
+    /// average = m * average + (1 - m) * p with m = <see cref="EmaMomentum"/> (0 on the first update, so it starts at
+    /// the parameters), in the optimizer slot after the rule's variables (named <c>average</c>). <see cref="CompiledModel.Fit"/>
+    /// overwrites the parameters with it after the last epoch (Keras' <c>finalize_variable_values</c>; a custom loop calls
+    /// <see cref="CompiledModel.FinalizeVariableValues"/>), and every <see cref="EmaOverwriteFrequency"/> steps when set.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The rule already uses all three slots (Adam with amsgrad, RMSprop with momentum and centered).</exception>
+    public bool UseEma
+    {
+        get => _useEma;
+        init
+        {
+            if (value && RuleVariableNames.Count >= 3)
+            {
+                throw new NotSupportedException(
+                    $"UseEma keeps the moving average in a free optimizer slot, but {DescribeRule()} uses all three ({string.Join(", ", RuleVariableNames)}); drop one of its options or EMA.");
+            }
+
+            _useEma = value;
+        }
+    }
+
+    /// <summary>Keras' <c>ema_momentum</c>, in [0, 1] (0.99): the weight of the old average at each update.</summary>
+    public float EmaMomentum
+    {
+        get => _emaMomentum;
+        init
+        {
+            if (!(value >= 0f && value <= 1f))
+            {
+                throw new ArgumentOutOfRangeException(nameof(EmaMomentum), value, $"EmaMomentum must lie in [0, 1], but it is {value}.");
+            }
+
+            _emaMomentum = value;
+        }
+    }
+
+    /// <summary>
+    /// Keras' <c>ema_overwrite_frequency</c>: with <see cref="UseEma"/>, the parameters are overwritten with their average
+    /// after every this many updates; null (the default) only at the end of Fit.
+    /// </summary>
+    public int? EmaOverwriteFrequency
+    {
+        get => _emaOverwriteFrequency;
+        init
+        {
+            if (value is < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(EmaOverwriteFrequency), value, $"EmaOverwriteFrequency must be at least 1 or null, but it is {value}.");
+            }
+
+            _emaOverwriteFrequency = value;
+        }
+    }
 
     /// <summary>Sets the step count when a checkpoint restores the optimizer's state.</summary>
     internal void RestoreIterations(int iterations) => Iterations = iterations;
@@ -169,13 +232,28 @@ public abstract class Optimizer
     internal string Describe()
     {
         string rule = DescribeRule();
-        if (_weightDecay == 0f)
+        var extra = new List<string>();
+        if (_weightDecay != 0f)
+        {
+            extra.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"weight_decay={_weightDecay}"));
+        }
+
+        if (_useEma)
+        {
+            extra.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"use_ema=True, ema_momentum={_emaMomentum}"));
+            if (_emaOverwriteFrequency is int frequency)
+            {
+                extra.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ema_overwrite_frequency={frequency}"));
+            }
+        }
+
+        if (extra.Count == 0)
         {
             return rule;
         }
 
-        string decay = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"weight_decay={_weightDecay}");
-        return rule.EndsWith(')') ? $"{rule[..^1]}, {decay})" : $"{rule}({decay})";
+        string options = string.Join(", ", extra);
+        return rule.EndsWith(')') ? $"{rule[..^1]}, {options})" : $"{rule}({options})";
     }
 
     /// <summary>The kind and the rule's own hyperparameters, <c>Adam(beta_1=0.9, ...)</c>, for <see cref="Describe"/>.</summary>
@@ -235,6 +313,37 @@ public abstract class Optimizer
 
         Iterations++;
         Update(backend, parameters, gradients, slots, learningRate, Iterations);
+        if (_useEma)
+        {
+            // Keras' _update_model_variables_moving_average, with iterations still the count before this update.
+            Buf average = slots[RuleVariableNames.Count];
+            int before = Iterations - 1;
+            if (before == 0)
+            {
+                backend.Copy(parameters, average);
+            }
+            else
+            {
+                backend.Axpby(_emaMomentum, average, 1f - _emaMomentum, parameters, average, parameters.Length);
+            }
+
+            if (_emaOverwriteFrequency is int frequency && (before + 1) % frequency == 0)
+            {
+                backend.Copy(average, parameters);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keras' <c>finalize_variable_values</c>: with <see cref="UseEma"/> and at least one update, the parameters take their
+    /// moving average; otherwise nothing changes.
+    /// </summary>
+    internal void FinalizeVariableValues(IBackend backend, Buf parameters, OptimizerSlots slots)
+    {
+        if (_useEma && Iterations > 0)
+        {
+            backend.Copy(slots[RuleVariableNames.Count], parameters);
+        }
     }
 
     /// <summary>The trainable tensors of <paramref name="layout"/> that weight decay shrinks, found on the first step with it.</summary>
@@ -332,4 +441,8 @@ public abstract class Optimizer
 /// <param name="First">The first slot (Adam's m, RMSprop's velocity, SGD's momentum, Adagrad's accumulator).</param>
 /// <param name="Second">The second slot (Adam's v, RMSprop's momentum).</param>
 /// <param name="Third">The third slot (AMSGrad's velocity_hat, centred RMSprop's average_gradient).</param>
-internal readonly record struct OptimizerSlots(Buf First, Buf Second, Buf Third);
+internal readonly record struct OptimizerSlots(Buf First, Buf Second, Buf Third)
+{
+    /// <summary>The slot of 0-based index <paramref name="index"/>.</summary>
+    public Buf this[int index] => index switch { 0 => First, 1 => Second, _ => Third };
+}

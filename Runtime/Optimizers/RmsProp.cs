@@ -54,7 +54,7 @@ public sealed class RmsProp : Optimizer
 
     /// <inheritdoc/>
     /// <remarks>velocity, then momentum when <see cref="Momentum"/> is not 0, then average_gradient when <see cref="Centered"/> (Keras 3's names).</remarks>
-    public override IReadOnlyList<string> VariableNames => (Momentum != 0f, Centered) switch
+    private protected override IReadOnlyList<string> RuleVariableNames => (Momentum != 0f, Centered) switch
     {
         (false, false) => ["velocity"],
         (true, false) => ["velocity", "momentum"],

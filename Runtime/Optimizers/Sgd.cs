@@ -40,7 +40,7 @@ public sealed class Sgd : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> VariableNames => Momentum == 0f ? [] : ["momentum"];
+    private protected override IReadOnlyList<string> RuleVariableNames => Momentum == 0f ? [] : ["momentum"];
 
     /// <inheritdoc/>
     private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SGD(momentum={Momentum}, nesterov={Nesterov})");

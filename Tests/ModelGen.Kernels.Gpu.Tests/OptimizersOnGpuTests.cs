@@ -4,7 +4,7 @@ namespace ModelGen.Kernels.Gpu.Tests;
 
 /// <summary>
 /// Issue 14's optimizers through a whole Fit on ILGPU's CPU accelerator against the CPU SIMD back end: Adam's amsgrad,
-/// RMSprop with momentum and centred, AdamW with an exclusion from its decay, Adamax, Nadam and Lion, each on a schedule
+/// RMSprop with momentum and centred, AdamW with an exclusion from its decay, Adamax, Nadam, Lion and Adam with EMA, each on a schedule
 /// or a constant rate, epoch by epoch; the kernels' element-wise parity is in the parity suite.
 /// </summary>
 public sealed class OptimizersOnGpuTests
@@ -12,7 +12,7 @@ public sealed class OptimizersOnGpuTests
     /// <summary>Per-epoch loss, absolute: the back ends differ only in summation order (GEMM, reductions).</summary>
     private const double EpochLossTolerance = 1e-3;
 
-    public static TheoryData<string> Rules => ["amsgrad", "rmsprop-centered-momentum", "adamw-excluding-bias", "adamax", "nadam", "lion"];
+    public static TheoryData<string> Rules => ["amsgrad", "rmsprop-centered-momentum", "adamw-excluding-bias", "adamax", "nadam", "lion", "adam-ema"];
 
     [Theory]
     [MemberData(nameof(Rules))]
@@ -49,6 +49,8 @@ public sealed class OptimizersOnGpuTests
                 return adamW;
             case "adamax":
                 return new Adamax(new InverseTimeDecay(0.01f, 10, 0.5f));
+            case "adam-ema":
+                return new Adam(0.01f) { UseEma = true, EmaMomentum = 0.9f, EmaOverwriteFrequency = 7 };
             case "nadam":
                 return new Nadam(0.005f);
             default:

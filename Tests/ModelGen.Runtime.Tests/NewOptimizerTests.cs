@@ -447,13 +447,98 @@ public sealed class NewOptimizerTests : IDisposable
         Assert.Equal(Train(new AdamW(0.1f, weightDecay: 0.5f)), Train(Excluding(new AdamW(0.1f, weightDecay: 0.5f), "no such tensor")));
     }
 
+    [Fact]
+    public void EmaKeepsKerasMovingAverageAndFinalizingWritesItToTheWeights()
+    {
+        // Keras' use_ema: after each SGD update p -= 0.1 g, average = m average + (1 - m) p, with m = 0 on the first update.
+        using var model = new LinearNet(batchCapacity: 4, device: Device.Cpu(1));
+        model.WriteWeights(s_start);
+        var sgd = new Sgd(0.1f) { UseEma = true, EmaMomentum = 0.5f };
+        Assert.Equal(["average"], sgd.VariableNames);
+        for (int t = 0; t < Steps; t++)
+        {
+            model.TrainOnBatch(s_features, s_targets, sgd);
+        }
+
+        double[] p = Start(), average = new double[3];
+        for (int t = 1; t <= Steps; t++)
+        {
+            double[] g = Gradient(p);
+            double m = t == 1 ? 0 : 0.5;
+            for (int i = 0; i < 3; i++)
+            {
+                p[i] -= 0.1 * g[i];
+                average[i] = m * average[i] + (1 - m) * p[i];
+            }
+        }
+
+        AssertClose(p, Weights(model));
+        var kept = new float[3];
+        model.ReadOptimizerVariable(sgd, "average", kept);
+        AssertClose(average, kept);
+        model.FinalizeVariableValues(sgd);
+        Assert.Equal(kept, Weights(model));
+        Assert.Throws<InvalidOperationException>(() => model.FinalizeVariableValues(new Sgd { UseEma = true }));
+    }
+
+    [Fact]
+    public void FitEndsWithTheAverageAndOverwritesItEveryFrequencySteps()
+    {
+        // One step per epoch (both rows in one batch, no shuffling): Fit's three epochs are three TrainOnBatch steps,
+        // and its weights at the end are the average.
+        var fitted = new Adam(0.1f) { UseEma = true };
+        using var model = new LinearNet(batchCapacity: 4, device: Device.Cpu(1));
+        model.WriteWeights(s_start);
+        model.Fit(new Dataset(s_features, 2, s_targets, 1), null, batchSize: 2, epochs: 3, fitted, verbose: 0, shuffle: false);
+
+        var stepped = new Adam(0.1f) { UseEma = true };
+        using var other = new LinearNet(batchCapacity: 4, device: Device.Cpu(1));
+        other.WriteWeights(s_start);
+        for (int t = 0; t < 3; t++)
+        {
+            other.TrainOnBatch(s_features, s_targets, stepped);
+        }
+
+        var average = new float[3];
+        other.ReadOptimizerVariable(stepped, "average", average);
+        Assert.NotEqual(average, Weights(other));
+        Assert.Equal(average, Weights(model));
+
+        // ema_overwrite_frequency 2: after steps 2 and 4 the weights are the average, Adam's moments continue.
+        var overwriting = new Adam(0.1f) { UseEma = true, EmaOverwriteFrequency = 2 };
+        using var third = new LinearNet(batchCapacity: 4, device: Device.Cpu(1));
+        third.WriteWeights(s_start);
+        third.TrainOnBatch(s_features, s_targets, overwriting);
+        third.TrainOnBatch(s_features, s_targets, overwriting);
+        third.ReadOptimizerVariable(overwriting, "average", average);
+        Assert.Equal(average, Weights(third));
+        third.TrainOnBatch(s_features, s_targets, overwriting);
+        third.ReadOptimizerVariable(overwriting, "average", average);
+        Assert.NotEqual(average, Weights(third));
+    }
+
+    [Fact]
+    public void EmaOptionsAreCheckedAndDescribed()
+    {
+        Assert.Equal(["m", "v", "average"], new Adam { UseEma = true }.VariableNames);
+        Assert.Equal("Adam(beta_1=0.9, beta_2=0.999, epsilon=1E-07, use_ema=True, ema_momentum=0.99)", new Adam { UseEma = true }.Describe());
+        Assert.Equal("SGD(momentum=0, nesterov=False, weight_decay=0.1, use_ema=True, ema_momentum=0.9, ema_overwrite_frequency=5)",
+            new Sgd { WeightDecay = 0.1f, UseEma = true, EmaMomentum = 0.9f, EmaOverwriteFrequency = 5 }.Describe());
+        Assert.Contains("uses all three", Assert.Throws<NotSupportedException>(() => new Adam(amsgrad: true) { UseEma = true }).Message, StringComparison.Ordinal);
+        Assert.Throws<NotSupportedException>(() => new RmsProp(momentum: 0.9f, centered: true) { UseEma = true });
+        Assert.Equal(["velocity", "average_gradient", "average"], new RmsProp(centered: true) { UseEma = true }.VariableNames);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Adam { EmaMomentum = 1.5f });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Adam { EmaOverwriteFrequency = 0 });
+        Assert.Equal((false, 0.99f, (int?)null), (new Adam().UseEma, new Adam().EmaMomentum, new Adam().EmaOverwriteFrequency));
+    }
+
     private static Optimizer Excluding(Optimizer optimizer, params string[] patterns)
     {
         optimizer.ExcludeFromWeightDecay(patterns);
         return optimizer;
     }
 
-    public static TheoryData<string> CheckpointedRules => ["adamw", "adamax", "nadam", "lion", "nadam-decay", "amsgrad", "rmsprop-centered-momentum"];
+    public static TheoryData<string> CheckpointedRules => ["adamw", "adamax", "nadam", "lion", "nadam-decay", "amsgrad", "rmsprop-centered-momentum", "nadam-ema"];
 
     [Theory]
     [MemberData(nameof(CheckpointedRules))]
@@ -469,6 +554,7 @@ public sealed class NewOptimizerTests : IDisposable
             "lion" => new Lion(learningRate: 0.01f),
             "amsgrad" => new AdamW(learningRate: 0.05f, amsgrad: true),
             "rmsprop-centered-momentum" => new RmsProp(0.05f, momentum: 0.9f, centered: true),
+            "nadam-ema" => new Nadam(0.05f) { UseEma = true, EmaMomentum = 0.7f, EmaOverwriteFrequency = 3 },
             _ => new Nadam(new ExponentialDecay(0.05f, 2, 0.7f)) { WeightDecay = 0.1f },
         };
 
