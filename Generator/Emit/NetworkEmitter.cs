@@ -41,6 +41,8 @@ internal static class NetworkEmitter
             WriteComputeLoss(writer, plan);
             writer.WriteLine();
             WriteBackward(writer, plan);
+            writer.WriteLine();
+            WriteBuildOnnx(writer, plan);
         }
 
         string hintName = (network.Namespace is null ? "" : network.Namespace + ".") + network.ClassName + ".g.cs";
@@ -310,6 +312,30 @@ internal static class NetworkEmitter
                     withGradient ? {Buffers.Act(plan.LossGradientSlot, width)} : default, {Buffers.Fixed("LossSlot", 1)}, batch, {width}, gradScale,
                     weighted ? {Buffers.Act("SampleWeightSlot", 1)} : default);
                 """);
+        }
+    }
+
+    // The inference graph for ExportOnnx: each layer kind's ONNX step in order, from the input value to the output value.
+    private static void WriteBuildOnnx(IndentedTextWriter writer, NetworkPlan plan)
+    {
+        writer.WriteLine("/// <inheritdoc/>");
+        using (writer.WriteBlock("protected override string BuildOnnx(global::ModelGen.Onnx.OnnxGraph g, global::System.Collections.Generic.IReadOnlyList<string> inputs)"))
+        {
+            if (plan.Network.Graph is not null)
+            {
+                writer.WriteLine($"return g.Unsupported(\"graph model\", {Literals.String(plan.Network.ClassName)});");
+                return;
+            }
+
+            writer.WriteLine("string x = inputs[0];");
+            foreach (var layer in plan.Layers)
+            {
+                writer.WriteLine();
+                writer.WriteLine($"// {layer.Spec.Name}: {layer.Kind.Describe(layer.Spec)}  {layer.Input} -> {layer.Output}");
+                layer.Kind.EmitOnnx(writer, layer);
+            }
+
+            writer.WriteLine("return x;");
         }
     }
 

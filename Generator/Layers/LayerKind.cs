@@ -161,4 +161,15 @@ internal abstract class LayerKind
     public virtual void EmitBackward(IndentedTextWriter writer, LayerPlan layer)
     {
     }
+
+    // ---- ONNX: the inference graph, for CompiledModel.ExportOnnx.
+
+    /// <summary>
+    /// Writes the layer's ONNX nodes into the generated <c>BuildOnnx</c>: statements over the graph <c>g</c> that take the
+    /// value named by the local <c>x</c> (the layer's input, batch first, then <see cref="LayerPlan.Input"/>) to the layer's
+    /// output at inference and leave its name in <c>x</c>, each node named after the layer (see <see cref="OnnxEmit"/>).
+    /// Abstract, so that a kind cannot be added without saying how it exports: a kind with no ONNX form yet writes
+    /// <see cref="OnnxEmit.Unsupported"/>, which refuses the export at run time with the kind's name.
+    /// </summary>
+    public abstract void EmitOnnx(IndentedTextWriter writer, LayerPlan layer);
 }

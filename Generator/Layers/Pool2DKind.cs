@@ -90,4 +90,16 @@ internal abstract class Pool2DKind : LayerKind
         return new Pool2DGeometry(channels, inHeight, inWidth, height, width, strideHeight, strideWidth,
             ((inHeight - height) / strideHeight) + 1, ((inWidth - width) / strideWidth) + 1);
     }
+
+    /// <summary>The ONNX operator: MaxPool or AveragePool.</summary>
+    protected abstract string OnnxOperator { get; }
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        // Valid padding: the window never covers padding, so AveragePool's count_include_pad does not matter.
+        var g = Geometry(layer.Spec, layer.Input);
+        OnnxEmit.Node(writer, OnnxOperator, layer.Spec.Name, ["x"],
+            OnnxEmit.Ints("kernel_shape", g.PoolHeight, g.PoolWidth), OnnxEmit.Ints("strides", g.StrideHeight, g.StrideWidth));
+    }
 }

@@ -364,4 +364,10 @@ internal abstract class RecurrentKind : LayerKind
     protected readonly record struct StepViews(
         string Projection, string BiasIh, string BiasHh, string Previous, string State, string PreviousCell, string Cell,
         string Gates, string Mask, string DSequence, string RecurrentGradients, int Units);
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        OnnxEmit.Unsupported(writer, layer);
+    }
 }

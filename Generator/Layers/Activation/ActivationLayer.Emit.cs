@@ -34,4 +34,17 @@ internal sealed partial class ActivationLayer
         writer.WriteLine($"// {spec.Name}: through {spec.Function} in place");
         writer.WriteLine($"k.ActivationBackward({Buffers.Act(layer.OutputSlot, width)}, {dy}, {dy}, batch, {width}, {Literals.Activation(spec.Function)});");
     }
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        var spec = (ActivationSpec)layer.Spec;
+        if (spec.Function == ActivationFunction.Linear)
+        {
+            OnnxEmit.Node(writer, "Identity", spec.Name, ["x"]);
+            return;
+        }
+
+        OnnxEmit.Activation(writer, spec.Function, spec.Name);
+    }
 }

@@ -31,4 +31,7 @@ internal sealed class AvgPool2DLayer : Pool2DKind
         writer.WriteLine($"// {layer.Spec.Name}: dx {layer.Input} = dy / ({g.PoolHeight} * {g.PoolWidth}) over each window");
         writer.WriteLine($"k.AvgPool2DBackward({Buffers.Act(layer.OutputGradient!, layer.OutputWidth)}, {Buffers.Act(layer.InputGradient!, layer.InputWidth)}, batch, {g.Literal});");
     }
+
+    /// <inheritdoc/>
+    protected override string OnnxOperator => "AveragePool";
 }

@@ -107,4 +107,15 @@ internal sealed partial class BatchNormLayer
                 {Buffers.Gradient(layer.Id + "Weight", channels)}, {Buffers.Gradient(layer.Id + "Bias", channels)}, {Buffers.Fixed(layer.Id + "SavedMean", channels)}, {Buffers.Fixed(layer.Id + "SavedInvStd", channels)}, {dims});
             """);
     }
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        // Inference: the running statistics, (x - mean) / sqrt(var + epsilon) * gamma + beta per feature or channel.
+        var spec = (BatchNormSpec)layer.Spec;
+        string name = spec.Name;
+        OnnxEmit.Node(writer, "BatchNormalization", name,
+            ["x", OnnxEmit.Parameter(name + ".weight"), OnnxEmit.Parameter(name + ".bias"), OnnxEmit.Parameter(name + ".running_mean"), OnnxEmit.Parameter(name + ".running_var")],
+            OnnxEmit.Float("epsilon", spec.Epsilon));
+    }
 }

@@ -68,4 +68,23 @@ internal sealed partial class Conv2DLayer
                 batch, {g.Literal});
             """);
     }
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        // Keras' same padding puts the odd extra row and column at the bottom and right: explicit pads, as the kernels use.
+        var spec = (Conv2DSpec)layer.Spec;
+        var g = Geometry(spec, layer.Input);
+        int bottom = System.Math.Max(0, ((g.OutHeight - 1) * g.Stride) + g.KernelHeight - g.Height - g.PadTop);
+        int right = System.Math.Max(0, ((g.OutWidth - 1) * g.Stride) + g.KernelWidth - g.Width - g.PadLeft);
+        if (!spec.SamePadding)
+        {
+            bottom = right = 0;
+        }
+
+        OnnxEmit.Node(writer, "Conv", spec.Name, ["x", OnnxEmit.Parameter(spec.Name + ".weight"), OnnxEmit.Parameter(spec.Name + ".bias")],
+            OnnxEmit.Ints("kernel_shape", g.KernelHeight, g.KernelWidth), OnnxEmit.Ints("strides", g.Stride, g.Stride),
+            OnnxEmit.Ints("pads", g.PadTop, g.PadLeft, bottom, right));
+        OnnxEmit.Activation(writer, spec.Activation, spec.Name);
+    }
 }

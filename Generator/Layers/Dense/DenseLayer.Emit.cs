@@ -94,4 +94,14 @@ internal sealed partial class DenseLayer
             writer.WriteLine($"k.Gemm(false, false, {rows}, {inputs}, {units}, 1f, {dOutput}, {Buffers.Fixed(layer.Id + "Weight", inputs * units)}, 0f, {Buffers.Act(layer.InputGradient!, layer.InputWidth)});");
         }
     }
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        // y = x W^T + b (Gemm on (B, F), MatMul on a sequence), then the activation: what Predict returns, also when the
+        // training plan fuses the activation into the loss.
+        var spec = (DenseSpec)layer.Spec;
+        OnnxEmit.Linear(writer, spec.Name, layer.Input.Rank);
+        OnnxEmit.Activation(writer, spec.Activation, spec.Name);
+    }
 }

@@ -52,4 +52,11 @@ internal sealed partial class DropoutLayer
         writer.WriteLine($"// {layer.Spec.Name}: dx = dy * mask, in place");
         writer.WriteLine($"k.DropoutBackward({dy}, {Buffers.Act(layer.MaskSlot!, width)}, {dy});");
     }
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        // The identity at inference, kept as a node so the layer's name stays in the graph.
+        OnnxEmit.Node(writer, "Identity", layer.Spec.Name, ["x"]);
+    }
 }

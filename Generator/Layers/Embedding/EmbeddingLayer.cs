@@ -120,4 +120,13 @@ internal sealed class EmbeddingLayer : LayerKind
         writer.WriteLine($"// {spec.Name}: dWeight ({spec.Vocabulary}, {spec.Width}) += dy {layer.Output} added into the rows of the ids");
         writer.WriteLine($"k.EmbeddingBackward({Buffers.Act(layer.InputSlot, steps)}, {Buffers.Act(layer.OutputGradient!, layer.OutputWidth)}, {Buffers.Gradient(layer.Id + "Weight", spec.Vocabulary * spec.Width)}, batch, {steps}, {spec.Vocabulary}, {spec.Width});");
     }
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        // The ids arrive as floats holding integers: cast to int64, then gather the table's rows.
+        string name = layer.Spec.Name;
+        OnnxEmit.Node(writer, "Cast", name + ".ids", ["x"], OnnxEmit.Int("to", 7));
+        OnnxEmit.Node(writer, "Gather", name, [OnnxEmit.Parameter(name + ".weight"), "x"], OnnxEmit.Int("axis", 0));
+    }
 }

@@ -214,4 +214,14 @@ internal sealed class FeedForwardLayer : LayerKind
 
     /// <summary>Rows per sample: the steps of a sequence, else 1.</summary>
     private static int Steps(Shape input) => input.Rank == 2 ? input.Dimensions[0] : 1;
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        // linear1, the activation, (dropout: the identity at inference), linear2, on the last axis.
+        var spec = (FeedForwardSpec)layer.Spec;
+        OnnxEmit.Linear(writer, spec.Name + ".linear1", layer.Input.Rank);
+        OnnxEmit.Activation(writer, spec.Activation, spec.Name + ".linear1");
+        OnnxEmit.Linear(writer, spec.Name + ".linear2", layer.Input.Rank);
+    }
 }

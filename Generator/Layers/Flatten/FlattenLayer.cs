@@ -56,4 +56,10 @@ internal sealed class FlattenLayer : LayerKind
 
     public override void EmitBackward(IndentedTextWriter writer, LayerPlan layer) =>
         writer.WriteLine($"// {layer.Spec.Name}: dx {layer.Input} is dy {layer.Output}, the same floats");
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        OnnxEmit.Node(writer, "Flatten", layer.Spec.Name, ["x"], OnnxEmit.Int("axis", 1));
+    }
 }

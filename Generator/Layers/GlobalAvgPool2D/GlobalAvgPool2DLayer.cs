@@ -46,4 +46,12 @@ internal sealed class GlobalAvgPool2DLayer : LayerKind
         var (channels, height, width) = MapRules.Dimensions(input);
         return new Pool2DGeometry(channels, height, width, height, width, 1, 1, 1, 1).Literal;
     }
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        // (B, C, H, W) -> (B, C, 1, 1) -> (B, C).
+        OnnxEmit.Node(writer, "GlobalAveragePool", layer.Spec.Name + ".pool", ["x"]);
+        OnnxEmit.Node(writer, "Flatten", layer.Spec.Name, ["x"], OnnxEmit.Int("axis", 1));
+    }
 }

@@ -119,4 +119,12 @@ internal sealed class LayerNormLayer : LayerKind
 
     /// <summary>Rows per sample: every axis before the last taken together.</summary>
     private static int Rows(Shape input) => (int)(input.Size / Features(input));
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        var spec = (LayerNormSpec)layer.Spec;
+        OnnxEmit.Node(writer, "LayerNormalization", spec.Name, ["x", OnnxEmit.Parameter(spec.Name + ".weight"), OnnxEmit.Parameter(spec.Name + ".bias")],
+            OnnxEmit.Int("axis", -1), OnnxEmit.Float("epsilon", spec.Epsilon));
+    }
 }

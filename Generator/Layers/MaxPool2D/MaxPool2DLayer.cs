@@ -53,4 +53,7 @@ internal sealed class MaxPool2DLayer : Pool2DKind
         writer.WriteLine($"// {layer.Spec.Name}: dx {layer.Input} = dy routed to each window's arg-max{fused}");
         writer.WriteLine($"k.MaxPool2DBackward({Buffers.Act(layer.OutputGradient!, layer.OutputWidth)}, {Buffers.Act(layer.ScratchSlots[0], layer.OutputWidth)}, {relu}, {Buffers.Act(layer.InputGradient!, layer.InputWidth)}, batch, {g.Literal});");
     }
+
+    /// <inheritdoc/>
+    protected override string OnnxOperator => "MaxPool";
 }

@@ -298,4 +298,10 @@ internal sealed partial class MultiHeadAttentionLayer
         /// <summary>k and v blocks: 3 S KeyDim apart (self-attention), else 2 S KeyDim among k, v.</summary>
         public int KeyStride => Self ? 3 * Keys * KeyDim : 2 * Keys * KeyDim;
     }
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        OnnxEmit.Unsupported(writer, layer);
+    }
 }

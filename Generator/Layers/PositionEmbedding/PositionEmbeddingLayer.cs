@@ -96,4 +96,11 @@ internal sealed class PositionEmbeddingLayer : LayerKind
         writer.WriteLine($"// {layer.Spec.Name}: dWeight ({layer.Input.Elements}) += sum over the batch of dy {layer.Output}{input}");
         writer.WriteLine($"k.BiasBackward({Buffers.Act(layer.OutputGradient!, width)}, {Buffers.Gradient(layer.Id + "Weight", width)}, batch, {width});");
     }
+
+    /// <inheritdoc/>
+    public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
+    {
+        // (B, T, W) + the (T, W) table, broadcast over the batch.
+        OnnxEmit.Node(writer, "Add", layer.Spec.Name, ["x", OnnxEmit.Parameter(layer.Spec.Name + ".weight")]);
+    }
 }

@@ -1,0 +1,214 @@
+namespace ModelGen.Onnx;
+
+/// <summary>
+/// An attribute of an ONNX node: an integer, a float or a list of integers (the kinds ModelGen's layers need).
+/// </summary>
+public readonly record struct OnnxAttribute
+{
+    private OnnxAttribute(string name, int type, long integer, float real, long[]? integers)
+    {
+        Name = name;
+        Type = type;
+        Integer = integer;
+        Real = real;
+        Integers = integers;
+    }
+
+    /// <summary>The attribute's name (<c>transB</c>, <c>kernel_shape</c>, ...).</summary>
+    public string Name { get; }
+
+    internal int Type { get; }
+
+    internal long Integer { get; }
+
+    internal float Real { get; }
+
+    internal long[]? Integers { get; }
+
+    /// <summary>An integer attribute.</summary>
+    public static OnnxAttribute Int(string name, long value) => new(name, 2, value, 0, null);
+
+    /// <summary>A float attribute.</summary>
+    public static OnnxAttribute Float(string name, float value) => new(name, 1, 0, value, null);
+
+    /// <summary>A list-of-integers attribute.</summary>
+    public static OnnxAttribute Ints(string name, params long[] values) => new(name, 7, 0, 0, values);
+}
+
+/// <summary>
+/// The inference graph of one model as the generated <c>BuildOnnx</c> writes it, node by node in topological order,
+/// for <see cref="CompiledModel.ExportOnnx"/>: the model's parameters become initializers under their PyTorch names,
+/// each layer's nodes keep the layer's name, and the batch dimension is the symbolic <c>batch</c>. Values are named
+/// after the node that produces them.
+/// </summary>
+public sealed class OnnxGraph
+{
+    /// <summary>The operator set the graph is written against (LayerNormalization needs 17).</summary>
+    public const int Opset = 17;
+
+    private readonly Func<string, (float[] Values, int[] Shape)> _parameters;
+    private readonly List<ProtoWriter> _nodes = [];
+    private readonly List<ProtoWriter> _initializers = [];
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _parametersAdded = new(StringComparer.Ordinal);
+
+    internal OnnxGraph(Func<string, (float[] Values, int[] Shape)> parameters) => _parameters = parameters;
+
+    /// <summary>The model parameter <paramref name="name"/> (its PyTorch name) as an initializer; added once, on first use.</summary>
+    public string Parameter(string name)
+    {
+        if (_parametersAdded.Add(name))
+        {
+            (float[] values, int[] shape) = _parameters(name);
+            Claim(name);
+            _initializers.Add(FloatTensor(name, values, [.. shape.Select(d => (long)d)]));
+        }
+
+        return name;
+    }
+
+    /// <summary>A float constant of shape <paramref name="dims"/> named <paramref name="name"/>.</summary>
+    public string Constant(string name, float[] values, params long[] dims)
+    {
+        Claim(name);
+        _initializers.Add(FloatTensor(name, values, dims));
+        return name;
+    }
+
+    /// <summary>A one-dimensional int64 constant (a Reshape's shape, an Unsqueeze's axes).</summary>
+    public string Int64s(string name, params long[] values)
+    {
+        Claim(name);
+        var tensor = new ProtoWriter();
+        tensor.PackedInts(1, [values.Length]);
+        tensor.Int(2, 7);
+        tensor.PackedInts(7, values);
+        tensor.String(8, name);
+        _initializers.Add(tensor);
+        return name;
+    }
+
+    /// <summary>
+    /// A node of operator <paramref name="opType"/> named <paramref name="name"/> over <paramref name="inputs"/> (an
+    /// empty string for an optional input left out); its one output is named after it, and returned.
+    /// </summary>
+    public string Node(string opType, string name, string[] inputs, params OnnxAttribute[] attributes)
+    {
+        Claim(name);
+        var node = new ProtoWriter();
+        foreach (string input in inputs)
+        {
+            node.String(1, input);
+        }
+
+        node.String(2, name);
+        node.String(3, name);
+        node.String(4, opType);
+        foreach (OnnxAttribute attribute in attributes)
+        {
+            var proto = new ProtoWriter();
+            proto.String(1, attribute.Name);
+            proto.Int(20, attribute.Type);
+            switch (attribute.Type)
+            {
+                case 1: proto.Float(2, attribute.Real); break;
+                case 2: proto.Int(3, attribute.Integer); break;
+                default: proto.PackedInts(8, attribute.Integers ?? []); break;
+            }
+
+            node.Message(5, proto);
+        }
+
+        _nodes.Add(node);
+        return name;
+    }
+
+    /// <summary>Refuses the export: layer <paramref name="layer"/> is of a kind with no ONNX form yet.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public string Unsupported(string kind, string layer) =>
+        throw new NotSupportedException($"Layer '{layer}' ({kind}) has no ONNX form yet, so this model cannot be exported to ONNX.");
+
+    /// <summary>The ONNX file: the graph with <paramref name="inputs"/> and <paramref name="output"/> (per-sample shapes after the batch).</summary>
+    internal byte[] Write(string graphName, IReadOnlyList<(string Name, int[] Shape)> inputs, (string Name, int[] Shape) output)
+    {
+        var graph = new ProtoWriter();
+        foreach (ProtoWriter node in _nodes)
+        {
+            graph.Message(1, node);
+        }
+
+        graph.String(2, graphName);
+        foreach (ProtoWriter initializer in _initializers)
+        {
+            graph.Message(5, initializer);
+        }
+
+        foreach ((string name, int[] shape) in inputs)
+        {
+            graph.Message(11, ValueInfo(name, shape));
+        }
+
+        graph.Message(12, ValueInfo(output.Name, output.Shape));
+
+        var opset = new ProtoWriter();
+        opset.String(1, "");
+        opset.Int(2, Opset);
+        var model = new ProtoWriter();
+        model.Int(1, 8);
+        model.String(2, "ModelGen");
+        model.String(3, typeof(OnnxGraph).Assembly.GetName().Version?.ToString() ?? "0");
+        model.Message(7, graph);
+        model.Message(8, opset);
+        return model.WrittenSpan.ToArray();
+    }
+
+    private void Claim(string name)
+    {
+        if (!_names.Add(name))
+        {
+            throw new InvalidOperationException($"The ONNX graph already has a value named '{name}'.");
+        }
+    }
+
+    private static ProtoWriter FloatTensor(string name, float[] values, long[] dims)
+    {
+        var tensor = new ProtoWriter();
+        tensor.PackedInts(1, dims);
+        tensor.Int(2, 1);
+        tensor.String(8, name);
+        var raw = new byte[values.Length * 4];
+        Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("ONNX stores raw floats little-endian.");
+        }
+
+        tensor.Bytes(9, raw);
+        return tensor;
+    }
+
+    /// <summary>A float tensor value of shape (batch, <paramref name="shape"/>...), the batch symbolic.</summary>
+    private static ProtoWriter ValueInfo(string name, int[] shape)
+    {
+        var dims = new ProtoWriter();
+        var batch = new ProtoWriter();
+        batch.String(2, "batch");
+        dims.Message(1, batch);
+        foreach (int d in shape)
+        {
+            var dim = new ProtoWriter();
+            dim.Int(1, d);
+            dims.Message(1, dim);
+        }
+
+        var tensorType = new ProtoWriter();
+        tensorType.Int(1, 1);
+        tensorType.Message(2, dims);
+        var type = new ProtoWriter();
+        type.Message(1, tensorType);
+        var info = new ProtoWriter();
+        info.String(1, name);
+        info.Message(2, type);
+        return info;
+    }
+}
