@@ -14,6 +14,13 @@ namespace ModelGen;
 /// <c>{"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ..., "__metadata__": {...}}</c>
 /// padded with spaces to a multiple of 8 bytes, then the raw little-endian data.
 /// </summary>
+/// <remarks>
+/// PyTorch's BatchNorm state_dict holds one more entry per layer, <c>&lt;layer&gt;.num_batches_tracked</c>: an I64 scalar
+/// (shape ()) counting the training batches seen. ModelGen has no use for it (its running statistics always use the
+/// layer's momentum, as PyTorch does unless momentum is None), so a file may hold it or not and its value is not read;
+/// a saved file writes it as 0 for every BatchNorm layer, after the float tensors, so that
+/// <c>load_state_dict(strict=True)</c> finds every key it expects.
+/// </remarks>
 internal static class SafeTensors
 {
     /// <summary>The largest header accepted, the bound of the format's reference implementation.</summary>
@@ -22,6 +29,8 @@ internal static class SafeTensors
     private const int Alignment = 8;
     private const string MetadataKey = "__metadata__";
     private const string RunningVarianceSuffix = ".running_var";
+    private const string BatchCountSuffix = ".num_batches_tracked";
+    private const int BatchCountBytes = sizeof(long);
 
     // Paths come from the user, but a file's name can come from anywhere: escaped, and cut only when absurdly long.
     private const int PathLimit = 4096;
@@ -53,6 +62,20 @@ internal static class SafeTensors
                 json.WriteEndObject();
             }
 
+            foreach (string name in BatchCountNames(layout))
+            {
+                json.WriteStartObject(name);
+                json.WriteString("dtype", "I64");
+                json.WriteStartArray("shape");
+                json.WriteEndArray();
+                json.WriteStartArray("data_offsets");
+                json.WriteNumberValue(dataOffset);
+                dataOffset += BatchCountBytes;
+                json.WriteNumberValue(dataOffset);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
             json.WriteStartObject(MetadataKey);
             json.WriteString("format", "pt");
             json.WriteString("model", layout.Name);
@@ -72,6 +95,7 @@ internal static class SafeTensors
             dataStart += parameter.Length * sizeof(float);
         }
 
+        // The batch counts follow as zeros, which the new array already holds.
         return file;
     }
 
@@ -126,7 +150,8 @@ internal static class SafeTensors
 
     /// <summary>
     /// Checks that the file of <paramref name="length"/> bytes that <paramref name="read"/> reads holds exactly
-    /// <paramref name="layout"/>'s tensors (names, dtypes, shapes, byte ranges, size), then decodes them into
+    /// <paramref name="layout"/>'s tensors (names, dtypes, shapes, byte ranges, size), besides which it may hold
+    /// PyTorch's BatchNorm batch counts (<c>&lt;layer&gt;.num_batches_tracked</c>, I64 scalars, not read), then decodes them into
     /// <paramref name="weights"/> and checks their values (finite; running variances not negative); throws
     /// <see cref="InvalidDataException"/> naming <paramref name="source"/> and saying what differs otherwise, also when
     /// the file turns out shorter than <paramref name="length"/> (another program rewriting it). Reads nothing beyond
@@ -170,11 +195,12 @@ internal static class SafeTensors
             throw Refuse(source, $"its header is not valid UTF-8 (byte {sizeof(ulong) + FirstInvalidUtf8(header)} of the file)");
         }
 
-        TensorEntry?[] entries = ParseHeader(layout, header, source);
+        string[] batchCounts = BatchCountNames(layout);
+        (TensorEntry?[] entries, TensorEntry?[] countEntries) = ParseHeader(layout, batchCounts, header, source);
         long dataStart = sizeof(ulong) + (long)headerLength;
         long dataLength = length - dataStart;
         ParameterInfo[] parameters = layout.Parameters;
-        var ranges = new (long Begin, long End)[parameters.Length];
+        var ranges = new List<(long Begin, long End)>(parameters.Length + batchCounts.Length);
         for (int p = 0; p < parameters.Length; p++)
         {
             ParameterInfo parameter = parameters[p];
@@ -204,11 +230,43 @@ internal static class SafeTensors
                 throw Refuse(source, $"tensor '{parameter.Name}' ends at byte {entry.End} of the data but the file holds only {dataLength} data bytes (truncated?)");
             }
 
-            ranges[p] = (entry.Begin, entry.End);
+            ranges.Add((entry.Begin, entry.End));
+        }
+
+        // PyTorch's BatchNorm batch counts: optional, checked as tensors of the file (they tile the data too), never read.
+        for (int c = 0; c < batchCounts.Length; c++)
+        {
+            if (countEntries[c] is not TensorEntry entry)
+            {
+                continue;
+            }
+
+            string name = batchCounts[c];
+            if (entry.DType is not null)
+            {
+                throw Refuse(source, $"tensor '{name}' has dtype {entry.DType}, expected I64 (PyTorch's BatchNorm batch count)");
+            }
+
+            if (entry.Rank != 0)
+            {
+                throw Refuse(source, $"tensor '{name}' has shape {UntrustedText.Shape(entry.Shape, entry.Rank)}, expected () (PyTorch's BatchNorm batch count, a scalar)");
+            }
+
+            if (entry.End - entry.Begin != BatchCountBytes)
+            {
+                throw Refuse(source, $"tensor '{name}' has byte range [{entry.Begin}, {entry.End}), which is not {BatchCountBytes} bytes");
+            }
+
+            if (entry.End > dataLength)
+            {
+                throw Refuse(source, $"tensor '{name}' ends at byte {entry.End} of the data but the file holds only {dataLength} data bytes (truncated?)");
+            }
+
+            ranges.Add((entry.Begin, entry.End));
         }
 
         // The tensors must tile the data exactly: no overlap, no gap, nothing after the last one.
-        Array.Sort(ranges);
+        ranges.Sort();
         long position = 0;
         foreach ((long begin, long end) in ranges)
         {
@@ -258,9 +316,10 @@ internal static class SafeTensors
         }
     }
 
-    // Reads the header against the layout: the entry of each of its parameters (null where the header has none).
-    // Refuses at the first name the layout does not have, so no more than the layout's names is ever allocated.
-    private static TensorEntry?[] ParseHeader(ModelLayout layout, byte[] header, string source)
+    // Reads the header against the layout: the entry of each of its parameters and of each BatchNorm batch count (null
+    // where the header has none). Refuses at the first name the layout does not have, so no more than the layout's
+    // names is ever allocated.
+    private static (TensorEntry?[] Parameters, TensorEntry?[] BatchCounts) ParseHeader(ModelLayout layout, string[] batchCounts, byte[] header, string source)
     {
         ParameterInfo[] parameters = layout.Parameters;
         var index = new Dictionary<string, int>(parameters.Length, StringComparer.Ordinal);
@@ -272,9 +331,17 @@ internal static class SafeTensors
             largestRank = Math.Max(largestRank, parameters[p].Shape.Length);
         }
 
+        var countIndex = new Dictionary<string, int>(batchCounts.Length, StringComparer.Ordinal);
+        for (int c = 0; c < batchCounts.Length; c++)
+        {
+            countIndex[batchCounts[c]] = c;
+            longestName = Math.Max(longestName, Encoding.UTF8.GetByteCount(batchCounts[c]));
+        }
+
         // A JSON escape takes at most 6 bytes per byte it stands for: a longer raw name cannot be one of ours.
         var limits = new Limits(6 * longestName + 16, Math.Max(largestRank + 1, UntrustedText.ShownDimensions));
         var entries = new TensorEntry?[parameters.Length];
+        var countEntries = new TensorEntry?[batchCounts.Length];
         try
         {
             var reader = new Utf8JsonReader(header);
@@ -295,6 +362,17 @@ internal static class SafeTensors
                 }
 
                 string? name = reader.ValueSpan.Length <= limits.NameBytes ? reader.GetString() : null;
+                if (name is not null && countIndex.TryGetValue(name, out int c))
+                {
+                    if (countEntries[c] is not null)
+                    {
+                        throw Refuse(source, $"its header names tensor '{name}' twice");
+                    }
+
+                    countEntries[c] = ParseEntry(ref reader, name, "I64"u8, limits, source);
+                    continue;
+                }
+
                 if (name is null || !index.TryGetValue(name, out int p))
                 {
                     string shown = name is null ? UntrustedText.ShowUtf8(reader.ValueSpan) : UntrustedText.Show(name);
@@ -306,7 +384,7 @@ internal static class SafeTensors
                     throw Refuse(source, $"its header names tensor '{name}' twice");
                 }
 
-                entries[p] = ParseEntry(ref reader, name, limits, source);
+                entries[p] = ParseEntry(ref reader, name, "F32"u8, limits, source);
             }
 
             if (reader.Read())
@@ -324,10 +402,26 @@ internal static class SafeTensors
             throw Refuse(source, $"its header holds a string that is not valid text ({UntrustedText.Show(error.Message)})");
         }
 
-        return entries;
+        return (entries, countEntries);
     }
 
-    private static TensorEntry ParseEntry(ref Utf8JsonReader reader, string name, Limits limits, string source)
+    // The batch count PyTorch keeps beside each BatchNorm layer's running statistics, in layout order.
+    private static string[] BatchCountNames(ModelLayout layout)
+    {
+        var names = new List<string>();
+        foreach (ParameterInfo parameter in layout.Parameters)
+        {
+            if (!parameter.Trainable && parameter.Name.EndsWith(RunningVarianceSuffix, StringComparison.Ordinal))
+            {
+                names.Add(parameter.Name[..^RunningVarianceSuffix.Length] + BatchCountSuffix);
+            }
+        }
+
+        return [.. names];
+    }
+
+    // One tensor's entry; its DType is null when it is expectedDType, else the dtype to show.
+    private static TensorEntry ParseEntry(ref Utf8JsonReader reader, string name, ReadOnlySpan<byte> expectedDType, Limits limits, string source)
     {
         Expect(ref reader, JsonTokenType.StartObject, $"tensor '{name}'");
         bool hasDType = false, hasShape = false;
@@ -346,7 +440,7 @@ internal static class SafeTensors
             {
                 Expect(ref reader, JsonTokenType.String, $"the dtype of '{name}'");
                 hasDType = true;
-                wrongDType = reader.ValueTextEquals("F32"u8) ? null : ShowString(ref reader);
+                wrongDType = reader.ValueTextEquals(expectedDType) ? null : ShowString(ref reader);
             }
             else if (reader.ValueTextEquals("shape"u8))
             {
@@ -461,7 +555,7 @@ internal static class SafeTensors
     private static InvalidDataException Refuse(string source, string reason) =>
         new($"Refused the weight file '{UntrustedText.Show(source, PathLimit)}': {reason}. Nothing was loaded.");
 
-    /// <summary>One tensor's entry in a header: <see cref="DType"/> is null for F32, else the dtype to show.</summary>
+    /// <summary>One tensor's entry in a header: <see cref="DType"/> is null for the expected dtype, else the dtype to show.</summary>
     private readonly record struct TensorEntry(string? DType, int[] Shape, long Rank, long Begin, long End);
 
     /// <summary>The longest raw name that may be one of the layout's, and the dimensions of a shape kept.</summary>

@@ -42,7 +42,8 @@ public sealed class WeightFileTests : IDisposable
         Assert.Contains("\"dense0.weight\":{\"dtype\":\"F32\",\"shape\":[64,30],\"data_offsets\":[0,7680]}", header);
         Assert.Contains("\"norm0.running_var\":{\"dtype\":\"F32\",\"shape\":[64]", header);
         Assert.Contains("\"__metadata__\":{\"format\":\"pt\",\"model\":\"CancerNet\"}", header);
-        Assert.Equal(8 + (long)headerLength + model.WeightCount * 4L, file.Length);
+        Assert.Contains("\"norm0.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[]", header);
+        Assert.Equal(8 + (long)headerLength + model.WeightCount * 4L + sizeof(long), file.Length); // the floats, then PyTorch's batch count
 
         // The running variance starts at ones; its bytes sit where the header says.
         int start = 8 + (int)headerLength + 2241 * 4;
