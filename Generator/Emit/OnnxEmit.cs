@@ -36,6 +36,9 @@ internal static class OnnxEmit
     public static string Ints(string name, params long[] values) =>
         $"{Attribute}.Ints({Literals.String(name)}{string.Concat(values.Select(v => ", " + Literals.Int(v)))})";
 
+    public static string Strings(string name, params string[] values) =>
+        $"{Attribute}.Strings({Literals.String(name)}{string.Concat(values.Select(v => ", " + Literals.String(v)))})";
+
     /// <summary>
     /// The activation after a layer named <paramref name="layer"/>, over the last axis for a softmax; none for Linear.
     /// GELU is the exact erf form, 0.5 x (1 + erf(x / sqrt 2)), from ONNX's Erf.

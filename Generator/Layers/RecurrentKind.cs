@@ -365,9 +365,44 @@ internal abstract class RecurrentKind : LayerKind
         string Projection, string BiasIh, string BiasHh, string Previous, string State, string PreviousCell, string Cell,
         string Gates, string Mask, string DSequence, string RecurrentGradients, int Units);
 
+    /// <summary>The ONNX operator (RNN, LSTM, GRU) and the order of PyTorch's gate blocks in ONNX's (order[k]: the PyTorch block at k).</summary>
+    protected abstract (string Operator, int[] GateOrder) OnnxForm { get; }
+
+    /// <summary>The ONNX operator's extra attributes (GRU's linear_before_reset, SimpleRNN's activation).</summary>
+    protected virtual string[] OnnxAttributes(RecurrentSpec spec) => [];
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// ONNX's recurrent operator over the time-major sequence (ONNX Runtime has no batch-first layout), its weights and
+    /// biases reordered into ONNX's gate order; Y (T, 1, B, H) is the sequence, and its last step the state. A masked sequence (after MaskZero or Masking) skips steps
+    /// anywhere, which the operator's sequence_lens cannot say: refused.
+    /// </remarks>
     public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
     {
-        OnnxEmit.Unsupported(writer, layer);
+        var spec = (RecurrentSpec)layer.Spec;
+        if (layer.SequenceMask is not null)
+        {
+            OnnxEmit.Unsupported(writer, layer);
+            return;
+        }
+
+        string name = spec.Name, id = layer.Id;
+        (string op, int[] order) = OnnxForm;
+        string blocks = string.Join(", ", order.Select(k => Literals.Int(k)));
+        writer.WriteLine($"string {id}W = g.RecurrentWeight({Literals.String(name + ".weight_ih_l0")}, {Literals.String(name + ".W")}, {blocks});");
+        writer.WriteLine($"string {id}R = g.RecurrentWeight({Literals.String(name + ".weight_hh_l0")}, {Literals.String(name + ".R")}, {blocks});");
+        writer.WriteLine($"string {id}B = g.RecurrentBias({Literals.String(name + ".bias_ih_l0")}, {Literals.String(name + ".bias_hh_l0")}, {Literals.String(name + ".B")}, {blocks});");
+        OnnxEmit.Node(writer, "Transpose", name + ".time_major", ["x"], OnnxEmit.Ints("perm", 1, 0, 2));
+        OnnxEmit.Node(writer, op, name + ".y", ["x", id + "W", id + "R", id + "B"], [OnnxEmit.Int("hidden_size", spec.Units), .. OnnxAttributes(spec)]);
+        int steps = layer.Input.Dimensions[0];
+        if (spec.ReturnSequences)
+        {
+            OnnxEmit.Node(writer, "Transpose", name + ".batch_major", ["x"], OnnxEmit.Ints("perm", 2, 0, 1, 3));
+            OnnxEmit.Node(writer, "Reshape", name, ["x", OnnxEmit.Int64s(name + ".shape", 0, steps, spec.Units)]);
+            return;
+        }
+
+        OnnxEmit.Node(writer, "Gather", name + ".last", ["x", OnnxEmit.Int64s(name + ".last_step", steps - 1)], OnnxEmit.Int("axis", 0));
+        OnnxEmit.Node(writer, "Reshape", name, ["x", OnnxEmit.Int64s(name + ".shape", -1, spec.Units)]);
     }
 }

@@ -5,13 +5,14 @@ namespace ModelGen.Onnx;
 /// </summary>
 public readonly record struct OnnxAttribute
 {
-    private OnnxAttribute(string name, int type, long integer, float real, long[]? integers)
+    private OnnxAttribute(string name, int type, long integer, float real, long[]? integers, string[]? texts = null)
     {
         Name = name;
         Type = type;
         Integer = integer;
         Real = real;
         Integers = integers;
+        Texts = texts;
     }
 
     /// <summary>The attribute's name (<c>transB</c>, <c>kernel_shape</c>, ...).</summary>
@@ -25,6 +26,8 @@ public readonly record struct OnnxAttribute
 
     internal long[]? Integers { get; }
 
+    internal string[]? Texts { get; }
+
     /// <summary>An integer attribute.</summary>
     public static OnnxAttribute Int(string name, long value) => new(name, 2, value, 0, null);
 
@@ -33,6 +36,9 @@ public readonly record struct OnnxAttribute
 
     /// <summary>A list-of-integers attribute.</summary>
     public static OnnxAttribute Ints(string name, params long[] values) => new(name, 7, 0, 0, values);
+
+    /// <summary>A list-of-strings attribute (a recurrent operator's activations).</summary>
+    public static OnnxAttribute Strings(string name, params string[] values) => new(name, 8, 0, 0, null, values);
 }
 
 /// <summary>
@@ -65,6 +71,40 @@ public sealed class OnnxGraph
         }
 
         return name;
+    }
+
+    /// <summary>
+    /// A recurrent weight in ONNX's layout: PyTorch's <paramref name="parameter"/> (gates * H, F), its row blocks of H
+    /// rows taken in <paramref name="order"/> (order[k]: the PyTorch block that goes k-th), as (1, gates * H, F).
+    /// </summary>
+    public string RecurrentWeight(string parameter, string name, params int[] order)
+    {
+        (float[] values, int[] shape) = _parameters(parameter);
+        float[] reordered = Reorder(values, shape[0] / order.Length * shape[1], order);
+        return Constant(name, reordered, 1, shape[0], shape[1]);
+    }
+
+    /// <summary>
+    /// A recurrent bias in ONNX's layout: PyTorch's input and hidden biases (gates * H each), each reordered as
+    /// <see cref="RecurrentWeight"/> reorders, one after the other as (1, 2 * gates * H).
+    /// </summary>
+    public string RecurrentBias(string inputBias, string hiddenBias, string name, params int[] order)
+    {
+        (float[] input, _) = _parameters(inputBias);
+        (float[] hidden, _) = _parameters(hiddenBias);
+        int block = input.Length / order.Length;
+        return Constant(name, [.. Reorder(input, block, order), .. Reorder(hidden, block, order)], 1, 2 * input.Length);
+    }
+
+    private static float[] Reorder(float[] values, int block, int[] order)
+    {
+        var reordered = new float[values.Length];
+        for (int k = 0; k < order.Length; k++)
+        {
+            Array.Copy(values, order[k] * block, reordered, k * block, block);
+        }
+
+        return reordered;
     }
 
     /// <summary>A float constant of shape <paramref name="dims"/> named <paramref name="name"/>.</summary>
@@ -113,6 +153,13 @@ public sealed class OnnxGraph
             {
                 case 1: proto.Float(2, attribute.Real); break;
                 case 2: proto.Int(3, attribute.Integer); break;
+                case 8:
+                    foreach (string text in attribute.Texts ?? [])
+                    {
+                        proto.String(9, text);
+                    }
+
+                    break;
                 default: proto.PackedInts(8, attribute.Integers ?? []); break;
             }
 

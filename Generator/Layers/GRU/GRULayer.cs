@@ -38,4 +38,11 @@ internal sealed class GRULayer : RecurrentKind
 
     protected override void EmitStepBackward(IndentedTextWriter writer, RecurrentSpec spec, StepViews v) =>
         writer.WriteLine($"k.GruStepBackward({v.Gates}, {v.Previous}, {v.Mask}, {v.DSequence}, dh, {v.Projection}, {v.RecurrentGradients}, batch, {v.Units});");
+
+    /// <inheritdoc/>
+    protected override (string Operator, int[] GateOrder) OnnxForm => ("GRU", [1, 0, 2]); // PyTorch r, z, n; ONNX z, r, h
+
+    /// <inheritdoc/>
+    /// <remarks>The reset gate after the recurrent product, as PyTorch and Keras' reset_after.</remarks>
+    protected override string[] OnnxAttributes(RecurrentSpec spec) => [OnnxEmit.Int("linear_before_reset", 1)];
 }

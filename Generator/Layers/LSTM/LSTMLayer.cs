@@ -39,4 +39,7 @@ internal sealed class LSTMLayer : RecurrentKind
 
     protected override void EmitStepBackward(IndentedTextWriter writer, RecurrentSpec spec, StepViews v) =>
         writer.WriteLine($"k.LstmStepBackward({v.Gates}, {v.PreviousCell}, {v.Cell}, {v.Mask}, {v.DSequence}, dh, dc, {v.Projection}, batch, {v.Units});");
+
+    /// <inheritdoc/>
+    protected override (string Operator, int[] GateOrder) OnnxForm => ("LSTM", [0, 3, 1, 2]); // PyTorch i, f, g, o; ONNX i, o, f, c
 }

@@ -55,4 +55,11 @@ internal sealed class SimpleRNNLayer : RecurrentKind
 
     protected override void EmitStepBackward(IndentedTextWriter writer, RecurrentSpec spec, StepViews v) =>
         writer.WriteLine($"k.RnnStepBackward({v.State}, {v.Mask}, {v.DSequence}, dh, {v.Projection}, batch, {v.Units}, {Literals.Activation(spec.Activation)});");
+
+    /// <inheritdoc/>
+    protected override (string Operator, int[] GateOrder) OnnxForm => ("RNN", [0]);
+
+    /// <inheritdoc/>
+    protected override string[] OnnxAttributes(RecurrentSpec spec) =>
+        [OnnxEmit.Strings("activations", spec.Activation == ActivationFunction.ReLU ? "Relu" : "Tanh")];
 }
