@@ -11,6 +11,16 @@ internal static class Literals
     /// <summary>A float literal that round-trips the value the kernels will see: 0.99f, 1E-05f.</summary>
     public static string Float(double value) => ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f";
 
+    /// <summary>A float as a C# expression: a literal, or float.NaN and the infinities, which have none.</summary>
+    public static string FloatExpression(double value)
+    {
+        float f = (float)value;
+        return float.IsNaN(f) ? "float.NaN"
+            : float.IsPositiveInfinity(f) ? "float.PositiveInfinity"
+            : float.IsNegativeInfinity(f) ? "float.NegativeInfinity"
+            : Float(f);
+    }
+
     /// <summary>Thousands separated, as Keras prints counts: 2,305.</summary>
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using ModelGen.Generator.Graph;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Emit;
@@ -321,9 +322,11 @@ internal static class NetworkEmitter
         writer.WriteLine("/// <inheritdoc/>");
         using (writer.WriteBlock("protected override string BuildOnnx(global::ModelGen.Onnx.OnnxGraph g, global::System.Collections.Generic.IReadOnlyList<string> inputs)"))
         {
-            if (plan.Network.Graph is not null)
+            // Padding masks by slot, filled by the layers that make them (MaskZero embeddings, Masking).
+            writer.WriteLine("var masks = new global::System.Collections.Generic.Dictionary<string, string>();");
+            if (plan.Network.Graph is { } graph)
             {
-                writer.WriteLine($"return g.Unsupported(\"graph model\", {Literals.String(plan.Network.ClassName)});");
+                GraphOps.WriteOnnx(writer, plan, graph);
                 return;
             }
 
@@ -332,7 +335,10 @@ internal static class NetworkEmitter
             {
                 writer.WriteLine();
                 writer.WriteLine($"// {layer.Spec.Name}: {layer.Kind.Describe(layer.Spec)}  {layer.Input} -> {layer.Output}");
-                layer.Kind.EmitOnnx(writer, layer);
+                using (writer.WriteBlock())
+                {
+                    layer.Kind.EmitOnnx(writer, layer);
+                }
             }
 
             writer.WriteLine("return x;");

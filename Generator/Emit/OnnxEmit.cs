@@ -23,7 +23,7 @@ internal static class OnnxEmit
     public static string Parameter(string name) => $"g.Parameter({Literals.String(name)})";
 
     /// <summary>A float scalar constant.</summary>
-    public static string Scalar(string name, double value) => $"g.Constant({Literals.String(name)}, [{Literals.Float(value)}])";
+    public static string Scalar(string name, double value) => $"g.Constant({Literals.String(name)}, [{Literals.FloatExpression(value)}])";
 
     /// <summary>A one-dimensional int64 constant.</summary>
     public static string Int64s(string name, params long[] values) =>
@@ -88,6 +88,39 @@ internal static class OnnxEmit
         writer.WriteLine($"string {Literals.Pascal(name.Replace('.', '_'))}WeightT = g.Node(\"Transpose\", {Literals.String(name + ".weight_t")}, [{Parameter(name + ".weight")}]);");
         Node(writer, "MatMul", name + ".matmul", ["x", $"{Literals.Pascal(name.Replace('.', '_'))}WeightT"]);
         Node(writer, "Add", name, ["x", Parameter(name + ".bias")]);
+    }
+
+    /// <summary>
+    /// The ONNX value of the (B, T) padding mask held in slot <paramref name="slot"/> (1 kept, 0 masked), from the generated
+    /// dictionary <c>masks</c> that the layer making the mask fills.
+    /// </summary>
+    public static string Mask(string slot) => $"masks[{Literals.String(slot)}]";
+
+    /// <summary><c>masks["slot"] = g.Node(...);</c>: the layer that makes a mask records its ONNX value.</summary>
+    public static void SetMask(IndentedTextWriter writer, string slot, string op, string name, string[] inputs, params string[] attributes)
+    {
+        string tail = attributes.Length == 0 ? "" : ", " + string.Join(", ", attributes);
+        writer.WriteLine($"masks[{Literals.String(slot)}] = g.Node({Literals.String(op)}, {Literals.String(name)}, [{string.Join(", ", inputs)}]{tail});");
+    }
+
+    /// <summary>
+    /// Adds the additive attention bias of a (B, S) mask to <c>x</c>, scores whose last axis is S: 0 where kept, -1e9
+    /// where masked (Keras' value, as the kernels add it), reshaped to (B, 1, ..., 1, S) over <paramref name="rank"/> axes
+    /// after the batch; or to (B, S, 1, ..., 1) when <paramref name="stepsFirst"/> (a softmax over the steps).
+    /// </summary>
+    public static void AddMaskBias(IndentedTextWriter writer, string mask, string name, int steps, int rank, bool stepsFirst = false)
+    {
+        writer.WriteLine($"string {Literals.Pascal(name.Replace('.', '_'))}Bias = g.Node(\"Mul\", {Literals.String(name + ".mask_bias")}, [g.Node(\"Sub\", {Literals.String(name + ".masked")}, [{Scalar(name + ".one", 1)}, {mask}]), {Scalar(name + ".minus_1e9", -1e9)}]);");
+        long[] shape = new long[rank + 1];
+        for (int d = 1; d <= rank; d++)
+        {
+            shape[d] = 1;
+        }
+
+        shape[0] = 0;
+        shape[stepsFirst ? 1 : rank] = steps;
+        writer.WriteLine($"{Literals.Pascal(name.Replace('.', '_'))}Bias = g.Node(\"Reshape\", {Literals.String(name + ".mask_bias_shaped")}, [{Literals.Pascal(name.Replace('.', '_'))}Bias, {Int64s(name + ".mask_shape", shape)}]);");
+        Node(writer, "Add", name + ".masked_scores", ["x", $"{Literals.Pascal(name.Replace('.', '_'))}Bias"]);
     }
 
     /// <summary>A kind with no ONNX form yet: the export is refused at run time, naming the layer and its kind.</summary>

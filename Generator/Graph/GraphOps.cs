@@ -348,4 +348,164 @@ internal static class GraphOps
         int n = tb ? b[rank - 2] : b[rank - 1];
         return (count, m, k, n, a[rank - 2] * a[rank - 1], b[rank - 2] * b[rank - 1]);
     }
+
+    /// <summary>
+    /// The graph model's inference graph for ExportOnnx: each node in execution order, its value in <c>v[n]</c>; a layer
+    /// call through its kind's ONNX step (the first input in <c>x</c>, the others in <c>extra0</c>, ...), each tensor
+    /// operation as the ONNX operator that computes it, with the padding masks where the kernels use them.
+    /// </summary>
+    public static void WriteOnnx(IndentedTextWriter writer, NetworkPlan plan, GraphSpec graph)
+    {
+        writer.WriteLine($"var v = new string[{Literals.Int(graph.Nodes.Count)}];");
+        for (int n = 0; n < graph.Nodes.Count; n++)
+        {
+            var node = graph.Nodes[n];
+            writer.WriteLine();
+            writer.WriteLine($"// {node.Text}  -> {node.Shape}");
+            using (writer.WriteBlock())
+            {
+                WriteOnnxNode(writer, plan, graph, n);
+            }
+        }
+
+        writer.WriteLine($"return v[{Literals.Int(graph.Output)}];");
+    }
+
+    private static void WriteOnnxNode(IndentedTextWriter writer, NetworkPlan plan, GraphSpec graph, int n)
+    {
+        var node = graph.Nodes[n];
+        string Arg(int i) => $"v[{Literals.Int(node.Arguments[i])}]";
+        string name = node.Label.Length > 0 ? node.Label : node.Op.ToString().ToLowerInvariant() + Literals.Int(n);
+        int rank = node.Shape.Rank + 1;
+        string? firstMask = node.Arguments.Count > 0 ? plan.NodeMasks[node.Arguments[0]] : null;
+        void Set(string op, string[] inputs, params string[] attributes)
+        {
+            string tail = attributes.Length == 0 ? "" : ", " + string.Join(", ", attributes);
+            writer.WriteLine($"v[{Literals.Int(n)}] = g.Node({Literals.String(op)}, {Literals.String(name)}, [{string.Join(", ", inputs)}]{tail});");
+        }
+
+        switch (node.Op)
+        {
+            case GraphOp.Input:
+                writer.WriteLine($"v[{Literals.Int(n)}] = inputs[{Literals.Int(node.Ints[0])}];");
+                return;
+            case GraphOp.Layer:
+            {
+                var layer = plan.NodeLayers[n]!;
+                writer.WriteLine($"string x = {Arg(0)};");
+                for (int a = 1; a < node.Arguments.Count; a++)
+                {
+                    writer.WriteLine($"string extra{Literals.Int(a - 1)} = {Arg(a)};");
+                }
+
+                layer.Kind.EmitOnnx(writer, layer);
+                writer.WriteLine($"v[{Literals.Int(n)}] = x;");
+                return;
+            }
+
+            case GraphOp.Add:
+            case GraphOp.Subtract:
+            case GraphOp.Multiply:
+            {
+                Set(node.Op == GraphOp.Add ? "Add" : node.Op == GraphOp.Subtract ? "Sub" : "Mul", [Arg(0), Arg(1)]);
+                string? second = plan.NodeMasks[node.Arguments[1]];
+                if (firstMask is not null && second is not null && firstMask != second && plan.NodeMasks[n] is { } merged)
+                {
+                    // Keras' merge: a step is kept where both operands keep it.
+                    OnnxEmit.SetMask(writer, merged, "Mul", name + ".mask", [OnnxEmit.Mask(firstMask), OnnxEmit.Mask(second)]);
+                }
+
+                return;
+            }
+
+            case GraphOp.Scale:
+                Set("Mul", [Arg(0), OnnxEmit.Scalar(name + ".scale", node.Scale)]);
+                return;
+            case GraphOp.MatMul:
+            {
+                string Operand(int i)
+                {
+                    if (node.Ints[i] == 0)
+                    {
+                        return Arg(i);
+                    }
+
+                    int operandRank = graph.Nodes[node.Arguments[i]].Shape.Rank + 1;
+                    long[] perm = new long[operandRank];
+                    for (int d = 0; d < operandRank; d++)
+                    {
+                        perm[d] = d;
+                    }
+
+                    (perm[operandRank - 2], perm[operandRank - 1]) = (operandRank - 1, operandRank - 2);
+                    return $"g.Node(\"Transpose\", {Literals.String(name + (i == 0 ? ".a_t" : ".b_t"))}, [{Arg(i)}], {OnnxEmit.Ints("perm", perm)})";
+                }
+
+                Set("MatMul", [Operand(0), Operand(1)]);
+                return;
+            }
+
+            case GraphOp.Softmax:
+            {
+                int axis = node.Ints[0];
+                writer.WriteLine($"string x = {Arg(0)};");
+                if (axis == 0 && axis != node.Shape.Rank - 1 && firstMask is not null)
+                {
+                    // The kernels leave the masked steps out of a softmax over the steps (-1e9 added, as Keras does).
+                    OnnxEmit.AddMaskBias(writer, OnnxEmit.Mask(firstMask), name, node.Shape.Dimensions[0], node.Shape.Rank, stepsFirst: true);
+                }
+
+                Set("Softmax", ["x"], OnnxEmit.Int("axis", axis + 1));
+                return;
+            }
+
+            case GraphOp.Transpose:
+            {
+                long[] perm = new long[rank];
+                for (int d = 0; d < rank; d++)
+                {
+                    perm[d] = d;
+                }
+
+                (perm[node.Ints[0] + 1], perm[node.Ints[1] + 1]) = (node.Ints[1] + 1, node.Ints[0] + 1);
+                Set("Transpose", [Arg(0)], OnnxEmit.Ints("perm", perm));
+                return;
+            }
+
+            case GraphOp.Reshape:
+                Set("Reshape", [Arg(0), OnnxEmit.Int64s(name + ".shape", [0, .. node.Shape.Dimensions.Select(d => (long)d)])]);
+                return;
+            case GraphOp.Concat:
+                Set("Concat", [.. node.Arguments.Select((_, i) => Arg(i))], OnnxEmit.Int("axis", node.Ints[0] + 1));
+                return;
+            case GraphOp.Slice:
+                Set("Slice", [Arg(0), OnnxEmit.Int64s(name + ".start", node.Ints[1]), OnnxEmit.Int64s(name + ".end", node.Ints[1] + node.Ints[2]),
+                    OnnxEmit.Int64s(name + ".axis", node.Ints[0] + 1)]);
+                return;
+            case GraphOp.Mean:
+            {
+                var source = graph.Nodes[node.Arguments[0]].Shape;
+                if (node.Ints[0] == 0 && firstMask is not null)
+                {
+                    // The mean of the kept steps only: sum(x m) / max(sum(m), 1), 0 for a row with none kept.
+                    int steps = source.Dimensions[0];
+                    long[] maskShape = [0, steps, .. Enumerable.Repeat(1L, source.Rank - 1)];
+                    long[] countShape = [0, .. Enumerable.Repeat(1L, source.Rank - 1)];
+                    string mask = OnnxEmit.Mask(firstMask);
+                    writer.WriteLine($"string weighted = g.Node(\"Mul\", {Literals.String(name + ".kept")}, [{Arg(0)}, g.Node(\"Reshape\", {Literals.String(name + ".mask_shaped")}, [{mask}, {OnnxEmit.Int64s(name + ".mask_shape", maskShape)}])]);");
+                    writer.WriteLine($"string total = g.Node(\"ReduceSum\", {Literals.String(name + ".sum")}, [weighted, {OnnxEmit.Int64s(name + ".axes", 1)}], {OnnxEmit.Int("keepdims", 0)});");
+                    writer.WriteLine($"string count = g.Node(\"Max\", {Literals.String(name + ".count")}, [g.Node(\"ReduceSum\", {Literals.String(name + ".kept_steps")}, [{mask}, {OnnxEmit.Int64s(name + ".count_axes", 1)}], {OnnxEmit.Int("keepdims", 1)}), {OnnxEmit.Scalar(name + ".one", 1)}]);");
+                    Set("Div", ["total", $"g.Node(\"Reshape\", {Literals.String(name + ".count_shaped")}, [count, {OnnxEmit.Int64s(name + ".count_shape", countShape)}])"]);
+                    return;
+                }
+
+                Set("ReduceMean", [Arg(0)], OnnxEmit.Ints("axes", node.Ints[0] + 1), OnnxEmit.Int("keepdims", 0));
+                return;
+            }
+
+            default:
+                writer.WriteLine($"v[{Literals.Int(n)}] = g.Unsupported({Literals.String(node.Op.ToString())}, {Literals.String(name)});");
+                return;
+        }
+    }
 }

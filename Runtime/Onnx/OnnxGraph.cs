@@ -66,7 +66,7 @@ public sealed class OnnxGraph
         if (_parametersAdded.Add(name))
         {
             (float[] values, int[] shape) = _parameters(name);
-            Claim(name);
+            _names.Add(name);
             _initializers.Add(FloatTensor(name, values, [.. shape.Select(d => (long)d)]));
         }
 
@@ -110,7 +110,7 @@ public sealed class OnnxGraph
     /// <summary>A float constant of shape <paramref name="dims"/> named <paramref name="name"/>.</summary>
     public string Constant(string name, float[] values, params long[] dims)
     {
-        Claim(name);
+        name = Claim(name);
         _initializers.Add(FloatTensor(name, values, dims));
         return name;
     }
@@ -118,7 +118,7 @@ public sealed class OnnxGraph
     /// <summary>A one-dimensional int64 constant (a Reshape's shape, an Unsqueeze's axes).</summary>
     public string Int64s(string name, params long[] values)
     {
-        Claim(name);
+        name = Claim(name);
         var tensor = new ProtoWriter();
         tensor.PackedInts(1, [values.Length]);
         tensor.Int(2, 7);
@@ -129,12 +129,12 @@ public sealed class OnnxGraph
     }
 
     /// <summary>
-    /// A node of operator <paramref name="opType"/> named <paramref name="name"/> over <paramref name="inputs"/> (an
-    /// empty string for an optional input left out); its one output is named after it, and returned.
+    /// A node of operator <paramref name="opType"/> named <paramref name="name"/> (made unique) over <paramref name="inputs"/>
+    /// (an empty string for an optional input left out); its one output is named after it, and returned.
     /// </summary>
     public string Node(string opType, string name, string[] inputs, params OnnxAttribute[] attributes)
     {
-        Claim(name);
+        name = Claim(name);
         var node = new ProtoWriter();
         foreach (string input in inputs)
         {
@@ -209,11 +209,24 @@ public sealed class OnnxGraph
         return model.WrittenSpan.ToArray();
     }
 
-    private void Claim(string name)
+    /// <summary>
+    /// <paramref name="name"/>, or with <c>_1</c>, <c>_2</c>, ... appended when a value has it already (a layer called
+    /// twice in a graph model: its second call's nodes), so every value's name is unique.
+    /// </summary>
+    private string Claim(string name)
     {
-        if (!_names.Add(name))
+        if (_names.Add(name))
         {
-            throw new InvalidOperationException($"The ONNX graph already has a value named '{name}'.");
+            return name;
+        }
+
+        for (int i = 1; ; i++)
+        {
+            string candidate = name + "_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (_names.Add(candidate))
+            {
+                return candidate;
+            }
         }
     }
 

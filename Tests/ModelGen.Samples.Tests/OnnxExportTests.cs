@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using ModelGen.Kernels;
 using ModelGen.Samples.BreastCancer;
 using ModelGen.Samples.FashionMnist;
+using ModelGen.Samples.FashionVqa;
 using ModelGen.Samples.HotelCancellations;
 using ModelGen.Samples.SmsSpam;
 using ModelGen.Samples.Sunspots;
@@ -25,21 +26,46 @@ public sealed class OnnxExportTests : IDisposable
     public static TheoryData<string> SequentialModels =>
         ["CancerNet", "HotelNet", "FashionNet", "DigitsNet", "SimpleRnnForecaster", "LstmForecaster", "GruForecaster", "StackedLstmForecaster"];
 
+    public static TheoryData<string> GraphModels =>
+        ["MaskedAttentionNet", "SpamTransformer", "SpamEncoderBlock", "QuestionOnlyNet", "McanIdGa", "McanSaGa", "McanSaSga", "McanQuestionQueries"];
+
     [Theory]
     [MemberData(nameof(SequentialModels))]
+    [MemberData(nameof(GraphModels))]
     public void OnnxRuntimeGivesWhatPredictGives(string name)
     {
         using CompiledModel model = Create(name);
         Randomize(model, seed: name.Length);
         const int Batch = 5;
-        int width = model.Layout.InputShape.Aggregate(1, (a, b) => a * b);
+
+        // Token inputs take ids of their vocabulary with about a third 0 (padding, masked), anywhere; others floats in [-1, 1).
         var random = new Random(7);
-        float[] inputs = [.. Enumerable.Range(0, Batch * width).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+        var inputs = new List<float[]>();
+        foreach (InputInfo input in model.Layout.Inputs)
+        {
+            int width = input.Shape.Aggregate(1, (a, b) => a * b);
+            inputs.Add([.. Enumerable.Range(0, Batch * width).Select(_ => input.TokenVocabulary > 0
+                ? (random.NextDouble() < 0.35 ? 0f : random.Next(1, input.TokenVocabulary))
+                : (float)((random.NextDouble() * 2) - 1))]);
+        }
+
+        if (name == "MaskedAttentionNet")
+        {
+            // Steps 1 and 4 of every row padded (all features 0), and the whole of row 2 but its first step.
+            foreach (int row in Enumerable.Range(0, Batch))
+            {
+                foreach (int step in row == 2 ? [1, 2, 3, 4, 5] : new[] { 1, 4 })
+                {
+                    Array.Clear(inputs[0], ((row * 6) + step) * 4, 4);
+                }
+            }
+        }
+
         float[] expected = model.Predict(inputs);
 
         string path = Path.Combine(_folder, name + ".onnx");
         model.ExportOnnx(path);
-        float[] actual = RunOnnx(path, "input", inputs, [Batch, .. model.Layout.InputShape]);
+        float[] actual = RunOnnx(path, [.. model.Layout.Inputs.Select((input, i) => (input.Name, inputs[i], (int[])[Batch, .. input.Shape]))]);
 
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
@@ -84,6 +110,14 @@ public sealed class OnnxExportTests : IDisposable
         "HotelNet" => new HotelNet(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
         "FashionNet" => new FashionNet(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
         "DigitsNet" => new DigitsNet(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
+        "MaskedAttentionNet" => new MaskedAttentionNet(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
+        "SpamTransformer" => new SpamTransformer(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
+        "SpamEncoderBlock" => new SpamEncoderBlock(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
+        "QuestionOnlyNet" => new QuestionOnlyNet(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
+        "McanIdGa" => new McanIdGa(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
+        "McanSaGa" => new McanSaGa(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
+        "McanSaSga" => new McanSaSga(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
+        "McanQuestionQueries" => new McanQuestionQueries(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
         "SimpleRnnForecaster" => new SimpleRnnForecaster(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
         "LstmForecaster" => new LstmForecaster(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
         "GruForecaster" => new GruForecaster(batchCapacity: 8, seed: 1, device: Device.Cpu(1)),
@@ -107,11 +141,13 @@ public sealed class OnnxExportTests : IDisposable
         model.WriteWeights(weights);
     }
 
-    private static float[] RunOnnx(string path, string inputName, float[] data, int[] shape)
+    private static float[] RunOnnx(string path, string inputName, float[] data, int[] shape) => RunOnnx(path, [(inputName, data, shape)]);
+
+    private static float[] RunOnnx(string path, (string Name, float[] Data, int[] Shape)[] inputs)
     {
         using var session = new InferenceSession(path);
-        var tensor = new DenseTensor<float>(data, shape);
-        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, tensor)]);
+        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run(
+            [.. inputs.Select(input => NamedOnnxValue.CreateFromTensor(input.Name, new DenseTensor<float>(input.Data, input.Shape)))]);
         return [.. results.Single().AsEnumerable<float>()];
     }
 }

@@ -126,6 +126,14 @@ internal sealed class EmbeddingLayer : LayerKind
     {
         // The ids arrive as floats holding integers: cast to int64, then gather the table's rows.
         string name = layer.Spec.Name;
+        if (((EmbeddingSpec)layer.Spec).MaskZero)
+        {
+            // MaskZero: id 0 is padding; the (B, T) mask is 1 where the id is not 0.
+            OnnxEmit.SetMask(writer, layer.ScratchSlots[0], "Cast", name + ".mask",
+                [$"g.Node(\"Not\", {Literals.String(name + ".not_padding")}, [g.Node(\"Equal\", {Literals.String(name + ".is_padding")}, [x, {OnnxEmit.Scalar(name + ".zero", 0)}])])"],
+                OnnxEmit.Int("to", 1));
+        }
+
         OnnxEmit.Node(writer, "Cast", name + ".ids", ["x"], OnnxEmit.Int("to", 7));
         OnnxEmit.Node(writer, "Gather", name, [OnnxEmit.Parameter(name + ".weight"), "x"], OnnxEmit.Int("axis", 0));
     }

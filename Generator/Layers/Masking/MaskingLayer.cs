@@ -70,7 +70,7 @@ internal sealed class MaskingLayer : LayerKind
         var spec = (MaskingSpec)layer.Spec;
         int steps = layer.Input.Dimensions[0], features = layer.Input.Dimensions[1];
         writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}: the padding mask (a step whose features all equal {Value(spec)}), and those steps zeroed");
-        writer.WriteLine($"k.Masking({Buffers.Act(layer.ForwardInput, layer.InputWidth)}, {Buffers.Act(layer.OutputSlot, layer.OutputWidth)}, {Buffers.Act(layer.ScratchSlots[0], steps)}, batch, {steps}, {features}, {FloatLiteral(spec.MaskValue)});");
+        writer.WriteLine($"k.Masking({Buffers.Act(layer.ForwardInput, layer.InputWidth)}, {Buffers.Act(layer.OutputSlot, layer.OutputWidth)}, {Buffers.Act(layer.ScratchSlots[0], steps)}, batch, {steps}, {features}, {Literals.FloatExpression(spec.MaskValue)});");
     }
 
     /// <summary>y = x * mask with the mask a step function of x: dx = dy * mask, in place.</summary>
@@ -90,20 +90,17 @@ internal sealed class MaskingLayer : LayerKind
     /// <summary>The mask value as the summary and comments show it: 0, 0.5, -1, NaN.</summary>
     private static string Value(MaskingSpec spec) => Literals.Float(spec.MaskValue).TrimEnd('f');
 
-    /// <summary>The float the kernel compares with, as a C# expression: a literal, or float.NaN and the infinities, which have none.</summary>
-    private static string FloatLiteral(double value)
-    {
-        float f = (float)value;
-        return float.IsNaN(f) ? "float.NaN"
-            : float.IsPositiveInfinity(f) ? "float.PositiveInfinity"
-            : float.IsNegativeInfinity(f) ? "float.NegativeInfinity"
-            : Literals.Float(f);
-    }
 
     /// <inheritdoc/>
     public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
     {
-        // The mask changes what the layers after it compute (recurrent steps skipped, keys left out): not exported yet.
-        OnnxEmit.Unsupported(writer, layer);
+        // A step is kept when any feature differs from the mask value: (B, T, 1) of 0 and 1, the input times it, and the
+        // (B, T) mask for the layers after it.
+        var spec = (MaskingSpec)layer.Spec;
+        string name = spec.Name;
+        int steps = layer.Input.Dimensions[0];
+        writer.WriteLine($"string {layer.Id}Kept = g.Node(\"ReduceMax\", {Literals.String(name + ".kept")}, [g.Node(\"Cast\", {Literals.String(name + ".differs")}, [g.Node(\"Not\", {Literals.String(name + ".not_equal")}, [g.Node(\"Equal\", {Literals.String(name + ".equal")}, [x, {OnnxEmit.Scalar(name + ".value", spec.MaskValue)}])])], {OnnxEmit.Int("to", 1)})], {OnnxEmit.Ints("axes", -1)}, {OnnxEmit.Int("keepdims", 1)});");
+        OnnxEmit.SetMask(writer, layer.ScratchSlots[0], "Reshape", name + ".mask", [$"{layer.Id}Kept", OnnxEmit.Int64s(name + ".mask_shape", 0, steps)]);
+        OnnxEmit.Node(writer, "Mul", name, ["x", $"{layer.Id}Kept"]);
     }
 }

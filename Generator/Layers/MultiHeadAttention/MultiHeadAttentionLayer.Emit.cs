@@ -300,8 +300,47 @@ internal sealed partial class MultiHeadAttentionLayer
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// nn.MultiheadAttention's computation in ONNX's operators: the in_proj_weight's three row blocks as the q, k and v
+    /// projections (k and v from the second input in cross-attention), the heads split by Reshape and Transpose,
+    /// scores q k^T / sqrt(KeyDim) plus -1e9 at padded keys, a softmax over the keys, the context merged back and out_proj.
+    /// The generated code names the second input <c>extra0</c>.
+    /// </remarks>
     public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
     {
-        OnnxEmit.Unsupported(writer, layer);
+        var g = Geometry(layer);
+        string name = layer.Spec.Name, id = layer.Id;
+        string weight = OnnxEmit.Parameter(name + ".in_proj_weight"), bias = OnnxEmit.Parameter(name + ".in_proj_bias");
+        writer.WriteLine($"string {id}Queries = x, {id}KeysValues = {(g.Self ? "x" : "extra0")};");
+        string[] parts = ["q", "k", "v"];
+        for (int p = 0; p < 3; p++)
+        {
+            string part = parts[p];
+            string source = p == 0 ? id + "Queries" : id + "KeysValues";
+            int steps = p == 0 ? g.Queries : g.Keys;
+            string start = OnnxEmit.Int64s($"{name}.{part}_start", p * g.Inner), end = OnnxEmit.Int64s($"{name}.{part}_end", (p + 1) * g.Inner);
+            string axis = OnnxEmit.Int64s($"{name}.{part}_axis", 0);
+            writer.WriteLine($"string {id}W{part} = g.Node(\"Transpose\", {Literals.String($"{name}.{part}_weight_t")}, [g.Node(\"Slice\", {Literals.String($"{name}.{part}_weight")}, [{weight}, {start}, {end}, {axis}])]);");
+            writer.WriteLine($"string {id}B{part} = g.Node(\"Slice\", {Literals.String($"{name}.{part}_bias")}, [{bias}, {start}, {end}, {axis}]);");
+            writer.WriteLine($"x = g.Node(\"Add\", {Literals.String($"{name}.{part}")}, [g.Node(\"MatMul\", {Literals.String($"{name}.{part}_matmul")}, [{source}, {id}W{part}]), {id}B{part}]);");
+            OnnxEmit.Node(writer, "Reshape", $"{name}.{part}_heads", ["x", OnnxEmit.Int64s($"{name}.{part}_heads_shape", 0, steps, g.Heads, g.KeyDim)]);
+            long[] perm = p == 1 ? [0, 2, 3, 1] : [0, 2, 1, 3];
+            OnnxEmit.Node(writer, "Transpose", $"{name}.{part}_per_head", ["x"], OnnxEmit.Ints("perm", perm));
+            writer.WriteLine($"string {id}{part.ToUpperInvariant()} = x;");
+        }
+
+        // (B, H, T, KeyDim) (B, H, KeyDim, S) -> (B, H, T, S), scaled; the padded keys' bias; softmax over the keys.
+        OnnxEmit.Node(writer, "MatMul", $"{name}.scores", [id + "Q", id + "K"]);
+        OnnxEmit.Node(writer, "Mul", $"{name}.scaled", ["x", OnnxEmit.Scalar($"{name}.scale", 1 / System.Math.Sqrt(g.KeyDim))]);
+        if (g.Mask is { } mask)
+        {
+            OnnxEmit.AddMaskBias(writer, OnnxEmit.Mask(mask), name, g.Keys, 3);
+        }
+
+        OnnxEmit.Node(writer, "Softmax", $"{name}.probabilities", ["x"], OnnxEmit.Int("axis", -1));
+        OnnxEmit.Node(writer, "MatMul", $"{name}.context", ["x", id + "V"]);
+        OnnxEmit.Node(writer, "Transpose", $"{name}.merged", ["x"], OnnxEmit.Ints("perm", 0, 2, 1, 3));
+        OnnxEmit.Node(writer, "Reshape", $"{name}.merged_shaped", ["x", OnnxEmit.Int64s($"{name}.merged_shape", 0, g.Queries, g.Inner)]);
+        OnnxEmit.Linear(writer, name + ".out_proj", 2);
     }
 }

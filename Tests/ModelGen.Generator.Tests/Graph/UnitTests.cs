@@ -108,7 +108,7 @@ public sealed class UnitTests
         Assert.Empty(result.Diagnostics);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()));
         string code = Code(result);
-        Assert.Single(code.Split('\n'), line => line.Contains("\"shared.mhatt.in_proj_weight\"", StringComparison.Ordinal));
+        Assert.Single(code.Split('\n'), line => line.Contains("new(\"shared.mhatt.in_proj_weight\"", StringComparison.Ordinal));
         Assert.Contains("private const int SharedMhattCall2InWeight = SharedMhattInWeight;", code, StringComparison.Ordinal);
         Assert.Contains("private const int SharedFfnCall2Linear2Bias = SharedFfnLinear2Bias;", code, StringComparison.Ordinal);
     }
