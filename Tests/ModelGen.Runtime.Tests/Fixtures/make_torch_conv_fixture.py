@@ -8,7 +8,7 @@ The tests read the committed files and need no Python.
 
 Keras' "same" padding puts the odd extra row at the bottom and the odd column at the right; PyTorch's padding
 argument is symmetric, so the twin pads explicitly with F.pad. BatchNorm2d's num_batches_tracked (an int64
-counter ModelGen has no use for) is left out of the file.
+counter ModelGen accepts and does not read) stays in the file, as PyTorch's state_dict has it.
 """
 import json, os, struct
 
@@ -41,8 +41,9 @@ class TorchConvNet(nn.Module):
 def save_safetensors(path, tensors):
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
-        data = t.detach().contiguous().to(torch.float32).numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        dtype = "I64" if t.dtype == torch.int64 else "F32"
+        data = t.detach().contiguous().numpy().tobytes() if dtype == "I64" else t.detach().contiguous().to(torch.float32).numpy().tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
     text = json.dumps(header, separators=(",", ":")).encode()
@@ -62,11 +63,12 @@ def main():
             p.copy_(torch.randn_like(p) * 0.5)
         model.norm0.running_mean.copy_(torch.randn(4) * 0.3)
         model.norm0.running_var.copy_(torch.rand(4) + 0.5)
+        model.norm0.num_batches_tracked.fill_(17)  # as after 17 training batches; ModelGen does not read it
     model.eval()
     x = torch.randn(3, 2, 9, 8)
     with torch.no_grad():
         y = model(x)
-    state = {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+    state = model.state_dict()
     save_safetensors(os.path.join(HERE, "torch_conv.safetensors"), state)
     with open(os.path.join(HERE, "torch_conv.json"), "w") as f:
         json.dump({"torch": torch.__version__, "input_shape": list(x.shape), "inputs": x.flatten().tolist(),
