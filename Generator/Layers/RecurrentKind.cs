@@ -374,24 +374,28 @@ internal abstract class RecurrentKind : LayerKind
     /// <inheritdoc/>
     /// <remarks>
     /// ONNX's recurrent operator over the time-major sequence (ONNX Runtime has no batch-first layout), its weights and
-    /// biases reordered into ONNX's gate order; Y (T, 1, B, H) is the sequence, and its last step the state. A masked sequence (after MaskZero or Masking) skips steps
-    /// anywhere, which the operator's sequence_lens cannot say: refused.
+    /// biases reordered into ONNX's gate order; Y (T, 1, B, H) is the sequence, and its last step the state. A masked
+    /// sequence (after MaskZero or Masking) skips steps anywhere, which the operator's sequence_lens cannot say: it runs
+    /// step by step (<c>OnnxGraph.MaskedRecurrence</c>).
     /// </remarks>
     public override void EmitOnnx(IndentedTextWriter writer, LayerPlan layer)
     {
         var spec = (RecurrentSpec)layer.Spec;
-        if (layer.SequenceMask is not null)
-        {
-            OnnxEmit.Unsupported(writer, layer);
-            return;
-        }
-
         string name = spec.Name, id = layer.Id;
         (string op, int[] order) = OnnxForm;
         string blocks = string.Join(", ", order.Select(k => Literals.Int(k)));
         writer.WriteLine($"string {id}W = g.RecurrentWeight({Literals.String(name + ".weight_ih_l0")}, {Literals.String(name + ".W")}, {blocks});");
         writer.WriteLine($"string {id}R = g.RecurrentWeight({Literals.String(name + ".weight_hh_l0")}, {Literals.String(name + ".R")}, {blocks});");
         writer.WriteLine($"string {id}B = g.RecurrentBias({Literals.String(name + ".bias_ih_l0")}, {Literals.String(name + ".bias_hh_l0")}, {Literals.String(name + ".B")}, {blocks});");
+        if (layer.SequenceMask is { } mask)
+        {
+            // Padding skipped anywhere in the sequence: the operator one step at a time, the state carried over masked steps.
+            string attributes = string.Concat(OnnxAttributes(spec).Select(a => ", " + a));
+            writer.WriteLine($"x = g.MaskedRecurrence({Literals.String(op)}, {Literals.String(name)}, x, {OnnxEmit.Mask(mask)}, {id}W, {id}R, {id}B, " +
+                $"{Literals.Int(layer.Input.Dimensions[0])}, {Literals.Int(spec.Units)}, {(spec.ReturnSequences ? "true" : "false")}{attributes});");
+            return;
+        }
+
         OnnxEmit.Node(writer, "Transpose", name + ".time_major", ["x"], OnnxEmit.Ints("perm", 1, 0, 2));
         OnnxEmit.Node(writer, op, name + ".y", ["x", id + "W", id + "R", id + "B"], [OnnxEmit.Int("hidden_size", spec.Units), .. OnnxAttributes(spec)]);
         int steps = layer.Input.Dimensions[0];

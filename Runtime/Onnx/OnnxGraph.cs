@@ -132,7 +132,14 @@ public sealed class OnnxGraph
     /// A node of operator <paramref name="opType"/> named <paramref name="name"/> (made unique) over <paramref name="inputs"/>
     /// (an empty string for an optional input left out); its one output is named after it, and returned.
     /// </summary>
-    public string Node(string opType, string name, string[] inputs, params OnnxAttribute[] attributes)
+    public string Node(string opType, string name, string[] inputs, params OnnxAttribute[] attributes) =>
+        Nodes(opType, name, 1, inputs, attributes)[0];
+
+    /// <summary>
+    /// A node with <paramref name="outputs"/> outputs (a recurrent operator's Y, Y_h and Y_c): the first named after the
+    /// node, the others with <c>:1</c>, <c>:2</c> appended; returns their names.
+    /// </summary>
+    public string[] Nodes(string opType, string name, int outputs, string[] inputs, params OnnxAttribute[] attributes)
     {
         name = Claim(name);
         var node = new ProtoWriter();
@@ -141,7 +148,13 @@ public sealed class OnnxGraph
             node.String(1, input);
         }
 
-        node.String(2, name);
+        var names = new string[outputs];
+        for (int i = 0; i < outputs; i++)
+        {
+            names[i] = i == 0 ? name : Claim(name + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            node.String(2, names[i]);
+        }
+
         node.String(3, name);
         node.String(4, opType);
         foreach (OnnxAttribute attribute in attributes)
@@ -167,7 +180,55 @@ public sealed class OnnxGraph
         }
 
         _nodes.Add(node);
-        return name;
+        return names;
+    }
+
+    /// <summary>
+    /// A recurrent layer over a masked sequence, as the kernels run it: ONNX's <paramref name="opType"/> (RNN, LSTM, GRU)
+    /// one step at a time, each step's new state kept where the (B, T) <paramref name="mask"/> is 1 and the previous
+    /// state carried over where it is 0 (Keras' masking: padding skipped anywhere, which the operator's sequence_lens
+    /// cannot say). <paramref name="x"/> is (B, T, F); the result is the last state (B, H), or with
+    /// <paramref name="returnSequences"/> every step's state (B, T, H), a masked step repeating the state before it.
+    /// </summary>
+    public string MaskedRecurrence(string opType, string name, string x, string mask, string w, string r, string b, int steps, int units,
+        bool returnSequences, params OnnxAttribute[] attributes)
+    {
+        bool hasCell = opType == "LSTM";
+        string time = Node("Transpose", name + ".time_major", [x], OnnxAttribute.Ints("perm", 1, 0, 2));
+        string keep = Node("Cast", name + ".keep", [Node("Unsqueeze", name + ".mask_steps", [Node("Transpose", name + ".mask_time_major", [mask],
+            OnnxAttribute.Ints("perm", 1, 0)), Int64s(name + ".mask_axes", 2)])], OnnxAttribute.Int("to", 9));
+
+        // Zeros (1, B, H) for the first step's carried state: the batch is only known when the graph runs.
+        string batch = Node("Gather", name + ".batch", [Node("Shape", name + ".input_shape", [x]), Int64s(name + ".batch_axis", 0)], OnnxAttribute.Int("axis", 0));
+        string stateShape = Node("Concat", name + ".state_shape", [Int64s(name + ".one", 1), batch, Int64s(name + ".units", units)], OnnxAttribute.Int("axis", 0));
+        string zeros = Node("Expand", name + ".zeros", [Constant(name + ".zero", new float[units], 1, 1, units), stateShape]);
+        attributes = [.. attributes, OnnxAttribute.Int("hidden_size", units)];
+
+        string h = zeros, c = zeros;
+        var sequence = new List<string>();
+        for (int t = 0; t < steps; t++)
+        {
+            string step = $"{name}.step{t.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            string xt = Node("Slice", step + ".x", [time, Int64s(step + ".start", t), Int64s(step + ".end", t + 1), Int64s(step + ".axis", 0)]);
+            string kt = Node("Slice", step + ".keep", [keep, Int64s(step + ".keep_start", t), Int64s(step + ".keep_end", t + 1), Int64s(step + ".keep_axis", 0)]);
+            string[] inputs = hasCell ? [xt, w, r, b, "", h, c] : [xt, w, r, b, "", h];
+            string[] outputs = Nodes(opType, step, hasCell ? 3 : 2, inputs, attributes);
+            h = Node("Where", step + ".h", [kt, outputs[1], h]);
+            if (hasCell)
+            {
+                c = Node("Where", step + ".c", [kt, outputs[2], c]);
+            }
+
+            sequence.Add(h);
+        }
+
+        if (returnSequences)
+        {
+            string all = Node("Concat", name + ".states", [.. sequence], OnnxAttribute.Int("axis", 0));
+            return Node("Transpose", name, [all], OnnxAttribute.Ints("perm", 1, 0, 2));
+        }
+
+        return Node("Reshape", name, [h, Int64s(name + ".shape", -1, units)]);
     }
 
     /// <summary>Refuses the export: layer <paramref name="layer"/> is of a kind with no ONNX form yet.</summary>
