@@ -20,8 +20,9 @@ public abstract partial class CompiledModel
     }
 
     /// <summary>
-    /// Loads every weight from a safetensors file written for this model. The whole file is checked first (header,
-    /// every name present and no other, dtypes, shapes, byte ranges, size, finite values, BatchNorm running variances
+    /// Loads every weight from a safetensors file written for this model, or PyTorch's state_dict of the same network.
+    /// The whole file is checked first (header, every name present and no other but PyTorch's BatchNorm
+    /// <c>num_batches_tracked</c>, which is accepted and not read, dtypes, shapes, byte ranges, size, finite values, BatchNorm running variances
     /// not negative); a file that differs is refused with an <see cref="InvalidDataException"/> naming the file and
     /// saying how, and the model is left unchanged. A folder, a pipe or a device is refused without being read; of a
     /// file, no more is read than its 8-byte header length, its header (at most 100,000,000 bytes, the bound of the
