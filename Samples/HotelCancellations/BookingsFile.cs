@@ -129,6 +129,58 @@ internal static class BookingsFile
         return Table.ReadCsv(new StringReader(kept.ToString()), options);
     }
 
+    /// <summary>The columns a header line names (a table without rows); standard input's first line.</summary>
+    /// <exception cref="InvalidDataException">The header has a quote that never closes, a column without a name or named twice.</exception>
+    public static Table ReadHeader(string header)
+    {
+        if (header.Count('"') % 2 != 0)
+        {
+            throw new InvalidDataException($"a quote opens and never closes: {DisplayText.Quote(header)}.");
+        }
+
+        return Table.ReadCsv(new StringReader(header), new CsvReadOptions { Separator = Separator(header), MissingMarkers = [] });
+    }
+
+    /// <summary>
+    /// One booking of standard input, every cell as written, as a table of one row; or null, with its problem added to
+    /// <paramref name="problems"/> under <paramref name="record"/>, when the line is blank, has a quote that does not close
+    /// on it (a record never spans lines there) or has another number of fields than <paramref name="header"/>.
+    /// </summary>
+    public static Table? ReadRecord(string header, string line, int record, IDictionary<int, string> problems)
+    {
+        if (line.Count('"') % 2 != 0)
+        {
+            problems.Add(record, $"Row {record + 1} has a quote that does not close on its line: {DisplayText.Quote(line)}; the booking is skipped.");
+            return null;
+        }
+
+        string text = header + "\n" + line;
+        char separator;
+        int headerFields, fields;
+        using (var reader = Sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true }).FromText(text))
+        {
+            separator = reader.Spec.Sep.Separator;
+            reader.MoveNext();
+            headerFields = reader.Current.ColCount;
+            fields = reader.MoveNext() ? reader.Current.ColCount : 1;
+        }
+
+        if (fields != headerFields)
+        {
+            problems.Add(record, Ragged(record, fields, headerFields, line));
+            return null;
+        }
+
+        return Table.ReadCsv(new StringReader(text), new CsvReadOptions { Separator = separator, MissingMarkers = [] });
+    }
+
+    /// <summary>The separator Sep finds in a header, as the file mode reads it.</summary>
+    private static char Separator(string header)
+    {
+        using var reader = Sep.Reader(o => o with { HasHeader = false, DisableColCountCheck = true }).FromText(header);
+        return reader.Spec.Sep.Separator;
+    }
+
     /// <summary>Marks in <paramref name="seen"/> each ASCII character of <paramref name="text"/>.</summary>
     private static void Mark(ReadOnlySpan<char> text, bool[] seen)
     {

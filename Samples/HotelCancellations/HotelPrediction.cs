@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelGen.Data;
+using System.Text;
 using ModelGen.Kernels;
 
 namespace ModelGen.Samples.HotelCancellations;
@@ -14,6 +15,15 @@ namespace ModelGen.Samples.HotelCancellations;
 /// </summary>
 public static class HotelPrediction
 {
+    /// <summary>The weight file's name in a model folder; the preparation lies beside it.</summary>
+    public const string WeightsFile = "model.safetensors";
+
+    /// <summary>Rows per forward pass when a whole file is scored, as training's batch.</summary>
+    public const int BatchSize = 512;
+
+    /// <summary>The most characters one line of standard input may hold; a longer one is reported and skipped.</summary>
+    public const int LineLimit = 1 << 20;
+
     // The markers training reads as missing (HotelData.Read keeps ReadCsv's defaults): imputed, not reported.
     private static readonly HashSet<string> MissingMarkers = new(new CsvReadOptions().MissingMarkers, StringComparer.Ordinal);
 
@@ -22,89 +32,42 @@ public static class HotelPrediction
     /// <param name="inputPath">A CSV of bookings with the course's 22 feature columns (others, such as the label, are ignored).</param>
     /// <param name="output">Receives "row,probability" lines.</param>
     /// <param name="error">Receives one line per skipped booking, and any problem that stops the command.</param>
-    public static int Run(string modelFolder, string inputPath, TextWriter output, TextWriter error)
+    /// <param name="roundTrip">Prints each probability with the fewest digits that give back its float exactly, instead of six decimals.</param>
+    public static int Run(string modelFolder, string inputPath, TextWriter output, TextWriter error, bool roundTrip = false)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        string weights = Path.Combine(modelFolder, HotelTraining.WeightsFile);
-        string preparationPath = ColumnTransformer.PathBesideWeights(weights);
-        foreach (string required in new[] { weights, preparationPath, inputPath })
+        if (!IsFile(inputPath, error))
         {
-            if (Directory.Exists(required))
-            {
-                error.WriteLine($"{DisplayText.Escape(required)} is a folder, not a file.");
-                return 1;
-            }
-
-            if (!File.Exists(required))
-            {
-                error.WriteLine($"{DisplayText.Escape(required)} does not exist.");
-                return 1;
-            }
+            return 1;
         }
 
-        using var model = new HotelNet(batchCapacity: HotelTraining.BatchSize, seed: 0, device: Device.Cpu());
+        using Scorer? scorer = Scorer.Open(modelFolder, BatchSize, error);
+        if (scorer is null)
+        {
+            return 1;
+        }
+
         var problems = new SortedDictionary<int, string>();
-        ColumnTransformer preparation;
         Table cells;
         try
         {
-            model.Load(weights);
-            preparation = ColumnTransformer.Load(preparationPath);
             cells = BookingsFile.Read(inputPath, problems);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            // The loaders name the file and escape what they quote; escaped again here (a no-op on such text) and cut, in
-            // case one quotes more than it should.
             error.WriteLine(DisplayText.Escape(e.Message, DisplayText.MessageLimit));
             return 1;
         }
 
-        if (preparation.FeatureCount != HotelNet.InputSize)
+        if (!HasFeatureColumns(cells, inputPath, error))
         {
-            error.WriteLine($"{DisplayText.Escape(preparationPath)} gives {preparation.FeatureCount} features, but HotelNet takes {HotelNet.InputSize}.");
             return 1;
         }
 
-        string[] absent = [.. HotelData.Numeric.Concat(HotelData.Categorical).Where(c => !cells.TryGetColumn(c, out _))];
-        if (absent.Length > 0)
-        {
-            error.WriteLine($"{DisplayText.Escape(inputPath)} lacks the column{(absent.Length == 1 ? "" : "s")} {string.Join(", ", absent.Select(c => $"'{c}'"))}.");
-            return 1;
-        }
-
-        Table bookings = Typed(cells, problems);
-        FeatureMatrix features = preparation.TransformRows(bookings, out IReadOnlyList<RowError> errors);
-        foreach (RowError bad in errors)
-        {
-            string cell = cells.TryGetColumn(bad.Column, out Column? source) ? Cell(source, bad.Row) : bad.Value;
-            problems.TryAdd(bad.Row, Describe(bad.Row, bad.Column, cell, "cannot be prepared (no step fills a missing value there)"));
-        }
-
-        var rows = new List<int>(features.Rows);
-        var kept = new List<float>(features.Values.Length);
-        for (int i = 0; i < features.Rows; i++)
-        {
-            int row = features.SourceRows[i];
-            if (problems.ContainsKey(row))
-            {
-                continue;
-            }
-
-            ReadOnlySpan<float> values = features.Row(i);
-            int infinite = FirstNonFinite(values);
-            if (infinite >= 0)
-            {
-                string column = SourceColumn(features.FeatureNames[infinite]);
-                problems.Add(row, Describe(row, column, Cell(cells.Column(column), row), "is too large once standardised"));
-                continue;
-            }
-
-            rows.Add(row);
-            kept.AddRange(values);
-        }
-
+        var rows = new List<int>(cells.Rows);
+        var kept = new List<float>(cells.Rows * HotelNet.InputSize);
+        scorer.Prepare(cells, firstRow: 0, problems, rows, kept);
         foreach (string problem in problems.Values)
         {
             error.WriteLine(problem);
@@ -116,14 +79,269 @@ public static class HotelPrediction
             return 1;
         }
 
-        float[] probabilities = model.Predict(kept.ToArray());
+        float[] probabilities = scorer.Model.Predict(kept.ToArray());
         output.WriteLine("row,probability");
         for (int i = 0; i < rows.Count; i++)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows[i] + 1},{probabilities[i]:0.000000}"));
+            output.WriteLine(Line(rows[i], probabilities[i], roundTrip));
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Scores bookings as they come, one line each, from <paramref name="input"/> (standard input): the first line is
+    /// the header; each later line is one booking, scored (with a batch of one) and written, and
+    /// <paramref name="output"/> flushed, before the next is read. A bad line is reported as the file mode reports
+    /// its row, and skipped; so is a line with a quote that does not close on it (a record here never spans lines)
+    /// and one longer than <see cref="LineLimit"/> characters. Returns 0 when at least one booking was scored, 1
+    /// otherwise or when the input stops being UTF-8 text.
+    /// </summary>
+    /// <param name="modelFolder">The folder the train command wrote.</param>
+    /// <param name="input">The CSV text, read line by line (a strict UTF-8 reader, so that bad bytes are refused rather than replaced).</param>
+    /// <param name="output">Receives "row,probability" lines, flushed after each.</param>
+    /// <param name="error">Receives one line per skipped booking, and any problem that stops the command.</param>
+    /// <param name="roundTrip">As in <see cref="Run(string, string, TextWriter, TextWriter, bool)"/>.</param>
+    public static int RunLines(string modelFolder, TextReader input, TextWriter output, TextWriter error, bool roundTrip = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        using Scorer? scorer = Scorer.Open(modelFolder, 1, error);
+        if (scorer is null)
+        {
+            return 1;
+        }
+
+        const string Source = "Standard input";
+        int scored = 0;
+        int record = -1;
+        try
+        {
+            string? header = ReadLine(input, out bool headerTooLong);
+            if (header is null || headerTooLong)
+            {
+                error.WriteLine(header is null ? $"{Source} is empty: it needs a header line, then one booking per line." : $"{Source}'s header is longer than {LineLimit:N0} characters.");
+                return 1;
+            }
+
+            Table columns;
+            try
+            {
+                columns = BookingsFile.ReadHeader(header);
+            }
+            catch (InvalidDataException e)
+            {
+                error.WriteLine($"{Source}'s header is refused: {DisplayText.Escape(e.Message, DisplayText.MessageLimit)}");
+                return 1;
+            }
+
+            if (!HasFeatureColumns(columns, $"{Source}'s header", error))
+            {
+                return 1;
+            }
+
+            output.WriteLine("row,probability");
+            output.Flush();
+            var rows = new List<int>(1);
+            var kept = new List<float>(HotelNet.InputSize);
+            var probability = new float[1];
+            var problems = new SortedDictionary<int, string>();
+            for (string? line = ReadLine(input, out bool tooLong); line is not null; line = ReadLine(input, out tooLong))
+            {
+                record++;
+                rows.Clear();
+                kept.Clear();
+                problems.Clear();
+                if (tooLong)
+                {
+                    problems.Add(record, $"Row {record + 1} is longer than {LineLimit:N0} characters; the booking is skipped.");
+                }
+                else if (BookingsFile.ReadRecord(header, line, record, problems) is Table cells)
+                {
+                    scorer.Prepare(cells, record, problems, rows, kept);
+                }
+
+                foreach (string problem in problems.Values)
+                {
+                    error.WriteLine(problem);
+                }
+
+                if (rows.Count == 1)
+                {
+                    scorer.Model.Predict(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept), probability);
+                    output.WriteLine(Line(rows[0], probability[0], roundTrip));
+                    output.Flush();
+                    scored++;
+                }
+            }
+        }
+        catch (DecoderFallbackException e)
+        {
+            error.WriteLine($"{Source} is not UTF-8 text (after row {record + 1}): {DisplayText.Escape(e.Message)}");
+            return 1;
+        }
+        catch (IOException e)
+        {
+            error.WriteLine($"{Source} cannot be read (after row {record + 1}): {DisplayText.Escape(e.Message, DisplayText.MessageLimit)}");
+            return 1;
+        }
+
+        if (scored == 0)
+        {
+            error.WriteLine($"No booking of {Source.ToLowerInvariant()} could be scored.");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    private static string Line(int row, float probability, bool roundTrip) => roundTrip
+        ? string.Create(CultureInfo.InvariantCulture, $"{row + 1},{probability:R}")
+        : string.Create(CultureInfo.InvariantCulture, $"{row + 1},{probability:0.000000}");
+
+    private static bool IsFile(string path, TextWriter error)
+    {
+        if (Directory.Exists(path))
+        {
+            error.WriteLine($"{DisplayText.Escape(path)} is a folder, not a file.");
+            return false;
+        }
+
+        if (!File.Exists(path))
+        {
+            error.WriteLine($"{DisplayText.Escape(path)} does not exist.");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool HasFeatureColumns(Table cells, string source, TextWriter error)
+    {
+        string[] absent = [.. HotelData.Numeric.Concat(HotelData.Categorical).Where(c => !cells.TryGetColumn(c, out _))];
+        if (absent.Length > 0)
+        {
+            error.WriteLine($"{DisplayText.Escape(source)} lacks the column{(absent.Length == 1 ? "" : "s")} {string.Join(", ", absent.Select(c => $"'{c}'"))}.");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Reads one line of at most <see cref="LineLimit"/> characters (the rest of a longer one is read and dropped, and
+    /// <paramref name="tooLong"/> set), without its line break; null at the end of the input.
+    /// </summary>
+    private static string? ReadLine(TextReader input, out bool tooLong)
+    {
+        tooLong = false;
+        var line = new StringBuilder();
+        int c = input.Read();
+        if (c < 0)
+        {
+            return null;
+        }
+
+        for (; c >= 0 && c != '\n'; c = input.Read())
+        {
+            if (line.Length < LineLimit)
+            {
+                line.Append((char)c);
+            }
+            else
+            {
+                tooLong = true;
+            }
+        }
+
+        if (line.Length > 0 && line[^1] == '\r')
+        {
+            line.Length--;
+        }
+
+        return line.ToString();
+    }
+
+    /// <summary>The loaded model and preparation of a model folder.</summary>
+    private sealed class Scorer(HotelNet model, ColumnTransformer preparation) : IDisposable
+    {
+        public HotelNet Model { get; } = model;
+
+        /// <summary>Loads the folder's model (for batches of up to <paramref name="batchCapacity"/> rows) and preparation, or reports why not and gives null.</summary>
+        public static Scorer? Open(string modelFolder, int batchCapacity, TextWriter error)
+        {
+            string weights = Path.Combine(modelFolder, WeightsFile);
+            string preparationPath = ColumnTransformer.PathBesideWeights(weights);
+            if (!IsFile(weights, error) || !IsFile(preparationPath, error))
+            {
+                return null;
+            }
+
+            var model = new HotelNet(batchCapacity: batchCapacity, seed: 0, device: Device.Cpu(1));
+            ColumnTransformer preparation;
+            try
+            {
+                model.Load(weights);
+                preparation = ColumnTransformer.Load(preparationPath);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                // The loaders name the file and escape what they quote; escaped again here (a no-op on such text) and cut, in
+                // case one quotes more than it should.
+                model.Dispose();
+                error.WriteLine(DisplayText.Escape(e.Message, DisplayText.MessageLimit));
+                return null;
+            }
+
+            if (preparation.FeatureCount != HotelNet.InputSize)
+            {
+                model.Dispose();
+                error.WriteLine($"{DisplayText.Escape(preparationPath)} gives {preparation.FeatureCount} features, but HotelNet takes {HotelNet.InputSize}.");
+                return null;
+            }
+
+            return new Scorer(model, preparation);
+        }
+
+        /// <summary>
+        /// Types and prepares <paramref name="cells"/>, whose row 0 is booking <paramref name="firstRow"/>: each row that
+        /// can be scored adds its number to <paramref name="rows"/> and its features to <paramref name="kept"/>, each
+        /// other one its problem to <paramref name="problems"/>.
+        /// </summary>
+        public void Prepare(Table cells, int firstRow, SortedDictionary<int, string> problems, List<int> rows, List<float> kept)
+        {
+            Table bookings = Typed(cells, firstRow, problems);
+            FeatureMatrix features = preparation.TransformRows(bookings, out IReadOnlyList<RowError> errors);
+            foreach (RowError bad in errors)
+            {
+                string cell = cells.TryGetColumn(bad.Column, out Column? source) ? Cell(source, bad.Row) : bad.Value;
+                problems.TryAdd(firstRow + bad.Row, Describe(firstRow + bad.Row, bad.Column, cell, "cannot be prepared (no step fills a missing value there)"));
+            }
+
+            for (int i = 0; i < features.Rows; i++)
+            {
+                int row = firstRow + features.SourceRows[i];
+                if (problems.ContainsKey(row))
+                {
+                    continue;
+                }
+
+                ReadOnlySpan<float> values = features.Row(i);
+                int infinite = FirstNonFinite(values);
+                if (infinite >= 0)
+                {
+                    string column = SourceColumn(features.FeatureNames[infinite]);
+                    problems.Add(row, Describe(row, column, Cell(cells.Column(column), row - firstRow), "is too large once standardised"));
+                    continue;
+                }
+
+                rows.Add(row);
+                kept.AddRange(values);
+            }
+        }
+
+        public void Dispose() => Model.Dispose();
     }
 
     /// <summary>
@@ -132,17 +350,17 @@ public static class HotelPrediction
     /// column's range, a month that is no month, or a day past its month's end records a problem for that row and
     /// leaves the cell missing, so that the rest of the file can still be prepared.
     /// </summary>
-    private static Table Typed(Table cells, SortedDictionary<int, string> problems)
+    private static Table Typed(Table cells, int firstRow, SortedDictionary<int, string> problems)
     {
         Table bookings = cells;
         foreach (string name in HotelData.Numeric)
         {
-            bookings = bookings.With(Numbers(cells.Column(name), problems));
+            bookings = bookings.With(Numbers(cells.Column(name), firstRow, problems));
         }
 
-        Column months = MonthNumbers(cells.Column(HotelData.Month), problems);
+        Column months = MonthNumbers(cells.Column(HotelData.Month), firstRow, problems);
         bookings = bookings.With(months);
-        CheckDays(bookings.Column(HotelData.DayOfMonth), months, cells.TryGetColumn(HotelData.Year, out Column? years) ? years : null, problems);
+        CheckDays(bookings.Column(HotelData.DayOfMonth), months, cells.TryGetColumn(HotelData.Year, out Column? years) ? years : null, firstRow, problems);
         foreach (string name in HotelData.Categorical.Where(c => c != HotelData.Month))
         {
             Column column = cells.Column(name);
@@ -153,7 +371,7 @@ public static class HotelPrediction
         return bookings;
     }
 
-    private static Column Numbers(Column column, SortedDictionary<int, string> problems)
+    private static Column Numbers(Column column, int firstRow, SortedDictionary<int, string> problems)
     {
         bool counted = HotelData.WholeNumberRanges.TryGetValue(column.Name, out var range);
         var values = new double[column.Length];
@@ -168,16 +386,16 @@ public static class HotelPrediction
 
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
             {
-                problems.TryAdd(row, Describe(row, column.Name, text, "is not a number"));
+                problems.TryAdd(firstRow + row, Describe(firstRow + row, column.Name, text, "is not a number"));
             }
             else if (double.IsInfinity(value))
             {
-                problems.TryAdd(row, Describe(row, column.Name, text, "is not a finite number"));
+                problems.TryAdd(firstRow + row, Describe(firstRow + row, column.Name, text, "is not a finite number"));
             }
             else if (counted && !double.IsNaN(value) && !IsWhole(value, range.Min, range.Max))
             {
                 string bounds = range.Max == int.MaxValue ? $"of at least {range.Min}" : $"from {range.Min} to {range.Max}";
-                problems.TryAdd(row, Describe(row, column.Name, text, $"is not a whole number {bounds}"));
+                problems.TryAdd(firstRow + row, Describe(firstRow + row, column.Name, text, $"is not a whole number {bounds}"));
             }
             else
             {
@@ -190,7 +408,7 @@ public static class HotelPrediction
     }
 
     /// <summary>Month names as the course maps them, or the numbers 1 to 12; anything else, a missing month included, is refused (no step fills it).</summary>
-    private static Column MonthNumbers(Column column, SortedDictionary<int, string> problems)
+    private static Column MonthNumbers(Column column, int firstRow, SortedDictionary<int, string> problems)
     {
         var values = new double[column.Length];
         for (int row = 0; row < column.Length; row++)
@@ -203,7 +421,7 @@ public static class HotelPrediction
 
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[row]) || !IsWhole(values[row], 1, 12))
             {
-                problems.TryAdd(row, Describe(row, column.Name, text, "is not a month (January to December, or 1 to 12)"));
+                problems.TryAdd(firstRow + row, Describe(firstRow + row, column.Name, text, "is not a month (January to December, or 1 to 12)"));
                 values[row] = double.NaN;
             }
         }
@@ -212,7 +430,7 @@ public static class HotelPrediction
     }
 
     /// <summary>A day after the last of its month (April 31, February 30; February 29 in a year that is given and not a leap year).</summary>
-    private static void CheckDays(Column days, Column months, Column? years, SortedDictionary<int, string> problems)
+    private static void CheckDays(Column days, Column months, Column? years, int firstRow, SortedDictionary<int, string> problems)
     {
         for (int row = 0; row < days.Length; row++)
         {
@@ -230,7 +448,7 @@ public static class HotelPrediction
             if (day > last)
             {
                 string monthName = CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName((int)month);
-                problems.TryAdd(row, Describe(row, days.Name, Cell(days, row), $"is past the end of {monthName} ({last} days{(yearGiven || month != 2 ? "" : " at most")})"));
+                problems.TryAdd(firstRow + row, Describe(firstRow + row, days.Name, Cell(days, row), $"is past the end of {monthName} ({last} days{(yearGiven || month != 2 ? "" : " at most")})"));
             }
         }
     }

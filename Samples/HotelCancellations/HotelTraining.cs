@@ -16,7 +16,7 @@ public static class HotelTraining
     public const int BatchSize = 512;
 
     /// <summary>The weight file's name in the output folder; the preparation goes beside it.</summary>
-    public const string WeightsFile = "model.safetensors";
+    public const string WeightsFile = HotelPrediction.WeightsFile;
 
     /// <summary>Trains as <paramref name="settings"/> say and writes the outputs; returns the figures.</summary>
     /// <exception cref="InvalidDataException">The prepared data does not have HotelNet's 63 features.</exception>

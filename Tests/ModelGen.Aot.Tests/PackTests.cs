@@ -58,15 +58,9 @@ public sealed class PackTests
         }
     }
 
-    private static string NewFolder() => Path.Combine(Path.GetTempPath(), "modelgen-pack-" + Guid.NewGuid().ToString("N"));
+    private static string NewFolder() => NativePublish.NewFolder("modelgen-pack-");
 
-    private static void Delete(string folder)
-    {
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+    private static void Delete(string folder) => NativePublish.Delete(folder);
 
     /// <summary>Packs <paramref name="project"/> into <paramref name="outDir"/>, checks it gave exactly <paramref name="package"/>, and opens it.</summary>
     private static ZipArchive Pack(string project, string package, string outDir)
