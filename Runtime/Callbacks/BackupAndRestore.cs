@@ -53,6 +53,12 @@ public sealed class BackupAndRestore : Callback
     internal void Backup(int epoch)
     {
         CompiledModel model = RequireModel();
+        if (!model.IsWriter)
+        {
+            // Data-parallel training: rank 0 alone writes the backup every rank restores from.
+            return;
+        }
+
         Directory.CreateDirectory(BackupDirectory);
         model.SaveCheckpoint(CheckpointPath, model.Optimizer ?? throw new InvalidOperationException("BackupAndRestore needs the optimizer Fit trains with."),
             epoch + 1, _callbacks);
@@ -61,7 +67,7 @@ public sealed class BackupAndRestore : Callback
     /// <inheritdoc/>
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
-        if (!DeleteCheckpoint || !File.Exists(CheckpointPath))
+        if (!DeleteCheckpoint || !RequireModel().IsWriter || !File.Exists(CheckpointPath))
         {
             return;
         }

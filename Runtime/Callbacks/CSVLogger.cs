@@ -51,6 +51,12 @@ public sealed class CSVLogger : Callback
     public override void OnTrainBegin()
     {
         _keys = null;
+        if (!RequireModel().IsWriter)
+        {
+            // Data-parallel training: rank 0 alone writes the log.
+            return;
+        }
+
         if (Append)
         {
             // Keras: the header is written only when the file is missing or empty.
@@ -70,6 +76,11 @@ public sealed class CSVLogger : Callback
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         ArgumentNullException.ThrowIfNull(logs);
+        if (!RequireModel().IsWriter)
+        {
+            return;
+        }
+
         if (_keys is null)
         {
             var keys = logs.Keys.ToList();

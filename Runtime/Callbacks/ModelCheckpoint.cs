@@ -82,6 +82,13 @@ public sealed class ModelCheckpoint : Callback
 
         CompiledModel model = RequireModel();
         string path = Format(Path, epoch + 1, logs);
+        if (!model.IsWriter)
+        {
+            // Data-parallel training: every rank holds the same weights; rank 0 alone writes them.
+            _saved.Add(path);
+            return;
+        }
+
         if (SaveWeightsOnly)
         {
             model.Save(path);

@@ -16,6 +16,7 @@ public abstract partial class CompiledModel
         batchSize = batchSize == 0 ? BatchCapacity : batchSize;
         RequireBatchSize(batchSize);
         MetricBinding[] bindings = MetricBinding.Resolve(Layout, metrics);
+        RequireDistributableMetrics(bindings);
         data.Validate(Layout);
         var sums = new double[bindings.Length];
         var logs = new Dictionary<string, double> { ["loss"] = EvaluateSums(data, batchSize, bindings, sums) };
@@ -213,9 +214,18 @@ public abstract partial class CompiledModel
         ResetHostMetrics(metrics);
         double lossSum = 0;
         int targetSize = Layout.TargetSize;
-        for (int first = 0; first < data.Count; first += batchSize)
+
+        // Data-parallel: each rank evaluates its share of the rows, and the sums are summed over the ranks.
+        int begin = 0, end = data.Count;
+        if (Distributed)
         {
-            int batch = Math.Min(batchSize, data.Count - first);
+            begin = (int)((long)data.Count * Collective!.Rank / Collective.Size);
+            end = (int)((long)data.Count * (Collective.Rank + 1) / Collective.Size);
+        }
+
+        for (int first = begin; first < end; first += batchSize)
+        {
+            int batch = Math.Min(batchSize, end - first);
             UploadInputs(data.InputArrays, first, batch);
             Backend.Upload(data.Targets.AsSpan(first * targetSize, batch * targetSize), Act(Layout.TargetSlot, targetSize, batch));
             Forward(batch, training: false);
@@ -226,6 +236,23 @@ public abstract partial class CompiledModel
             AccumulateMetrics(batch, metrics, sums);
         }
 
+        if (Distributed)
+        {
+            if (_evaluationSums?.Length != sums.Length + 1)
+            {
+                _evaluationSums = new double[sums.Length + 1];
+            }
+
+            sums.CopyTo(_evaluationSums);
+            _evaluationSums[sums.Length] = lossSum;
+            Collective!.AllReduceSum(_evaluationSums);
+            _evaluationSums.AsSpan(0, sums.Length).CopyTo(sums);
+            lossSum = _evaluationSums[sums.Length];
+        }
+
         return lossSum / data.Count;
     }
+
+    // The metric and loss sums of a data-parallel evaluation, for their all-reduce (made once per model).
+    private double[]? _evaluationSums;
 }

@@ -130,6 +130,7 @@ public abstract partial class CompiledModel
         }
 
         MetricBinding[] bindings = MetricBinding.Resolve(Layout, metrics);
+        RequireDistributable(optimizer, bindings);
         train.Validate(Layout, "training data");
         validation?.Validate(Layout, "validation data");
         int trainRows = train.Count;
@@ -168,7 +169,7 @@ public abstract partial class CompiledModel
             validation = train.Slice(trainRows, train.Count - trainRows);
         }
 
-        var printer = new ProgressPrinter(verbose, OutputOverride);
+        var printer = new ProgressPrinter(IsWriter ? verbose : 0, OutputOverride);
         PrepareTraining(optimizer);
 
         // Keras' BackupAndRestore: the backup an interrupted run left is restored, and training continues after its last epoch.
@@ -243,7 +244,9 @@ public abstract partial class CompiledModel
                     ReadOnlySpan<int> rows = order.AsSpan(first, Math.Min(stepRows, trainRows - first));
                     float loss = fullBatch
                         ? AccumulateFullBatch(train, rows, trainRows, bindings, metricSums, epoch, epochs, step, steps, rowWeights)
-                        : TrainBatch(train, rows, optimizer, bindings, metricSums, epoch, epochs, step, steps, rowWeights);
+                        : Distributed
+                            ? TrainShard(train, rows, optimizer, bindings, metricSums, epoch, epochs, step, steps, rowWeights)
+                            : TrainBatch(train, rows, optimizer, bindings, metricSums, epoch, epochs, step, steps, rowWeights);
                     lossSum += (double)loss * rows.Length;
                     rowsSeen += rows.Length;
                     printer.Step(step + 1, steps, start, lossSum / rowsSeen);
@@ -267,6 +270,12 @@ public abstract partial class CompiledModel
                 }
 
                 var logs = new Dictionary<string, double>(keys.Length) { ["loss"] = lossSum / rowsSeen };
+                if (Distributed)
+                {
+                    // Each rank summed its own rows' metrics: the epoch's are the sums over the ranks.
+                    Collective!.AllReduceSum(metricSums);
+                }
+
                 for (int m = 0; m < bindings.Length; m++)
                 {
                     logs[bindings[m].Name] = bindings[m].Value(metricSums[m], rowsSeen);

@@ -76,6 +76,11 @@ public abstract partial class CompiledModel : IDisposable
     /// <summary>Reserves <paramref name="count"/> draws of the model's random stream and returns the first counter.</summary>
     protected ulong NextRandomStream(int count)
     {
+        if (_shard is { } shard)
+        {
+            return ShardedStream(count, shard);
+        }
+
         ulong start = _randomStream;
         _randomStream += (ulong)count;
         return start;

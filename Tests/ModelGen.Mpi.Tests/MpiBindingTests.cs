@@ -39,7 +39,7 @@ public sealed class MpiBindingTests
     }
 
     /// <summary>Runs a command to its end (killed after 2 minutes), returning its exit code and its output and errors.</summary>
-    private static (int Code, string Output) Run(string file, string arguments)
+    internal static (int Code, string Output) Run(string file, string arguments)
     {
         var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment.Remove("OMPI_COMM_WORLD_SIZE");
@@ -52,5 +52,42 @@ public sealed class MpiBindingTests
         }
 
         return (process.ExitCode, output.Result + errors.Result);
+    }
+}
+
+/// <summary>
+/// Data-parallel Fit over two ranks against one process on the breast-cancer data: the same global batches, shuffled
+/// order and dropout masks, so the same weights but for the order of float sums (each rank sums its half of a batch's
+/// gradient, then the halves are added); only rank 0 prints and writes.
+/// </summary>
+public sealed class DataParallelTrainingTests : IDisposable
+{
+    private static readonly string s_check = Path.Combine(AppContext.BaseDirectory, "MpiCheck.dll");
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("modelgen-mpi-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void TwoRanksTrainTheWeightsOfOneProcessToFloatTolerance()
+    {
+        string alone = Path.Combine(_folder, "alone.safetensors"), two = Path.Combine(_folder, "two.safetensors");
+        (int code, string output) = MpiBindingTests.Run("dotnet", $"{s_check} train {alone}");
+        Assert.True(code == 0, output);
+        (code, string distributed) = MpiBindingTests.Run("mpirun", $"-np 2 --oversubscribe --allow-run-as-root dotnet {s_check} train {two}");
+        Assert.True(code == 0, distributed);
+
+        // One set of epoch lines: rank 0's.
+        Assert.Single(distributed.Split('\n'), line => line.StartsWith("Epoch 8/8", StringComparison.Ordinal));
+        using var first = new ModelGen.Tools.MpiCheck.DropoutNet(batchCapacity: 1, seed: 0, device: Kernels.Device.Cpu(1));
+        using var second = new ModelGen.Tools.MpiCheck.DropoutNet(batchCapacity: 1, seed: 0, device: Kernels.Device.Cpu(1));
+        first.Load(alone);
+        second.Load(two);
+        float[] a = new float[first.WeightCount], b = new float[second.WeightCount];
+        first.ReadWeights(a);
+        second.ReadWeights(b);
+        Assert.NotEqual(new float[a.Length], a);
+        double largest = a.Zip(b, (x, y) => Math.Abs(x - y) / (1 + Math.Abs(x))).Max();
+        Assert.True(largest <= 1e-4, $"largest relative difference {largest:R} after 8 epochs");
     }
 }

@@ -1,9 +1,19 @@
 using System.Globalization;
+using ModelGen;
+using ModelGen.Kernels;
 using ModelGen.Mpi;
+using ModelGen.Samples.BreastCancer;
+using ModelGen.Tools.MpiCheck;
 
-// Under mpirun: each rank contributes rank + 1 (and rank * 0.5 in double) at every element of 1,000 floats; every rank must
-// read the sums. "die" makes rank 1 exit after the first sum while rank 0 waits in a second one: mpirun must stop the job.
+// "sum": each rank contributes rank + 1 (and rank * 0.5 in double) at every element of 1,000 floats; every rank must read
+// the sums. "die": rank 1 exits after the first sum while rank 0 waits in a second one; mpirun must end the job.
+// "train OUT MODEL": the breast-cancer data trained data-parallel (or alone, without mpirun); the weights go to OUT.
 string mode = args.Length > 0 ? args[0] : "sum";
+if (mode == "train")
+{
+    return Train(args[1], args.Length > 2 ? args[2] : "dropout");
+}
+
 if (!MpiCommunicator.LaunchedByMpirun)
 {
     Console.WriteLine("alone: no MPI library loaded, " + (MpiCommunicator.World is null ? "World is null" : "World is set"));
@@ -33,3 +43,62 @@ if (mode == "die")
 
 world.Barrier();
 return ok ? 0 : 1;
+
+// The 569 rows standardised per column; the last 113 validate. One thread per rank, so the ranks do not share cores.
+static int Train(string output, string model)
+{
+    string[] lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Data", "breast_cancer.csv"));
+    int rows = lines.Length - 1;
+    var features = new float[rows * 30];
+    var labels = new float[rows];
+    for (int r = 0; r < rows; r++)
+    {
+        string[] fields = lines[r + 1].Split(',');
+        for (int c = 0; c < 30; c++)
+        {
+            features[(r * 30) + c] = float.Parse(fields[c], CultureInfo.InvariantCulture);
+        }
+
+        labels[r] = float.Parse(fields[30], CultureInfo.InvariantCulture);
+    }
+
+    for (int c = 0; c < 30; c++)
+    {
+        double mean = 0, square = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            mean += features[(r * 30) + c];
+        }
+
+        mean /= rows;
+        for (int r = 0; r < rows; r++)
+        {
+            square += Math.Pow(features[(r * 30) + c] - mean, 2);
+        }
+
+        double deviation = Math.Sqrt(square / rows);
+        for (int r = 0; r < rows; r++)
+        {
+            features[(r * 30) + c] = (float)((features[(r * 30) + c] - mean) / deviation);
+        }
+    }
+
+    const int Validation = 113;
+    int trainRows = rows - Validation;
+    var train = new Dataset(features[..(trainRows * 30)], 30, labels[..trainRows], 1);
+    var validation = new Dataset(features[(trainRows * 30)..], 30, labels[trainRows..], 1);
+
+    using MpiCommunicator? world = MpiCommunicator.World;
+    using CompiledModel net = model == "cancer"
+        ? new CancerNet(batchCapacity: 64, seed: 5, device: Device.Cpu(1))
+        : new DropoutNet(batchCapacity: 64, seed: 5, device: Device.Cpu(1));
+    net.Collective = world;
+    History history = net.Fit(train, validation, batchSize: 64, epochs: 8, new Adam(0.01f), verbose: 2);
+    if (world is null || world.Rank == 0)
+    {
+        net.Save(output);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final val_loss {history["val_loss"][^1]:R}"));
+    }
+
+    return 0;
+}
