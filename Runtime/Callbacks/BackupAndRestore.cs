@@ -67,7 +67,7 @@ public sealed class BackupAndRestore : Callback
     /// <inheritdoc/>
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
-        if (!DeleteCheckpoint || !RequireModel().IsWriter || !File.Exists(CheckpointPath))
+        if (!DeleteCheckpoint || Model?.IsWriter == false || !File.Exists(CheckpointPath))
         {
             return;
         }

@@ -51,7 +51,7 @@ public sealed class CSVLogger : Callback
     public override void OnTrainBegin()
     {
         _keys = null;
-        if (!RequireModel().IsWriter)
+        if (Model?.IsWriter == false)
         {
             // Data-parallel training: rank 0 alone writes the log.
             return;
@@ -76,7 +76,7 @@ public sealed class CSVLogger : Callback
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         ArgumentNullException.ThrowIfNull(logs);
-        if (!RequireModel().IsWriter)
+        if (Model?.IsWriter == false)
         {
             return;
         }
