@@ -90,4 +90,39 @@ public sealed class DataParallelTrainingTests : IDisposable
         double largest = a.Zip(b, (x, y) => Math.Abs(x - y) / (1 + Math.Abs(x))).Max();
         Assert.True(largest <= 1e-4, $"largest relative difference {largest:R} after 8 epochs");
     }
+
+    [Fact]
+    public void ARankThatDiesMidEpochEndsTheJobWithAMessageNotAHang()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string weights = Path.Combine(_folder, "never.safetensors");
+        (int code, string output) = MpiBindingTests.Run("mpirun", $"-np 2 --oversubscribe --allow-run-as-root dotnet {s_check} train {weights} --die-at 2");
+        Assert.NotEqual(0, code);
+        Assert.Contains("rank 1 dies at epoch 2, step 3", output, StringComparison.Ordinal);
+
+        // mpirun names the process that ended the job.
+        Assert.Matches(@"(?s)(exited|terminated|non-zero).*", output);
+        Assert.False(File.Exists(weights));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void RankZeroAloneWritesWholeCheckpoints()
+    {
+        string weights = Path.Combine(_folder, "final.safetensors"), checkpoint = Path.Combine(_folder, "run-{epoch:02d}.ckpt");
+        (int code, string output) = MpiBindingTests.Run("mpirun", $"-np 2 --oversubscribe --allow-run-as-root dotnet {s_check} train {weights} --checkpoint {checkpoint}");
+        Assert.True(code == 0, output);
+
+        // One checkpoint per epoch, each whole (a torn file would be refused by LoadCheckpoint), no temporary file left.
+        string[] files = [.. Directory.GetFiles(_folder).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        Assert.Equal(["final.safetensors", .. Enumerable.Range(1, 8).Select(e => $"run-{e:00}.ckpt")], files);
+        using var model = new ModelGen.Tools.MpiCheck.DropoutNet(batchCapacity: 1, seed: 0, device: Kernels.Device.Cpu(1));
+        Assert.Equal(8, model.LoadCheckpoint(Path.Combine(_folder, "run-08.ckpt"), new Adam(0.01f)));
+        using var final = new ModelGen.Tools.MpiCheck.DropoutNet(batchCapacity: 1, seed: 0, device: Kernels.Device.Cpu(1));
+        final.Load(weights);
+        float[] a = new float[model.WeightCount], b = new float[final.WeightCount];
+        model.ReadWeights(a);
+        final.ReadWeights(b);
+        Assert.Equal(b, a);
+    }
 }

@@ -11,7 +11,11 @@ using ModelGen.Tools.MpiCheck;
 string mode = args.Length > 0 ? args[0] : "sum";
 if (mode == "train")
 {
-    return Train(args[1], args.Length > 2 ? args[2] : "dropout");
+    // train OUT [MODEL] [--die-at EPOCH] [--checkpoint PATH]
+    string model = args.Length > 2 && !args[2].StartsWith("--", StringComparison.Ordinal) ? args[2] : "dropout";
+    int dieAt = Array.IndexOf(args, "--die-at") is int d and > 0 ? int.Parse(args[d + 1], CultureInfo.InvariantCulture) : -1;
+    string? checkpoint = Array.IndexOf(args, "--checkpoint") is int c and > 0 ? args[c + 1] : null;
+    return Train(args[1], model, dieAt, checkpoint);
 }
 
 if (!MpiCommunicator.LaunchedByMpirun)
@@ -45,7 +49,7 @@ world.Barrier();
 return ok ? 0 : 1;
 
 // The 569 rows standardised per column; the last 113 validate. One thread per rank, so the ranks do not share cores.
-static int Train(string output, string model)
+static int Train(string output, string model, int dieAt, string? checkpoint)
 {
     string[] lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Data", "breast_cancer.csv"));
     int rows = lines.Length - 1;
@@ -93,7 +97,29 @@ static int Train(string output, string model)
         ? new CancerNet(batchCapacity: 64, seed: 5, device: Device.Cpu(1))
         : new DropoutNet(batchCapacity: 64, seed: 5, device: Device.Cpu(1));
     net.Collective = world;
-    History history = net.Fit(train, validation, batchSize: 64, epochs: 8, new Adam(0.01f), verbose: 2);
+    var callbacks = new List<Callback>();
+    if (dieAt >= 0)
+    {
+        // Rank 1 dies in the middle of epoch dieAt, as a killed process would.
+        int epochNow = 0;
+        callbacks.Add(new LambdaCallback(
+            onEpochBegin: epoch => epochNow = epoch,
+            onTrainBatchEnd: (batch, loss) =>
+            {
+                if (world?.Rank == 1 && epochNow == dieAt && batch == 3)
+                {
+                    Console.Error.WriteLine($"rank 1 dies at epoch {epochNow}, step {batch}");
+                    Environment.Exit(4);
+                }
+            }));
+    }
+
+    if (checkpoint is not null)
+    {
+        callbacks.Add(new ModelCheckpoint(checkpoint, monitor: "val_loss"));
+    }
+
+    History history = net.Fit(train, validation, batchSize: 64, epochs: 8, new Adam(0.01f), callbacks, verbose: 2);
     if (world is null || world.Rank == 0)
     {
         net.Save(output);
