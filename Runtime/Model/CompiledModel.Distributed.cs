@@ -17,8 +17,9 @@ public abstract partial class CompiledModel
     /// The processes training this model together (data parallelism), or null (the default) for one process. With a
     /// collective of more than one rank, <see cref="Fit"/> gives each rank its share of every global batch (the
     /// shuffled order is the same on every rank: the seed is shared), sums the gradients and the loss over the ranks
-    /// with one all-reduce per step, and takes the same optimizer step on every rank; only rank 0 prints and writes
-    /// files (ModelCheckpoint, CSVLogger, BackupAndRestore). Dropout draws the masks one process would draw. BatchNorm
+    /// with one all-reduce per step, and takes the same optimizer step on every rank; validation is split over the ranks
+    /// and the epoch's metrics (precision's, recall's and AUC's counts too) are summed over them; only rank 0 prints and
+    /// writes files (ModelCheckpoint, CSVLogger, BackupAndRestore). Dropout draws the masks one process would draw. BatchNorm
     /// normalises each rank's rows with their own statistics (PyTorch's DistributedDataParallel without SyncBatchNorm).
     /// Every rank must hold the same data and call Fit with the same arguments.
     /// </summary>
@@ -113,7 +114,7 @@ public abstract partial class CompiledModel
     }
 
     /// <summary>Refuses what data-parallel training does not do yet, before any state changes.</summary>
-    private void RequireDistributable(Optimizer optimizer, MetricBinding[] metrics)
+    private void RequireDistributable(Optimizer optimizer)
     {
         if (!Distributed)
         {
@@ -125,11 +126,13 @@ public abstract partial class CompiledModel
             throw new NotSupportedException($"Data-parallel training takes mini-batch steps; {optimizer.GetType().Name} takes one full-batch step per epoch. Use Sgd, Adam or another mini-batch optimizer, or train in one process.");
         }
 
-        RequireDistributableMetrics(metrics);
     }
 
-    /// <summary>Refuses the metrics data-parallel training and evaluation do not sum over the ranks yet.</summary>
-    private void RequireDistributableMetrics(MetricBinding[] metrics)
+    /// <summary>
+    /// Sums the host-side metrics' states (precision's and recall's counts, AUC's histograms, top-k's hits) over the
+    /// ranks, so each rank's result is the whole pass's; nothing in one process.
+    /// </summary>
+    private void ReduceHostMetrics(MetricBinding[] metrics)
     {
         if (!Distributed)
         {
@@ -138,9 +141,12 @@ public abstract partial class CompiledModel
 
         foreach (MetricBinding metric in metrics)
         {
-            if (metric.Host is not null)
+            if (metric.Host is { } host)
             {
-                throw new NotSupportedException($"The metric {metric.Name} is computed over the whole epoch on the host, which data-parallel training does not sum over the ranks yet; leave it out, or evaluate it in one process after training.");
+                var state = new double[host.StateLength];
+                host.Export(state);
+                Collective!.AllReduceSum(state);
+                host.Import(state);
             }
         }
     }

@@ -16,7 +16,6 @@ public abstract partial class CompiledModel
         batchSize = batchSize == 0 ? BatchCapacity : batchSize;
         RequireBatchSize(batchSize);
         MetricBinding[] bindings = MetricBinding.Resolve(Layout, metrics);
-        RequireDistributableMetrics(bindings);
         data.Validate(Layout);
         var sums = new double[bindings.Length];
         var logs = new Dictionary<string, double> { ["loss"] = EvaluateSums(data, batchSize, bindings, sums) };
@@ -248,6 +247,7 @@ public abstract partial class CompiledModel
             Collective!.AllReduceSum(_evaluationSums);
             _evaluationSums.AsSpan(0, sums.Length).CopyTo(sums);
             lossSum = _evaluationSums[sums.Length];
+            ReduceHostMetrics(metrics);
         }
 
         return lossSum / data.Count;

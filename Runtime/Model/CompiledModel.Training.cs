@@ -130,7 +130,7 @@ public abstract partial class CompiledModel
         }
 
         MetricBinding[] bindings = MetricBinding.Resolve(Layout, metrics);
-        RequireDistributable(optimizer, bindings);
+        RequireDistributable(optimizer);
         train.Validate(Layout, "training data");
         validation?.Validate(Layout, "validation data");
         int trainRows = train.Count;
@@ -274,6 +274,7 @@ public abstract partial class CompiledModel
                 {
                     // Each rank summed its own rows' metrics: the epoch's are the sums over the ranks.
                     Collective!.AllReduceSum(metricSums);
+                    ReduceHostMetrics(bindings);
                 }
 
                 for (int m = 0; m < bindings.Length; m++)

@@ -16,6 +16,15 @@ internal abstract class StreamingMetric
 
     /// <summary>The metric over everything added since the last <see cref="Reset"/>.</summary>
     public abstract double Result();
+
+    /// <summary>The length of the state <see cref="Export"/> writes: counts that add up over parts of the data.</summary>
+    public abstract int StateLength { get; }
+
+    /// <summary>Writes the state (counts, as doubles, exact below 2^53) for a sum over the ranks of data-parallel training.</summary>
+    public abstract void Export(Span<double> state);
+
+    /// <summary>Replaces the state by <paramref name="state"/>, the ranks' states summed.</summary>
+    public abstract void Import(ReadOnlySpan<double> state);
 }
 
 /// <summary>
@@ -27,6 +36,13 @@ internal sealed class ConfusionMetric(bool precision) : StreamingMetric
 {
     private const float Threshold = 0.5f;
     private long _truePositives, _falsePositives, _falseNegatives;
+
+    public override int StateLength => 3;
+
+    public override void Export(Span<double> state) => (state[0], state[1], state[2]) = (_truePositives, _falsePositives, _falseNegatives);
+
+    public override void Import(ReadOnlySpan<double> state) =>
+        (_truePositives, _falsePositives, _falseNegatives) = ((long)state[0], (long)state[1], (long)state[2]);
 
     public override void Reset() => (_truePositives, _falsePositives, _falseNegatives) = (0, 0, 0);
 
@@ -63,6 +79,26 @@ internal sealed class AucMetric : StreamingMetric
     // _positives[k]: positive elements above exactly the k lowest thresholds (k = 0 to 200); the same for negatives.
     private readonly long[] _positives = new long[Thresholds + 1];
     private readonly long[] _negatives = new long[Thresholds + 1];
+
+    public override int StateLength => 2 * (Thresholds + 1);
+
+    public override void Export(Span<double> state)
+    {
+        for (int i = 0; i <= Thresholds; i++)
+        {
+            state[i] = _positives[i];
+            state[Thresholds + 1 + i] = _negatives[i];
+        }
+    }
+
+    public override void Import(ReadOnlySpan<double> state)
+    {
+        for (int i = 0; i <= Thresholds; i++)
+        {
+            _positives[i] = (long)state[i];
+            _negatives[i] = (long)state[Thresholds + 1 + i];
+        }
+    }
 
     public override void Reset()
     {
@@ -164,6 +200,12 @@ internal sealed class AucMetric : StreamingMetric
 internal sealed class TopKMetric(int k, bool sparse) : StreamingMetric
 {
     private long _hits, _rows;
+
+    public override int StateLength => 2;
+
+    public override void Export(Span<double> state) => (state[0], state[1]) = (_hits, _rows);
+
+    public override void Import(ReadOnlySpan<double> state) => (_hits, _rows) = ((long)state[0], (long)state[1]);
 
     public override void Reset() => (_hits, _rows) = (0, 0);
 

@@ -89,6 +89,16 @@ public sealed class DataParallelTrainingTests : IDisposable
         Assert.NotEqual(new float[a.Length], a);
         double largest = a.Zip(b, (x, y) => Math.Abs(x - y) / (1 + Math.Abs(x))).Max();
         Assert.True(largest <= 1e-4, $"largest relative difference {largest:R} after 8 epochs");
+
+        // The epoch-wide metrics (precision, recall, AUC: counts summed over the ranks) are the single process's.
+        double[] Final(string text) => [.. System.Text.RegularExpressions.Regex.Match(text, @"final val_loss (\S+) val_precision (\S+) val_recall (\S+) val_auc (\S+) auc (\S+)")
+            .Groups.Values.Skip(1).Select(g => double.Parse(g.Value, System.Globalization.CultureInfo.InvariantCulture))];
+        double[] one = Final(output), both = Final(distributed);
+        Assert.Equal(5, one.Length);
+        for (int i = 0; i < one.Length; i++)
+        {
+            Assert.True(Math.Abs(one[i] - both[i]) <= 1e-5, $"figure {i}: one process {one[i]:R}, two ranks {both[i]:R}");
+        }
     }
 
     [Fact]

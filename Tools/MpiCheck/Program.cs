@@ -119,11 +119,13 @@ static int Train(string output, string model, int dieAt, string? checkpoint)
         callbacks.Add(new ModelCheckpoint(checkpoint, monitor: "val_loss"));
     }
 
-    History history = net.Fit(train, validation, batchSize: 64, epochs: 8, new Adam(0.01f), callbacks, verbose: 2);
+    History history = net.Fit(train, validation, batchSize: 64, epochs: 8, new Adam(0.01f), callbacks, verbose: 2,
+        metrics: [Metric.BinaryAccuracy, Metric.Precision, Metric.Recall, Metric.Auc]);
     if (world is null || world.Rank == 0)
     {
         net.Save(output);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final val_loss {history["val_loss"][^1]:R}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"final val_loss {history["val_loss"][^1]:R} val_precision {history["val_precision"][^1]:R} val_recall {history["val_recall"][^1]:R} val_auc {history["val_auc"][^1]:R} auc {history["auc"][^1]:R}"));
     }
 
     return 0;
