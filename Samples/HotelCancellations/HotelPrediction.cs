@@ -21,8 +21,10 @@ public static class HotelPrediction
     /// <summary>Rows per forward pass when a whole file is scored, as training's batch.</summary>
     public const int BatchSize = 512;
 
-    /// <summary>The most characters one line of standard input may hold; a longer one is reported and skipped.</summary>
+    /// <summary>The most bytes one line of standard input may hold; a longer one is reported and skipped.</summary>
     public const int LineLimit = 1 << 20;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     // The markers training reads as missing (HotelData.Read keeps ReadCsv's defaults): imputed, not reported.
     private static readonly HashSet<string> MissingMarkers = new(new CsvReadOptions().MissingMarkers, StringComparer.Ordinal);
@@ -93,16 +95,16 @@ public static class HotelPrediction
     /// Scores bookings as they come, one line each, from <paramref name="input"/> (standard input): the first line is
     /// the header; each later line is one booking, scored (with a batch of one) and written, and
     /// <paramref name="output"/> flushed, before the next is read. A bad line is reported as the file mode reports
-    /// its row, and skipped; so is a line with a quote that does not close on it (a record here never spans lines)
-    /// and one longer than <see cref="LineLimit"/> characters. Returns 0 when at least one booking was scored, 1
-    /// otherwise or when the input stops being UTF-8 text.
+    /// its row, and skipped; so is a line with a quote that does not close on it (a record here never spans lines),
+    /// one longer than <see cref="LineLimit"/> bytes and one that is not UTF-8. Returns 0 when at least one booking
+    /// was scored, 1 otherwise.
     /// </summary>
     /// <param name="modelFolder">The folder the train command wrote.</param>
-    /// <param name="input">The CSV text, read line by line (a strict UTF-8 reader, so that bad bytes are refused rather than replaced).</param>
+    /// <param name="input">UTF-8 CSV text (a byte order mark is skipped), read line by line, each line decoded alone so that bad bytes cost only their line.</param>
     /// <param name="output">Receives "row,probability" lines, flushed after each.</param>
     /// <param name="error">Receives one line per skipped booking, and any problem that stops the command.</param>
     /// <param name="roundTrip">As in <see cref="Run(string, string, TextWriter, TextWriter, bool)"/>.</param>
-    public static int RunLines(string modelFolder, TextReader input, TextWriter output, TextWriter error, bool roundTrip = false)
+    public static int RunLines(string modelFolder, Stream input, TextWriter output, TextWriter error, bool roundTrip = false)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -116,12 +118,21 @@ public static class HotelPrediction
         const string Source = "Standard input";
         int scored = 0;
         int record = -1;
+        // Buffered, since lines are read a byte at a time; a read returns what the pipe holds, so lines still flow one by one.
+        using var bytes = new BufferedStream(input, 1 << 16);
+        var line = new List<byte>();
         try
         {
-            string? header = ReadLine(input, out bool headerTooLong);
-            if (header is null || headerTooLong)
+            LineProblem headerProblem = ReadLine(bytes, line);
+            string? header = headerProblem == LineProblem.None ? Decode(line, first: true) : null;
+            if (header is null)
             {
-                error.WriteLine(header is null ? $"{Source} is empty: it needs a header line, then one booking per line." : $"{Source}'s header is longer than {LineLimit:N0} characters.");
+                error.WriteLine(headerProblem switch
+                {
+                    LineProblem.End => $"{Source} is empty: it needs a header line, then one booking per line.",
+                    LineProblem.TooLong => $"{Source}'s header is longer than {LineLimit:N0} bytes.",
+                    _ => $"{Source}'s header is not UTF-8 text.",
+                });
                 return 1;
             }
 
@@ -147,17 +158,22 @@ public static class HotelPrediction
             var kept = new List<float>(HotelNet.InputSize);
             var probability = new float[1];
             var problems = new SortedDictionary<int, string>();
-            for (string? line = ReadLine(input, out bool tooLong); line is not null; line = ReadLine(input, out tooLong))
+            for (LineProblem read = ReadLine(bytes, line); read != LineProblem.End; read = ReadLine(bytes, line))
             {
                 record++;
                 rows.Clear();
                 kept.Clear();
                 problems.Clear();
-                if (tooLong)
+                string? text = read == LineProblem.None ? Decode(line, first: false) : null;
+                if (read == LineProblem.TooLong)
                 {
-                    problems.Add(record, $"Row {record + 1} is longer than {LineLimit:N0} characters; the booking is skipped.");
+                    problems.Add(record, $"Row {record + 1} is longer than {LineLimit:N0} bytes; the booking is skipped.");
                 }
-                else if (BookingsFile.ReadRecord(header, line, record, problems) is Table cells)
+                else if (text is null)
+                {
+                    problems.Add(record, $"Row {record + 1} is not UTF-8 text; the booking is skipped.");
+                }
+                else if (BookingsFile.ReadRecord(header, text, record, problems) is Table cells)
                 {
                     scorer.Prepare(cells, record, problems, rows, kept);
                 }
@@ -175,11 +191,6 @@ public static class HotelPrediction
                     scored++;
                 }
             }
-        }
-        catch (DecoderFallbackException e)
-        {
-            error.WriteLine($"{Source} is not UTF-8 text (after row {record + 1}): {DisplayText.Escape(e.Message)}");
-            return 1;
         }
         catch (IOException e)
         {
@@ -230,24 +241,25 @@ public static class HotelPrediction
     }
 
     /// <summary>
-    /// Reads one line of at most <see cref="LineLimit"/> characters (the rest of a longer one is read and dropped, and
-    /// <paramref name="tooLong"/> set), without its line break; null at the end of the input.
+    /// Reads the bytes of one line, without its line break, into <paramref name="line"/>: at most
+    /// <see cref="LineLimit"/> of them (the rest of a longer line is read and dropped, and <see cref="LineProblem.TooLong"/>
+    /// given); <see cref="LineProblem.End"/> at the end of the input.
     /// </summary>
-    private static string? ReadLine(TextReader input, out bool tooLong)
+    private static LineProblem ReadLine(Stream input, List<byte> line)
     {
-        tooLong = false;
-        var line = new StringBuilder();
-        int c = input.Read();
-        if (c < 0)
+        line.Clear();
+        int b = input.ReadByte();
+        if (b < 0)
         {
-            return null;
+            return LineProblem.End;
         }
 
-        for (; c >= 0 && c != '\n'; c = input.Read())
+        bool tooLong = false;
+        for (; b >= 0 && b != '\n'; b = input.ReadByte())
         {
-            if (line.Length < LineLimit)
+            if (line.Count < LineLimit)
             {
-                line.Append((char)c);
+                line.Add((byte)b);
             }
             else
             {
@@ -255,12 +267,39 @@ public static class HotelPrediction
             }
         }
 
-        if (line.Length > 0 && line[^1] == '\r')
+        if (line.Count > 0 && line[^1] == '\r')
         {
-            line.Length--;
+            line.RemoveAt(line.Count - 1);
         }
 
-        return line.ToString();
+        return tooLong ? LineProblem.TooLong : LineProblem.None;
+    }
+
+    /// <summary>The line's bytes as text (the first line without a byte order mark), or null when they are not UTF-8.</summary>
+    private static string? Decode(List<byte> line, bool first)
+    {
+        ReadOnlySpan<byte> bytes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(line);
+        if (first && bytes.StartsWith("\uFEFF"u8))
+        {
+            bytes = bytes[3..];
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What <see cref="ReadLine"/> found: a line, the end of the input, or a line too long to keep.</summary>
+    private enum LineProblem
+    {
+        None,
+        End,
+        TooLong,
     }
 
     /// <summary>The loaded model and preparation of a model folder.</summary>

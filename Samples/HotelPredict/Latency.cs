@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using ModelGen.Data;
 using ModelGen.Kernels;
 using ModelGen.Samples.HotelCancellations;
@@ -34,7 +35,7 @@ internal static class Latency
         // One reader holding warm-up and timed lines alike: RunLines loads the model once, then each line is one booking.
         string text = lines[0] + "\n" + string.Concat(Enumerable.Repeat(lines[1] + "\n", runs + runs / 10));
         var clock = Stopwatch.StartNew();
-        int exit = HotelPrediction.RunLines(modelFolder, new StringReader(text), TextWriter.Null, error);
+        int exit = HotelPrediction.RunLines(modelFolder, new MemoryStream(Encoding.UTF8.GetBytes(text)), TextWriter.Null, error);
         double line = clock.Elapsed.TotalMicroseconds / (runs + runs / 10);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"batch-1 forward: {forward:F2} us (median of {runs}); a line of standard input, split, prepared, scored and written: {line:F1} us (mean of {runs + runs / 10}, model loading included)"));

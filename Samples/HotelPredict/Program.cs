@@ -68,7 +68,7 @@ if (input is not null)
     return HotelPrediction.Run(model, input, output, Console.Error, roundTrip);
 }
 
-using var lines = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+using Stream lines = Console.OpenStandardInput();
 return HotelPrediction.RunLines(model, lines, output, Console.Error, roundTrip);
 
 static int Refuse(string problem)

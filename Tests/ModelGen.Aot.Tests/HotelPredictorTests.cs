@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text;
 using ModelGen.Data;
 using ModelGen.Samples.HotelCancellations;
 
@@ -67,7 +68,7 @@ public sealed class HotelPredictorTests
             string text = string.Join('\n', lines) + "\n";
             jit = new StringWriter();
             jitError = new StringWriter();
-            Assert.Equal(0, HotelPrediction.RunLines(modelDir, new StringReader(text), jit, jitError, roundTrip: true));
+            Assert.Equal(0, HotelPrediction.RunLines(modelDir, new MemoryStream(Encoding.UTF8.GetBytes(text)), jit, jitError, roundTrip: true));
             native = ProcessRunner.Run(binary, $"--model \"{modelDir}\" --round-trip", publishDir, RunTimeout, text);
             Assert.True(native.ExitCode == 0, $"hotel-predict on standard input failed ({native.ExitCode}):\n{native.Error}");
             AssertSameLines(jit.ToString(), native.Output);
@@ -78,6 +79,15 @@ public sealed class HotelPredictorTests
             Assert.StartsWith("Row 3 has 31 fields, but the header has 32", problems[1], StringComparison.Ordinal);
             Assert.Equal("Row 4 is a blank line; the booking is skipped.", problems[2]);
             Assert.StartsWith("Row 5 has a quote that does not close on its line", problems[3], StringComparison.Ordinal);
+
+            // Bytes that are not UTF-8 cost their line only (each line is decoded alone); checked in this process, as the
+            // runner writes text.
+            byte[] mixed = [.. Encoding.UTF8.GetBytes(lines[0] + "\n"), 0xFF, 0xFE, (byte)'\n', .. Encoding.UTF8.GetBytes(lines[1] + "\n")];
+            jit = new StringWriter();
+            jitError = new StringWriter();
+            Assert.Equal(0, HotelPrediction.RunLines(modelDir, new MemoryStream(mixed), jit, jitError));
+            Assert.Equal("Row 1 is not UTF-8 text; the booking is skipped.", jitError.ToString().TrimEnd('\n'));
+            Assert.StartsWith("row,probability\n2,", jit.ToString(), StringComparison.Ordinal);
         }
         finally
         {
