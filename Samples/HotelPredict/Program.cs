@@ -3,7 +3,7 @@ using System.Text;
 using ModelGen.Samples.HotelCancellations;
 using ModelGen.Samples.HotelPredict;
 
-// hotel-predict --model DIR [--input CSV] [--round-trip]: the hotel sample's predict command as a native program.
+// hotel-predict --model DIR [--input CSV]: the hotel sample's predict command as a native program.
 // Arguments are parsed by hand: two options do not need a command-line package.
 const string Usage = """
     Usage: hotel-predict --model DIR [--input CSV] [--round-trip] [--measure N]
@@ -13,7 +13,8 @@ const string Usage = """
       --round-trip    print each probability with the digits that give back its float exactly, not six decimals
       --measure N     time N batch-1 predictions of the first booking of --input instead of scoring (README figures)
     Prints "row,probability" per booking; a booking that cannot be scored is reported on stderr, naming its row
-    and column, and skipped. Exit code 0 when at least one booking was scored.
+    and column, and skipped. Exit code 0 when at least one booking was scored, 1 when none was or the model or
+    input is refused, 2 for a bad argument.
     """;
 
 string? model = null;
