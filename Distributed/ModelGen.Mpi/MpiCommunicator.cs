@@ -55,14 +55,26 @@ public sealed unsafe class MpiCommunicator : ICollective, IDisposable
     /// <inheritdoc/>
     public int Size { get; }
 
+    /// <summary>The time spent in <see cref="AllReduceSum(Span{float})"/> so far (waiting for the other ranks included).</summary>
+    public TimeSpan ReduceTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, _reduceTicks);
+
+    /// <summary>The float all-reduces so far (one per data-parallel training step).</summary>
+    public long Reductions { get; private set; }
+
+    private long _reduceTicks;
+
     /// <inheritdoc/>
     public void AllReduceSum(Span<float> values)
     {
         ObjectDisposedException.ThrowIf(_finalized, this);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         fixed (float* p = values)
         {
             Check(MpiNative.Allreduce(MpiNative.InPlace, p, values.Length, _float, _sum, _comm), "MPI_Allreduce");
         }
+
+        _reduceTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        Reductions++;
     }
 
     /// <inheritdoc/>

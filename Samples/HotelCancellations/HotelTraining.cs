@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using ModelGen.Data;
 using ModelGen.Kernels;
+using ModelGen.Mpi;
 
 namespace ModelGen.Samples.HotelCancellations;
 
@@ -47,8 +48,13 @@ public static class HotelTraining
         var validationSet = Subset(xValidation, validation.Column(HotelData.Label).ToSingles(), settings.Rows);
         output.WriteLine($"Hotel cancellations: {trainSet.Count} training and {validationSet.Count} validation bookings, {preparation.FeatureCount} features after preparation ({prepSeconds:F2} s).");
 
+        // Under mpirun, one rank per process trains data-parallel (each its share of every batch); rank 0 alone prints and
+        // writes. Alone, World is null and no MPI library is loaded.
+        using MpiCommunicator? world = MpiCommunicator.World;
+        bool writes = world is null || world.Rank == 0;
+        output = writes ? output : TextWriter.Null;
         var device = Device.Cpu(settings.Threads);
-        using var model = new HotelNet(batchCapacity: BatchSize, seed: settings.Seed, device: device);
+        using var model = new HotelNet(batchCapacity: BatchSize, seed: settings.Seed, device: device) { Collective = world };
         output.WriteLine(model.Summary);
         var stopper = new EarlyStopping(monitor: "val_loss", minDelta: 0.001, patience: 5, restoreBestWeights: true);
         clock.Restart();
@@ -68,6 +74,14 @@ public static class HotelTraining
         output.WriteLine($"Best Validation Accuracy: {result.BestValidationAccuracy:0.0000}");
         output.WriteLine($"Best Validation Precision, Recall, AUC: {result.BestValidationPrecision:0.0000}, {result.BestValidationRecall:0.0000}, {result.BestValidationAuc:0.0000}");
         output.WriteLine($"{result.EpochsRun} epochs in {trainSeconds:F1} s ({result.SecondsPerEpoch:F2} s per epoch) on {device.Name}; best epoch {result.BestEpoch}.");
+        double samplesPerSecond = (double)trainSet.Count * history.Epochs / trainSeconds;
+        output.WriteLine(world is null
+            ? $"{samplesPerSecond:F0} training samples per second, validation included."
+            : $"{samplesPerSecond:F0} training samples per second on {world.Size} ranks, validation included; rank 0 spent {world.ReduceTime.TotalSeconds:F2} s in {world.Reductions} gradient all-reduces ({world.ReduceTime.TotalMilliseconds / Math.Max(1, world.Reductions):F3} ms each, {100 * world.ReduceTime.TotalSeconds / trainSeconds:F1}% of training).");
+        if (!writes)
+        {
+            return result;
+        }
 
         Directory.CreateDirectory(settings.OutputFolder);
         string weights = Path.Combine(settings.OutputFolder, WeightsFile);
