@@ -249,6 +249,46 @@ internal static class NetworkEmitter
         using (writer.WriteBlock())
         {
         }
+
+        string name = plan.Network.ClassName;
+        writer.WriteLine();
+        writer.WriteLine($"""
+            // Without the random initialisation: FromWeights overwrites every weight at once.
+            private {name}(int batchCapacity, global::ModelGen.Kernels.Device? device)
+                : base(s_layout, batchCapacity, 0, device, initialize: false)
+            """);
+        using (writer.WriteBlock())
+        {
+        }
+
+        writer.WriteLine();
+        writer.WriteLine($"""
+            /// <summary>
+            /// The network with the weights of <paramref name="path"/> (a file <see cref="global::ModelGen.CompiledModel.Save"/>
+            /// wrote, or PyTorch's state_dict of the same network), checked as <see cref="global::ModelGen.CompiledModel.Load"/>
+            /// checks it, without first drawing random weights: the quickest way to a model that predicts.
+            /// </summary>
+            /// <param name="path">The safetensors file.</param>
+            /// <param name="batchCapacity">The largest batch the model will run.</param>
+            /// <param name="device">Where to run; the CPU SIMD back end when null.</param>
+            /// <exception cref="global::System.IO.InvalidDataException">The file is not a weight file for this network.</exception>
+            public static {name} FromWeights(string path, int batchCapacity = 1, global::ModelGen.Kernels.Device? device = null)
+            """);
+        using (writer.WriteBlock())
+        {
+            writer.WriteLine($"var model = new {name}(batchCapacity, device);");
+            using (writer.WriteBlock("try"))
+            {
+                writer.WriteLine("model.Load(path);");
+                writer.WriteLine("return model;");
+            }
+
+            using (writer.WriteBlock("catch"))
+            {
+                writer.WriteLine("model.Dispose();");
+                writer.WriteLine("throw;");
+            }
+        }
     }
 
     // One kernel call or a few per layer, in layer order.

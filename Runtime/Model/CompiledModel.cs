@@ -18,6 +18,20 @@ public abstract partial class CompiledModel : IDisposable
     /// <param name="seed">Seeds weight initialisation, dropout and shuffling.</param>
     /// <param name="device">Where to run; the CPU SIMD back end when null.</param>
     protected CompiledModel(ModelLayout layout, int batchCapacity, int seed, Device? device)
+        : this(layout, batchCapacity, seed, device, initialize: true)
+    {
+    }
+
+    /// <summary>
+    /// Creates the model; with <paramref name="initialize"/> false the parameters are left at zero, for a caller that
+    /// loads every weight at once (the generated <c>FromWeights</c>).
+    /// </summary>
+    /// <param name="layout">The generated layout.</param>
+    /// <param name="batchCapacity">The largest batch the model will run; the arena is sized for it.</param>
+    /// <param name="seed">Seeds weight initialisation, dropout and shuffling.</param>
+    /// <param name="device">Where to run; the CPU SIMD back end when null.</param>
+    /// <param name="initialize">Whether to draw the initial weights.</param>
+    protected CompiledModel(ModelLayout layout, int batchCapacity, int seed, Device? device, bool initialize)
     {
         ArgumentNullException.ThrowIfNull(layout);
         if (batchCapacity < 1)
@@ -36,7 +50,10 @@ public abstract partial class CompiledModel : IDisposable
         Seed = seed;
         Device = device ?? Device.Cpu();
         _backend = Device.CreateBackend((int)length);
-        InitializeParameters();
+        if (initialize)
+        {
+            InitializeParameters();
+        }
     }
 
     /// <summary>The generated layout: shapes, parameters and memory plan.</summary>

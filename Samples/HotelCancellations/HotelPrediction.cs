@@ -317,17 +317,28 @@ public static class HotelPrediction
                 return null;
             }
 
-            var model = new HotelNet(batchCapacity: batchCapacity, seed: 0, device: Device.Cpu(1));
+            // The loaders name the file and escape what they quote; escaped again here (a no-op on such text) and cut, in
+            // case one quotes more than it should.
+            static bool Unreadable(Exception e) => e is InvalidDataException or IOException or UnauthorizedAccessException;
+            HotelNet model;
+            try
+            {
+                // Straight to the trained weights, without drawing random ones first (a part of the start-up).
+                model = HotelNet.FromWeights(weights, batchCapacity, Device.Cpu(1));
+            }
+            catch (Exception e) when (Unreadable(e))
+            {
+                error.WriteLine(DisplayText.Escape(e.Message, DisplayText.MessageLimit));
+                return null;
+            }
+
             ColumnTransformer preparation;
             try
             {
-                model.Load(weights);
                 preparation = ColumnTransformer.Load(preparationPath);
             }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (Unreadable(e))
             {
-                // The loaders name the file and escape what they quote; escaped again here (a no-op on such text) and cut, in
-                // case one quotes more than it should.
                 model.Dispose();
                 error.WriteLine(DisplayText.Escape(e.Message, DisplayText.MessageLimit));
                 return null;
