@@ -101,6 +101,38 @@ public sealed class DataParallelTrainingTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TheBreastCancerModelTrainsAsOneProcessOnlyWithSynchronisedBatchNorm(bool synchronised)
+    {
+        // CancerNet: Dense, BatchNorm with a fused Dropout, Dense. Synchronised, the two ranks normalise with the global
+        // batch's moments and match one process; per rank (the default), each rank's half has its own moments.
+        string alone = Path.Combine(_folder, "alone.safetensors"), two = Path.Combine(_folder, "two.safetensors");
+        (int code, string output) = MpiBindingTests.Run("dotnet", $"{s_check} train {alone} cancer");
+        Assert.True(code == 0, output);
+        string sync = synchronised ? " --sync-batch-norm" : "";
+        (code, string distributed) = MpiBindingTests.Run("mpirun", $"-np 2 --oversubscribe --allow-run-as-root dotnet {s_check} train {two} cancer{sync}");
+        Assert.True(code == 0, distributed);
+
+        using var first = new ModelGen.Samples.BreastCancer.CancerNet(batchCapacity: 1, seed: 0, device: Kernels.Device.Cpu(1));
+        using var second = new ModelGen.Samples.BreastCancer.CancerNet(batchCapacity: 1, seed: 0, device: Kernels.Device.Cpu(1));
+        first.Load(alone);
+        second.Load(two);
+        float[] a = new float[first.WeightCount], b = new float[second.WeightCount];
+        first.ReadWeights(a);
+        second.ReadWeights(b);
+        double largest = a.Zip(b, (x, y) => Math.Abs(x - y) / (1 + Math.Abs(x))).Max();
+        if (synchronised)
+        {
+            Assert.True(largest <= 1e-4, $"largest relative difference {largest:R} after 8 epochs, BatchNorm synchronised");
+        }
+        else
+        {
+            Assert.True(largest > 1e-3, $"per-rank BatchNorm came within {largest:R} of one process: the test would not tell the two apart");
+        }
+    }
+
     [Fact]
     public void ARankThatDiesMidEpochEndsTheJobWithAMessageNotAHang()
     {

@@ -7,15 +7,16 @@ using ModelGen.Tools.MpiCheck;
 
 // "sum": each rank contributes rank + 1 (and rank * 0.5 in double) at every element of 1,000 floats; every rank must read
 // the sums. "die": rank 1 exits after the first sum while rank 0 waits in a second one; mpirun must end the job.
-// "train OUT MODEL": the breast-cancer data trained data-parallel (or alone, without mpirun); the weights go to OUT.
+// "train OUT [MODEL] [--sync-batch-norm]": the breast-cancer data trained data-parallel (or alone, without mpirun); the
+// weights go to OUT. MODEL "cancer" is the sample's CancerNet (BatchNorm, Dropout), else a Dense + Dropout net.
 string mode = args.Length > 0 ? args[0] : "sum";
 if (mode == "train")
 {
-    // train OUT [MODEL] [--die-at EPOCH] [--checkpoint PATH]
+    // train OUT [MODEL] [--die-at EPOCH] [--checkpoint PATH] [--sync-batch-norm]
     string model = args.Length > 2 && !args[2].StartsWith("--", StringComparison.Ordinal) ? args[2] : "dropout";
     int dieAt = Array.IndexOf(args, "--die-at") is int d and > 0 ? int.Parse(args[d + 1], CultureInfo.InvariantCulture) : -1;
     string? checkpoint = Array.IndexOf(args, "--checkpoint") is int c and > 0 ? args[c + 1] : null;
-    return Train(args[1], model, dieAt, checkpoint);
+    return Train(args[1], model, dieAt, checkpoint, syncBatchNorm: args.Contains("--sync-batch-norm"));
 }
 
 if (!MpiCommunicator.LaunchedByMpirun)
@@ -49,7 +50,7 @@ world.Barrier();
 return ok ? 0 : 1;
 
 // The 569 rows standardised per column; the last 113 validate. One thread per rank, so the ranks do not share cores.
-static int Train(string output, string model, int dieAt, string? checkpoint)
+static int Train(string output, string model, int dieAt, string? checkpoint, bool syncBatchNorm)
 {
     string[] lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Data", "breast_cancer.csv"));
     int rows = lines.Length - 1;
@@ -97,6 +98,7 @@ static int Train(string output, string model, int dieAt, string? checkpoint)
         ? new CancerNet(batchCapacity: 64, seed: 5, device: Device.Cpu(1))
         : new DropoutNet(batchCapacity: 64, seed: 5, device: Device.Cpu(1));
     net.Collective = world;
+    net.SynchronizeBatchNorm = syncBatchNorm;
     var callbacks = new List<Callback>();
     if (dieAt >= 0)
     {

@@ -45,7 +45,24 @@ internal sealed partial class BatchNormLayer
         string op = maps ? "BatchNorm2D" : "BatchNorm";
         string dims = maps ? $"batch, {channels}, {Spatial(layer.Input)}" : $"batch, {width}";
         writer.WriteLine($"// {spec.Name}: {Describe(spec)}  {layer.Input} -> {layer.Output}{perChannel}");
-        using (writer.WriteBlock("if (training)"))
+        string syncDims = maps ? $"batch, {channels}, {Spatial(layer.Input)}" : $"batch, {width}, 1";
+        using (writer.WriteBlock("if (training && SyncsBatchNorm)"))
+        {
+            // Data-parallel with synchronised BatchNorm: the global batch's statistics (the runtime sums them over the ranks).
+            string target = layer.FusedDropout is { } fused ? Buffers.Act(fused.OutputSlot, width) : y;
+            writer.WriteLine($"""
+                SyncBatchNormTraining({x}, {target}, {affine},
+                    {running}, {saved},
+                    {syncDims}, {Literals.Float(spec.Momentum)}, {Literals.Float(spec.Epsilon)});
+                """);
+            if (layer.FusedDropout is { } dropout)
+            {
+                var rate = ((Dropout.DropoutSpec)dropout.Spec).Rate;
+                writer.WriteLine($"k.DropoutForward({target}, {target}, {Buffers.Act(dropout.MaskSlot!, width)}, {Literals.Float(rate)}, RandomSeed, NextRandomStream({width} * batch));");
+            }
+        }
+
+        using (writer.WriteBlock("else if (training)"))
         {
             if (layer.FusedDropout is { } dropout)
             {
@@ -88,6 +105,35 @@ internal sealed partial class BatchNormLayer
             : $"dGamma, dBeta; the kernel also writes dx {shape}, which nothing needs";
         string op = maps ? "BatchNorm2D" : "BatchNorm";
         string dims = maps ? $"batch, {channels}, {Spatial(layer.Input)}" : $"batch, {width}";
+        using (writer.WriteBlock("if (SyncsBatchNorm)"))
+        {
+            // Data-parallel with synchronised BatchNorm: the global batch's sums of dy and dy xhat (the runtime sums them).
+            string dy = Buffers.Act(layer.OutputGradient!, width), dx = Buffers.Act(layer.InputGradient!, width);
+            if (layer.FusedDropout is { } fused)
+            {
+                writer.WriteLine($"k.DropoutBackward({dy}, {Buffers.Act(fused.MaskSlot!, width)}, {dy});");
+            }
+
+            string syncDims = maps ? $"batch, {channels}, {Spatial(layer.Input)}" : $"batch, {width}, 1";
+            writer.WriteLine($"""
+                SyncBatchNormBackward({Buffers.Act(layer.InputSlot, width)}, {dy}, {dx}, {Buffers.Fixed(layer.Id + "Weight", channels)},
+                    {Buffers.Gradient(layer.Id + "Weight", channels)}, {Buffers.Gradient(layer.Id + "Bias", channels)}, {Buffers.Fixed(layer.Id + "SavedMean", channels)}, {Buffers.Fixed(layer.Id + "SavedInvStd", channels)}, {syncDims});
+                """);
+            if (layer.FusesPreviousRelu)
+            {
+                writer.WriteLine($"k.ActivationBackward({Buffers.Act(layer.InputSlot, width)}, {dx}, {dx}, batch, {width}, {Literals.Activation(ActivationFunction.ReLU)});");
+            }
+        }
+
+        using (writer.WriteBlock("else"))
+        {
+            EmitKernelBackward(writer, layer, width, channels, what, op, dims);
+        }
+    }
+
+    /// <summary>The backward pass through the back end's kernels (a fused one when a dropout or the ReLU before folds in).</summary>
+    private static void EmitKernelBackward(IndentedTextWriter writer, LayerPlan layer, int width, int channels, string what, string op, string dims)
+    {
         if (layer.FusedDropout is not null || layer.FusesPreviousRelu)
         {
             string mask = layer.FusedDropout is { } dropout ? Buffers.Act(dropout.MaskSlot!, width) : "default";
