@@ -19,6 +19,9 @@ public abstract class Optimizer
     private float? _clipValue;
     private float _weightDecay;
     private bool _useEma;
+
+    // The slot of EMA's average, after the rule's variables: found once, since a rule's names are built on each read.
+    private int _emaSlot;
     private float _emaMomentum = 0.99f;
     private int? _emaOverwriteFrequency;
     private System.Text.RegularExpressions.Regex? _decayExclusion;
@@ -178,13 +181,15 @@ public abstract class Optimizer
         get => _useEma;
         init
         {
-            if (value && RuleVariableNames.Count >= 3)
+            int ruleVariables = RuleVariableNames.Count;
+            if (value && ruleVariables >= 3)
             {
                 throw new NotSupportedException(
                     $"UseEma keeps the moving average in a free optimizer slot, but {DescribeRule()} uses all three ({string.Join(", ", RuleVariableNames)}); drop one of its options or EMA.");
             }
 
             _useEma = value;
+            _emaSlot = ruleVariables;
         }
     }
 
@@ -316,7 +321,7 @@ public abstract class Optimizer
         if (_useEma)
         {
             // Keras' _update_model_variables_moving_average, with iterations still the count before this update.
-            Buf average = slots[RuleVariableNames.Count];
+            Buf average = slots[_emaSlot];
             int before = Iterations - 1;
             if (before == 0)
             {
@@ -342,7 +347,7 @@ public abstract class Optimizer
     {
         if (_useEma && Iterations > 0)
         {
-            backend.Copy(slots[RuleVariableNames.Count], parameters);
+            backend.Copy(slots[_emaSlot], parameters);
         }
     }
 

@@ -518,6 +518,15 @@ public sealed class NewOptimizerTests : IDisposable
     }
 
     [Fact]
+    public void AStepWithEmaAllocatesNothing()
+    {
+        using var model = new LinearNet(batchCapacity: 4, device: Device.Cpu(1));
+        var adam = new Adam(0.01f) { UseEma = true, EmaOverwriteFrequency = 3 };
+        model.TrainOnBatch(s_features, s_targets, adam);
+        Assert.Equal(0, AllocationProbe.SteadyStateBytes(() => model.TrainOnBatch(s_features, s_targets, adam)));
+    }
+
+    [Fact]
     public void EmaOptionsAreCheckedAndDescribed()
     {
         Assert.Equal(["m", "v", "average"], new Adam { UseEma = true }.VariableNames);
