@@ -6,7 +6,7 @@ namespace ModelGen;
 /// Keras' Adam: m += (g - m)(1 - beta1), v += (g^2 - v)(1 - beta2),
 /// p -= lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon).
 /// </summary>
-public class Adam : Optimizer
+public class Adam : MomentOptimizer
 {
     /// <summary>Creates the optimizer with Keras' defaults and a constant learning rate.</summary>
     /// <param name="learningRate">The step size (1e-3).</param>
@@ -32,22 +32,10 @@ public class Adam : Optimizer
 
     /// <summary>The rule's hyperparameters, checked; for <see cref="AdamW"/>, which is Adam with a weight decay, as in Keras.</summary>
     private protected Adam(float learningRate, LearningRateSchedule? schedule, float beta1, float beta2, float epsilon, bool amsgrad)
-        : base(learningRate, schedule)
+        : base(learningRate, schedule, beta1, beta2, epsilon)
     {
-        Beta1 = RequireFraction(beta1, nameof(beta1));
-        Beta2 = RequireFraction(beta2, nameof(beta2));
-        Epsilon = RequirePositive(epsilon, nameof(epsilon));
         AmsGrad = amsgrad;
     }
-
-    /// <summary>Decay of the first moment.</summary>
-    public float Beta1 { get; }
-
-    /// <summary>Decay of the second moment.</summary>
-    public float Beta2 { get; }
-
-    /// <summary>Added to the root of the second moment.</summary>
-    public float Epsilon { get; }
 
     /// <summary>Whether the update divides by the running maximum of v (AMSGrad), kept in the third slot as Keras' velocity_hat.</summary>
     public bool AmsGrad { get; }
@@ -56,7 +44,7 @@ public class Adam : Optimizer
     private protected override IReadOnlyList<string> RuleVariableNames => AmsGrad ? ["m", "v", "velocity_hat"] : ["m", "v"];
 
     /// <inheritdoc/>
-    private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adam(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon}{(AmsGrad ? ", amsgrad=True" : "")})");
+    private protected override string DescribeRule() => DescribeMoments("Adam", AmsGrad ? ", amsgrad=True" : "");
 
     private protected override void Update(IBackend backend, Buf parameters, Buf gradients, OptimizerSlots slots, float learningRate, int step)
     {

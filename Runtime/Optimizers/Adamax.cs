@@ -6,7 +6,7 @@ namespace ModelGen;
 /// Keras' Adamax, Adam under the infinity norm: m += (g - m)(1 - beta1), u = max(beta2 * u, |g|),
 /// p -= lr * m / ((1 - beta1^t) * (u + epsilon)).
 /// </summary>
-public sealed class Adamax : Optimizer
+public sealed class Adamax : MomentOptimizer
 {
     /// <summary>Creates the optimizer with Keras' defaults and a constant learning rate.</summary>
     /// <param name="learningRate">The step size (1e-3).</param>
@@ -29,27 +29,15 @@ public sealed class Adamax : Optimizer
     }
 
     private Adamax(float learningRate, LearningRateSchedule? schedule, float beta1, float beta2, float epsilon)
-        : base(learningRate, schedule)
+        : base(learningRate, schedule, beta1, beta2, epsilon)
     {
-        Beta1 = RequireFraction(beta1, nameof(beta1));
-        Beta2 = RequireFraction(beta2, nameof(beta2));
-        Epsilon = RequirePositive(epsilon, nameof(epsilon));
     }
-
-    /// <summary>Decay of the first moment.</summary>
-    public float Beta1 { get; }
-
-    /// <summary>Decay of the infinity norm.</summary>
-    public float Beta2 { get; }
-
-    /// <summary>Added to the infinity norm.</summary>
-    public float Epsilon { get; }
 
     /// <summary>The first moment <c>m</c> and the exponentially weighted infinity norm <c>u</c>.</summary>
     private protected override IReadOnlyList<string> RuleVariableNames => ["m", "u"];
 
     /// <inheritdoc/>
-    private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Adamax(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon})");
+    private protected override string DescribeRule() => DescribeMoments("Adamax");
 
     private protected override void Update(IBackend backend, Buf parameters, Buf gradients, OptimizerSlots slots, float learningRate, int step) =>
         backend.AdamaxStep(parameters, gradients, slots.First, slots.Second, learningRate, Beta1, Beta2, Epsilon, step);

@@ -13,7 +13,7 @@ namespace ModelGen;
 /// same way. It is a function of the step count alone, so a checkpoint, which restores <see cref="Optimizer.Iterations"/>,
 /// restores it too: after a restore (or a reset) the product is recomputed by the same float32 multiplications.
 /// </remarks>
-public sealed class Nadam : Optimizer
+public sealed class Nadam : MomentOptimizer
 {
     private float _uProduct = 1f;
     private int _uProductSteps;
@@ -39,21 +39,9 @@ public sealed class Nadam : Optimizer
     }
 
     private Nadam(float learningRate, LearningRateSchedule? schedule, float beta1, float beta2, float epsilon)
-        : base(learningRate, schedule)
+        : base(learningRate, schedule, beta1, beta2, epsilon)
     {
-        Beta1 = RequireFraction(beta1, nameof(beta1));
-        Beta2 = RequireFraction(beta2, nameof(beta2));
-        Epsilon = RequirePositive(epsilon, nameof(epsilon));
     }
-
-    /// <summary>Decay of the first moment; the momentum schedule's scale.</summary>
-    public float Beta1 { get; }
-
-    /// <summary>Decay of the second moment.</summary>
-    public float Beta2 { get; }
-
-    /// <summary>Added to the root of the corrected second moment.</summary>
-    public float Epsilon { get; }
 
     /// <summary>
     /// Keras' <c>u_product</c> after <see cref="Optimizer.Iterations"/> steps: the product of u_t = beta1 (1 - 0.5 * 0.96^t)
@@ -65,7 +53,7 @@ public sealed class Nadam : Optimizer
     private protected override IReadOnlyList<string> RuleVariableNames => ["m", "v"];
 
     /// <inheritdoc/>
-    private protected override string DescribeRule() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Nadam(beta_1={Beta1}, beta_2={Beta2}, epsilon={Epsilon})");
+    private protected override string DescribeRule() => DescribeMoments("Nadam");
 
     private protected override void Update(IBackend backend, Buf parameters, Buf gradients, OptimizerSlots slots, float learningRate, int step)
     {
