@@ -45,13 +45,7 @@ public sealed class ExponentialDecay : LearningRateSchedule
     /// <inheritdoc/>
     public override float Rate(long step)
     {
-        RequireStep(step);
-        float p = (float)step / (float)DecaySteps;
-        if (Staircase)
-        {
-            p = MathF.Floor(p);
-        }
-
+        float p = Periods(step, DecaySteps, Staircase);
         return InitialLearningRate * MathF.Pow(DecayRate, p);
     }
 }

@@ -34,13 +34,7 @@ public sealed class InverseTimeDecay : LearningRateSchedule
     /// <inheritdoc/>
     public override float Rate(long step)
     {
-        RequireStep(step);
-        float p = (float)step / (float)DecaySteps;
-        if (Staircase)
-        {
-            p = MathF.Floor(p);
-        }
-
+        float p = Periods(step, DecaySteps, Staircase);
         return InitialLearningRate / (1f + (DecayRate * p));
     }
 }

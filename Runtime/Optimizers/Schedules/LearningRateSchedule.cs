@@ -14,6 +14,17 @@ public abstract class LearningRateSchedule
     /// <returns>A finite rate, not negative; an optimizer refuses any other before it changes anything.</returns>
     public abstract float Rate(long step);
 
+    /// <summary>
+    /// Keras' decay exponent, step / decaySteps in float32, rounded down to whole periods with <paramref name="staircase"/>
+    /// (ExponentialDecay's and InverseTimeDecay's p); throws unless <paramref name="step"/> is not negative.
+    /// </summary>
+    private protected static float Periods(long step, long decaySteps, bool staircase)
+    {
+        RequireStep(step);
+        float p = (float)step / (float)decaySteps;
+        return staircase ? MathF.Floor(p) : p;
+    }
+
     /// <summary>Throws unless <paramref name="step"/> is not negative.</summary>
     private protected static void RequireStep(long step)
     {
