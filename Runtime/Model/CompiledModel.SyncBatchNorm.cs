@@ -29,16 +29,7 @@ public abstract partial class CompiledModel
         int batch, int channels, int spatial, float momentum, float epsilon)
     {
         int count = batch * channels * spatial;
-        Grow(ref _syncX, count);
-        Grow(ref _syncChannels, 4 * channels);
-        if (_syncSums.Length < (2 * channels) + 1)
-        {
-            _syncSums = new double[(2 * channels) + 1];
-        }
-
-        Span<double> sums = _syncSums.AsSpan(0, (2 * channels) + 1);
-        sums.Clear();
-        Backend.Download(x, _syncX.AsSpan(0, count));
+        Span<double> sums = SyncBuffers(x, count, channels);
         for (int b = 0; b < batch; b++)
         {
             for (int c = 0; c < channels; c++)
@@ -102,17 +93,8 @@ public abstract partial class CompiledModel
         int batch, int channels, int spatial)
     {
         int count = batch * channels * spatial;
-        Grow(ref _syncX, count);
+        Span<double> sums = SyncBuffers(x, count, channels);
         Grow(ref _syncDy, count);
-        Grow(ref _syncChannels, 4 * channels);
-        if (_syncSums.Length < (2 * channels) + 1)
-        {
-            _syncSums = new double[(2 * channels) + 1];
-        }
-
-        Span<double> sums = _syncSums.AsSpan(0, (2 * channels) + 1);
-        sums.Clear();
-        Backend.Download(x, _syncX.AsSpan(0, count));
         Backend.Download(dy, _syncDy.AsSpan(0, count));
         Span<float> mean = _syncChannels.AsSpan(0, channels), invStd = _syncChannels.AsSpan(channels, channels);
         Span<float> g = _syncChannels.AsSpan(2 * channels, channels), update = _syncChannels.AsSpan(3 * channels, channels);
@@ -166,6 +148,25 @@ public abstract partial class CompiledModel
         }
 
         Backend.Upload(_syncDy.AsSpan(0, count), dx);
+    }
+
+    /// <summary>
+    /// The host buffers for a layer of <paramref name="channels"/> channels and <paramref name="count"/> floats, grown
+    /// when too small, with x downloaded; returns the cleared sums (two per channel and the count).
+    /// </summary>
+    private Span<double> SyncBuffers(Buf x, int count, int channels)
+    {
+        Grow(ref _syncX, count);
+        Grow(ref _syncChannels, 4 * channels);
+        if (_syncSums.Length < (2 * channels) + 1)
+        {
+            _syncSums = new double[(2 * channels) + 1];
+        }
+
+        Backend.Download(x, _syncX.AsSpan(0, count));
+        Span<double> sums = _syncSums.AsSpan(0, (2 * channels) + 1);
+        sums.Clear();
+        return sums;
     }
 
     private static void Grow(ref float[] buffer, int length)
