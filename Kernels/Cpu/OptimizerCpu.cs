@@ -24,16 +24,17 @@ internal static unsafe class OptimizerCpu
 
     /// <summary>
     /// p, g, m, v (N): m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2); p -= alpha m / (sqrt(v) + eps) with
-    /// alpha = lr sqrt(1 - b2^t) / (1 - b1^t), the bias correction folded into the step size as Keras does.
+    /// alpha = lr sqrt(1 - b2^t) / (1 - b1^t), the bias correction folded into the step size as Keras does. With vHat
+    /// (N, AMSGrad; null for Adam): vHat = max(vHat, v), and the root is taken of vHat.
     /// </summary>
-    public static void Adam(float* p, float* g, float* m, float* v, int start, int end, float alpha, float beta1, float beta2, float epsilon)
+    public static void Adam(float* p, float* g, float* m, float* v, float* vHat, int start, int end, float alpha, float beta1, float beta2, float epsilon)
     {
         switch (SimdWidth.Current)
         {
-            case 512: Adam<V512>(p, g, m, v, start, end, alpha, 1f - beta1, 1f - beta2, epsilon); break;
-            case 256: Adam<V256>(p, g, m, v, start, end, alpha, 1f - beta1, 1f - beta2, epsilon); break;
-            case 128: Adam<V128>(p, g, m, v, start, end, alpha, 1f - beta1, 1f - beta2, epsilon); break;
-            default: Adam<V1>(p, g, m, v, start, end, alpha, 1f - beta1, 1f - beta2, epsilon); break;
+            case 512: Adam<V512>(p, g, m, v, vHat, start, end, alpha, 1f - beta1, 1f - beta2, epsilon); break;
+            case 256: Adam<V256>(p, g, m, v, vHat, start, end, alpha, 1f - beta1, 1f - beta2, epsilon); break;
+            case 128: Adam<V128>(p, g, m, v, vHat, start, end, alpha, 1f - beta1, 1f - beta2, epsilon); break;
+            default: Adam<V1>(p, g, m, v, vHat, start, end, alpha, 1f - beta1, 1f - beta2, epsilon); break;
         }
     }
 
@@ -41,15 +42,18 @@ internal static unsafe class OptimizerCpu
     public static float AdamAlpha(float lr, float beta1, float beta2, int step) =>
         (float)(lr * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step)));
 
-    /// <summary>p, g, s (N): s = rho s + (1 - rho) g^2; p -= lr g / sqrt(s + eps).</summary>
-    public static void RmsProp(float* p, float* g, float* s, int start, int end, float lr, float rho, float epsilon)
+    /// <summary>
+    /// p, g, s (N), and mom and a (N, or null when unused): s = rho s + (1 - rho) g^2; centred: a = rho a + (1 - rho) g and
+    /// d = s - a^2 + eps, else d = s + eps; inc = lr g / sqrt(d); with momentum mom = momentum mom + inc, p -= mom; else p -= inc.
+    /// </summary>
+    public static void RmsProp(float* p, float* g, float* s, float* mom, float* a, int start, int end, float lr, float rho, float momentum, float epsilon)
     {
         switch (SimdWidth.Current)
         {
-            case 512: RmsProp<V512>(p, g, s, start, end, lr, rho, epsilon); break;
-            case 256: RmsProp<V256>(p, g, s, start, end, lr, rho, epsilon); break;
-            case 128: RmsProp<V128>(p, g, s, start, end, lr, rho, epsilon); break;
-            default: RmsProp<V1>(p, g, s, start, end, lr, rho, epsilon); break;
+            case 512: RmsProp<V512>(p, g, s, mom, a, start, end, lr, rho, momentum, epsilon); break;
+            case 256: RmsProp<V256>(p, g, s, mom, a, start, end, lr, rho, momentum, epsilon); break;
+            case 128: RmsProp<V128>(p, g, s, mom, a, start, end, lr, rho, momentum, epsilon); break;
+            default: RmsProp<V1>(p, g, s, mom, a, start, end, lr, rho, momentum, epsilon); break;
         }
     }
 
@@ -104,10 +108,11 @@ internal static unsafe class OptimizerCpu
         }
     }
 
-    private static void Adam<TV>(float* p, float* g, float* m, float* v, int start, int end, float alpha, float c1, float c2, float epsilon)
+    private static void Adam<TV>(float* p, float* g, float* m, float* v, float* vHat, int start, int end, float alpha, float c1, float c2, float epsilon)
         where TV : struct, IVector<TV>
     {
         TV vc1 = TV.Create(c1), vc2 = TV.Create(c2), va = TV.Create(alpha), ve = TV.Create(epsilon);
+        bool amsgrad = vHat != null;
         int i = start;
         for (; i <= end - TV.Count; i += TV.Count)
         {
@@ -116,6 +121,13 @@ internal static unsafe class OptimizerCpu
             vi += ((gi * gi) - vi) * vc2;
             mi.Store(m + i);
             vi.Store(v + i);
+            if (amsgrad)
+            {
+                TV hi = TV.Load(vHat + i);
+                vi = TV.Select(TV.GreaterThan(vi, hi), vi, hi);
+                vi.Store(vHat + i);
+            }
+
             (TV.Load(p + i) - (va * mi / (TV.Sqrt(vi) + ve))).Store(p + i);
         }
 
@@ -126,22 +138,48 @@ internal static unsafe class OptimizerCpu
             float vi = v[i] + (((gi * gi) - v[i]) * c2);
             m[i] = mi;
             v[i] = vi;
+            if (amsgrad)
+            {
+                vi = vi > vHat[i] ? vi : vHat[i];
+                vHat[i] = vi;
+            }
+
             p[i] -= alpha * mi / (MathF.Sqrt(vi) + epsilon);
         }
     }
 
-    private static void RmsProp<TV>(float* p, float* g, float* s, int start, int end, float lr, float rho, float epsilon)
+    private static void RmsProp<TV>(float* p, float* g, float* s, float* mom, float* a, int start, int end, float lr, float rho, float momentum, float epsilon)
         where TV : struct, IVector<TV>
     {
         float c = 1f - rho;
-        TV vrho = TV.Create(rho), vc = TV.Create(c), vlr = TV.Create(lr), ve = TV.Create(epsilon);
+        bool centered = a != null, withMomentum = mom != null;
+        TV vrho = TV.Create(rho), vc = TV.Create(c), vlr = TV.Create(lr), ve = TV.Create(epsilon), vm = TV.Create(momentum);
         int i = start;
         for (; i <= end - TV.Count; i += TV.Count)
         {
             TV gi = TV.Load(g + i);
             TV si = (vrho * TV.Load(s + i)) + (vc * (gi * gi));
             si.Store(s + i);
-            (TV.Load(p + i) - (vlr * gi / TV.Sqrt(si + ve))).Store(p + i);
+            TV denominator;
+            if (centered)
+            {
+                TV ai = (vrho * TV.Load(a + i)) + (vc * gi);
+                ai.Store(a + i);
+                denominator = si - (ai * ai) + ve;
+            }
+            else
+            {
+                denominator = si + ve;
+            }
+
+            TV increment = vlr * gi / TV.Sqrt(denominator);
+            if (withMomentum)
+            {
+                increment = (vm * TV.Load(mom + i)) + increment;
+                increment.Store(mom + i);
+            }
+
+            (TV.Load(p + i) - increment).Store(p + i);
         }
 
         for (; i < end; i++)
@@ -149,7 +187,26 @@ internal static unsafe class OptimizerCpu
             float gi = g[i];
             float si = (rho * s[i]) + (c * (gi * gi));
             s[i] = si;
-            p[i] -= lr * gi / MathF.Sqrt(si + epsilon);
+            float denominator;
+            if (centered)
+            {
+                float ai = (rho * a[i]) + (c * gi);
+                a[i] = ai;
+                denominator = si - (ai * ai) + epsilon;
+            }
+            else
+            {
+                denominator = si + epsilon;
+            }
+
+            float increment = lr * gi / MathF.Sqrt(denominator);
+            if (withMomentum)
+            {
+                increment = (momentum * mom[i]) + increment;
+                mom[i] = increment;
+            }
+
+            p[i] -= increment;
         }
     }
 
@@ -177,7 +234,7 @@ internal static unsafe class OptimizerCpu
 
     /// <summary>
     /// One optimizer rule over n parameters, split by element ranges (Adamax, Nadam and Lion in <see cref="AdamaxNadamLionCpu"/>,
-    /// AMSGrad and RMSprop with momentum or centred in <see cref="AmsGradRmsPropCpu"/>).
+    /// Adam's AMSGrad form in Adam's kernel, RMSprop's momentum and centred forms in RMSprop's).
     /// </summary>
     internal sealed class StepJob(GemmCpu gemm) : CpuJob(gemm)
     {
@@ -190,8 +247,6 @@ internal static unsafe class OptimizerCpu
             Adamax,
             Nadam,
             Lion,
-            AmsGrad,
-            RmsPropFull,
         }
 
         private Rule _rule;
@@ -212,31 +267,24 @@ internal static unsafe class OptimizerCpu
             Go(n, momentum == 0f ? 3 : 5);
         }
 
-        public void Adam(float* p, float* g, float* m, float* v, int n, float alpha, float beta1, float beta2, float epsilon)
+        public void Adam(float* p, float* g, float* m, float* v, int n, float alpha, float beta1, float beta2, float epsilon) =>
+            AmsGrad(p, g, m, v, null, n, alpha, beta1, beta2, epsilon);
+
+        /// <summary>Adam, or AMSGrad when vHat is not null.</summary>
+        public void AmsGrad(float* p, float* g, float* m, float* v, float* vHat, int n, float alpha, float beta1, float beta2, float epsilon)
         {
             _rule = Rule.Adam;
             _p = p;
             _g = g;
             _s1 = m;
             _s2 = v;
-            _lr = alpha;
-            _a = beta1;
-            _b = beta2;
-            _epsilon = epsilon;
-            Go(n, 7);
+            _s3 = vHat;
+            (_lr, _a, _b, _epsilon) = (alpha, beta1, beta2, epsilon);
+            Go(n, vHat == null ? 7 : 9);
         }
 
-        public void RmsProp(float* p, float* g, float* s, int n, float lr, float rho, float epsilon)
-        {
-            _rule = Rule.RmsProp;
-            _p = p;
-            _g = g;
-            _s1 = s;
-            _lr = lr;
-            _a = rho;
-            _epsilon = epsilon;
-            Go(n, 5);
-        }
+        public void RmsProp(float* p, float* g, float* s, int n, float lr, float rho, float epsilon) =>
+            RmsProp(p, g, s, null, null, n, lr, rho, 0f, epsilon);
 
         public void Adagrad(float* p, float* g, float* a, int n, float lr, float epsilon)
         {
@@ -281,22 +329,10 @@ internal static unsafe class OptimizerCpu
             Go(n, 5);
         }
 
-        public void AmsGrad(float* p, float* g, float* m, float* v, float* vHat, int n, float alpha, float beta1, float beta2, float epsilon)
-        {
-            _rule = Rule.AmsGrad;
-            _p = p;
-            _g = g;
-            _s1 = m;
-            _s2 = v;
-            _s3 = vHat;
-            (_lr, _a, _b, _epsilon) = (alpha, beta1, beta2, epsilon);
-            Go(n, 9);
-        }
-
         /// <summary>RMSprop with momentum (mom not null) and/or centred (average not null).</summary>
         public void RmsProp(float* p, float* g, float* s, float* mom, float* average, int n, float lr, float rho, float momentum, float epsilon)
         {
-            _rule = Rule.RmsPropFull;
+            _rule = Rule.RmsProp;
             _p = p;
             _g = g;
             _s1 = s;
@@ -311,14 +347,12 @@ internal static unsafe class OptimizerCpu
             switch (_rule)
             {
                 case Rule.Sgd: OptimizerCpu.Sgd(_p, _g, _s1, start, end, _lr, _a, _nesterov); break;
-                case Rule.Adam: OptimizerCpu.Adam(_p, _g, _s1, _s2, start, end, _lr, _a, _b, _epsilon); break;
-                case Rule.RmsProp: OptimizerCpu.RmsProp(_p, _g, _s1, start, end, _lr, _a, _epsilon); break;
+                case Rule.Adam: OptimizerCpu.Adam(_p, _g, _s1, _s2, _s3, start, end, _lr, _a, _b, _epsilon); break;
+                case Rule.RmsProp: OptimizerCpu.RmsProp(_p, _g, _s1, _s2, _s3, start, end, _lr, _a, _b, _epsilon); break;
                 case Rule.Adagrad: OptimizerCpu.Adagrad(_p, _g, _s1, start, end, _lr, _epsilon); break;
                 case Rule.Adamax: AdamaxNadamLionCpu.Adamax(_p, _g, _s1, _s2, start, end, _lr, _a, _b, _epsilon); break;
                 case Rule.Nadam: AdamaxNadamLionCpu.Nadam(_p, _g, _s1, _s2, start, end, _nadam); break;
-                case Rule.Lion: AdamaxNadamLionCpu.Lion(_p, _g, _s1, start, end, _lr, _a, _b); break;
-                case Rule.AmsGrad: AmsGradRmsPropCpu.AmsGrad(_p, _g, _s1, _s2, _s3, start, end, _lr, _a, _b, _epsilon); break;
-                default: AmsGradRmsPropCpu.RmsProp(_p, _g, _s1, _s2, _s3, start, end, _lr, _a, _b, _epsilon); break;
+                default: AdamaxNadamLionCpu.Lion(_p, _g, _s1, start, end, _lr, _a, _b); break;
             }
         }
 
